@@ -1,0 +1,33 @@
+/**
+ * docedge: find the four corners of a paper document in a photo, the same in Node, Bun, Deno,
+ * Cloudflare Workers and browsers.
+ *
+ * @example
+ * ```ts
+ * import { detectDocument } from "docedge";
+ * const result = await detectDocument(jpegBytes);
+ * if (result.found) console.log(result.quad); // [[x,y] TL, TR, BR, BL] in source pixels
+ * ```
+ * @module
+ */
+
+export type { Point, Quad, RgbaImage, FloatMap, ImageInput, DetectResult, DetectTimings } from "./src/types.ts";
+export {
+  DocedgeError,
+  InvalidInputError,
+  UnsupportedFormatError,
+  CorruptImageError,
+  ImageTooLargeError,
+  InvalidQuadError,
+  ModelLoadError,
+  isDocedgeError,
+  type DocedgeErrorCode,
+} from "./src/errors.ts";
+export { env, type DocedgeEnv, type WasmSources } from "./src/runtime/env.ts";
+export { detectRuntime, defaultNumThreads, type RuntimeName } from "./src/runtime/detect.ts";
+export type { WasmSource, BinarySource } from "./src/runtime/wasm-source.ts";
+export { decodeImage, decodeImageWithInfo, DEFAULT_LIMITS, type DecodeLimits, type DecodedImage } from "./src/image/decode.ts";
+export { readImageHeader, sniffFormat, type ImageFormat, type ImageHeader, type Orientation } from "./src/image/header.ts";
+export { loadCodecs, configureCodecs, type Codecs, type EncodeOptions } from "./src/image/codecs.ts";
+
+// --- feature exports ---

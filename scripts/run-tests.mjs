@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+// Runs every tests/**/*.test.ts (or those whose path contains one of the filter arguments) with
+// Node's test runner and tsx, one file at a time: the machine is small and the e2e tests spawn
+// runtimes of their own.
+import { spawnSync } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const filters = process.argv.slice(2);
+
+function walk(dir) {
+  const out = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== "node_modules" && !entry.name.startsWith(".")) out.push(...walk(p));
+    } else if (entry.name.endsWith(".test.ts")) {
+      out.push(relative(root, p));
+    }
+  }
+  return out;
+}
+
+const files = walk(join(root, "tests"))
+  .sort()
+  .filter((f) => filters.length === 0 || filters.some((flt) => f.includes(flt)));
+if (files.length === 0) {
+  console.error(`no test files match ${filters.join(" ") || "tests/**/*.test.ts"}`);
+  process.exit(1);
+}
+console.log(`running ${files.length} test file(s)`);
+const result = spawnSync(
+  process.execPath,
+  ["--import", "tsx", "--test", "--test-concurrency=1", ...files],
+  { cwd: root, stdio: "inherit" },
+);
+process.exit(result.status ?? 1);

@@ -1,0 +1,205 @@
+import type { RgbaImage } from "../types.ts";
+import { env, type WasmSources } from "../runtime/env.ts";
+import { resolveDependencyFile } from "../runtime/assets.ts";
+import { compileWasm } from "../runtime/wasm-source.ts";
+
+/**
+ * JPEG, PNG and WebP through the @jsquash WASM codecs. Each codec's WASM is initialised once per
+ * process. Where it comes from differs by runtime: a caller-supplied source wins; on Node the file
+ * is read from the installed package and compiled here (the codecs' own `fetch(file://)` fails
+ * there); Bun, Deno and browsers let the codec load its own file; Workers must pass compiled
+ * modules (they forbid compiling from bytes).
+ */
+
+export interface EncodeOptions {
+  /** 0-100 for JPEG and WebP; ignored for PNG. */
+  quality?: number;
+}
+
+export interface Codecs {
+  decodeJpeg(bytes: Uint8Array): Promise<RgbaImage>;
+  encodeJpeg(image: RgbaImage, options?: EncodeOptions): Promise<Uint8Array>;
+  decodePng(bytes: Uint8Array): Promise<RgbaImage>;
+  encodePng(image: RgbaImage): Promise<Uint8Array>;
+  decodeWebp(bytes: Uint8Array): Promise<RgbaImage>;
+  encodeWebp(image: RgbaImage, options?: EncodeOptions): Promise<Uint8Array>;
+}
+
+type CodecKey = keyof Omit<WasmSources, "ort">;
+
+interface DecodedImageData {
+  data: Uint8ClampedArray;
+  width: number;
+  height: number;
+}
+
+/** The shape shared by the @jsquash modules (their .d.ts files under-declare `init`). */
+interface JsquashModule<F> {
+  init(module?: WebAssembly.Module, overrides?: EmscriptenOverrides): Promise<unknown>;
+  default: F;
+}
+
+interface EmscriptenOverrides {
+  print?: (text: string) => void;
+  printErr?: (text: string) => void;
+}
+
+// libjpeg prints warnings ("Premature end of JPEG file") to stderr; failures surface as errors.
+const QUIET: EmscriptenOverrides = { print: () => {}, printErr: () => {} };
+
+type DecodeFn = (buffer: ArrayBuffer, options?: { preserveOrientation?: boolean }) => Promise<DecodedImageData>;
+type EncodeFn = (data: ImageDataLike, options?: Record<string, unknown>) => Promise<ArrayBuffer>;
+interface ImageDataLike {
+  data: Uint8ClampedArray;
+  width: number;
+  height: number;
+}
+
+interface Slot<F> {
+  key: CodecKey;
+  /** Where Node finds the default WASM file. */
+  wasmFile: () => string;
+  load: () => Promise<JsquashModule<F>>;
+  ready: Promise<F> | null;
+}
+
+// WebAssembly SIMD probe (same bytes wasm-feature-detect uses): the WebP encoder ships two builds.
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+]);
+const hasSimd = (): boolean => WebAssembly.validate(SIMD_PROBE);
+
+const slots = {
+  jpegDec: slot<DecodeFn>("jpeg", () => "@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm", () => import("@jsquash/jpeg/decode.js") as Promise<unknown> as Promise<JsquashModule<DecodeFn>>),
+  jpegEnc: slot<EncodeFn>("jpegEncode", () => "@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm", () => import("@jsquash/jpeg/encode.js") as Promise<unknown> as Promise<JsquashModule<EncodeFn>>),
+  pngDec: slot<DecodeFn>("png", () => "@jsquash/png/codec/pkg/squoosh_png_bg.wasm", () => import("@jsquash/png/decode.js") as Promise<unknown> as Promise<JsquashModule<DecodeFn>>),
+  pngEnc: slot<EncodeFn>("png", () => "@jsquash/png/codec/pkg/squoosh_png_bg.wasm", () => import("@jsquash/png/encode.js") as Promise<unknown> as Promise<JsquashModule<EncodeFn>>),
+  webpDec: slot<DecodeFn>("webp", () => "@jsquash/webp/codec/dec/webp_dec.wasm", () => import("@jsquash/webp/decode.js") as Promise<unknown> as Promise<JsquashModule<DecodeFn>>),
+  webpEnc: slot<EncodeFn>(
+    "webpEncode",
+    () => (hasSimd() ? "@jsquash/webp/codec/enc/webp_enc_simd.wasm" : "@jsquash/webp/codec/enc/webp_enc.wasm"),
+    () => import("@jsquash/webp/encode.js") as Promise<unknown> as Promise<JsquashModule<EncodeFn>>,
+  ),
+};
+
+function slot<F>(key: CodecKey, wasmFile: () => string, load: () => Promise<JsquashModule<F>>): Slot<F> {
+  return { key, wasmFile, load, ready: null };
+}
+
+let configured: WasmSources = {};
+
+/** Use these WASM sources for the codecs from now on (codecs already set up are re-initialised). */
+export function configureCodecs(wasm: WasmSources): void {
+  const changed = (Object.keys(wasm) as (keyof WasmSources)[]).filter((k) => k !== "ort" && wasm[k] !== undefined);
+  if (changed.length === 0) return;
+  configured = { ...configured, ...wasm };
+  for (const s of Object.values(slots) as Slot<unknown>[]) {
+    if (changed.includes(s.key)) s.ready = null;
+  }
+}
+
+async function wasmModuleFor(s: Slot<unknown>): Promise<WebAssembly.Module | undefined> {
+  const source = configured[s.key] ?? env.wasm[s.key];
+  if (source !== undefined) return compileWasm(source);
+  if (env.runtime !== "node") return undefined;
+  const file = resolveDependencyFile(s.wasmFile());
+  if (!file) throw new Error(`cannot resolve ${s.wasmFile()}`);
+  return compileWasm(file);
+}
+
+function ensureImageDataGlobal(): void {
+  // The codecs build results with `new ImageData(...)`; runtimes without canvas lack it.
+  const g = globalThis as { ImageData?: unknown };
+  if (g.ImageData === undefined) {
+    g.ImageData = class ImageData {
+      constructor(
+        public data: Uint8ClampedArray,
+        public width: number,
+        public height: number,
+      ) {}
+    };
+  }
+}
+
+function ready<F>(s: Slot<F>): Promise<F> {
+  if (s.ready === null) {
+    const p = (async () => {
+      ensureImageDataGlobal();
+      const mod = await s.load();
+      const wasm = await wasmModuleFor(s as Slot<unknown>);
+      // The PNG codec (wasm-bindgen) takes only the module; the emscripten ones also take overrides.
+      if (s.key === "png") {
+        if (wasm !== undefined) await mod.init(wasm);
+      } else {
+        await mod.init(wasm, QUIET);
+      }
+      return mod.default;
+    })();
+    s.ready = p;
+    p.catch(() => {
+      if (s.ready === p) s.ready = null;
+    });
+  }
+  return s.ready;
+}
+
+/**
+ * Run one codec call. A codec that traps may leave its WASM instance in a broken state, so after a
+ * failure the slot is re-initialised on next use.
+ */
+async function call<F, R>(s: Slot<F>, run: (fn: F) => Promise<R>): Promise<R> {
+  const fn = await ready(s);
+  try {
+    return await run(fn);
+  } catch (error) {
+    s.ready = null;
+    throw error;
+  }
+}
+
+function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) {
+    return bytes.buffer;
+  }
+  return bytes.slice().buffer as ArrayBuffer;
+}
+
+function toImageDataLike(image: RgbaImage): ImageDataLike {
+  const d = image.data;
+  const data = d instanceof Uint8ClampedArray ? d : new Uint8ClampedArray(d.buffer, d.byteOffset, d.byteLength);
+  return { data, width: image.width, height: image.height };
+}
+
+function asRgba(result: DecodedImageData): RgbaImage {
+  return { data: result.data, width: result.width, height: result.height };
+}
+
+function clampQuality(q: number | undefined, fallback: number): number {
+  if (q === undefined || !Number.isFinite(q)) return fallback;
+  return Math.max(0, Math.min(100, Math.round(q)));
+}
+
+export const decodeJpeg = (bytes: Uint8Array): Promise<RgbaImage> =>
+  // preserveOrientation false: EXIF orientation is applied by decode.ts for every format alike.
+  call(slots.jpegDec, async (fn) => asRgba(await fn(toArrayBuffer(bytes), { preserveOrientation: false })));
+
+export const encodeJpeg = (image: RgbaImage, options: EncodeOptions = {}): Promise<Uint8Array> =>
+  call(slots.jpegEnc, async (fn) => new Uint8Array(await fn(toImageDataLike(image), { quality: clampQuality(options.quality, 85) })));
+
+export const decodePng = (bytes: Uint8Array): Promise<RgbaImage> =>
+  call(slots.pngDec, async (fn) => asRgba(await fn(toArrayBuffer(bytes))));
+
+export const encodePng = (image: RgbaImage): Promise<Uint8Array> =>
+  call(slots.pngEnc, async (fn) => new Uint8Array(await fn(toImageDataLike(image))));
+
+export const decodeWebp = (bytes: Uint8Array): Promise<RgbaImage> =>
+  call(slots.webpDec, async (fn) => asRgba(await fn(toArrayBuffer(bytes))));
+
+export const encodeWebp = (image: RgbaImage, options: EncodeOptions = {}): Promise<Uint8Array> =>
+  call(slots.webpEnc, async (fn) => new Uint8Array(await fn(toImageDataLike(image), { quality: clampQuality(options.quality, 85) })));
+
+/** All six codec functions, after applying `wasm` overrides (if any). */
+export async function loadCodecs(wasm?: WasmSources): Promise<Codecs> {
+  if (wasm) configureCodecs(wasm);
+  return { decodeJpeg, encodeJpeg, decodePng, encodePng, decodeWebp, encodeWebp };
+}

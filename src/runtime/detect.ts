@@ -1,0 +1,51 @@
+/** Which JavaScript runtime we are in; decides how assets are found and how many threads to use. */
+export type RuntimeName = "node" | "bun" | "deno" | "workerd" | "browser";
+
+let cached: RuntimeName | null = null;
+
+export function detectRuntime(): RuntimeName {
+  if (cached) return cached;
+  const g = globalThis as Record<string, unknown>;
+  // Order matters: Deno and Bun both expose a Node-compatible `process`.
+  if (typeof g.Deno === "object" && g.Deno !== null) cached = "deno";
+  else if (typeof g.Bun === "object" && g.Bun !== null) cached = "bun";
+  else if (typeof navigator === "object" && navigator?.userAgent === "Cloudflare-Workers") cached = "workerd";
+  else if (isNodeProcess(g.process)) cached = "node";
+  else cached = "browser";
+  return cached;
+}
+
+function isNodeProcess(p: unknown): boolean {
+  if (typeof p !== "object" || p === null) return false;
+  const versions = (p as { versions?: { node?: unknown } }).versions;
+  return typeof versions?.node === "string";
+}
+
+/** Node, Bun and Deno can read the installed package's files from disk. */
+export function isServerRuntime(runtime: RuntimeName = detectRuntime()): boolean {
+  return runtime === "node" || runtime === "bun" || runtime === "deno";
+}
+
+function hardwareConcurrency(): number {
+  const n = typeof navigator === "object" ? navigator?.hardwareConcurrency : undefined;
+  return typeof n === "number" && n > 0 ? n : 1;
+}
+
+/**
+ * Thread count used when the caller does not choose one. Deno: 1, because ORT-web with 2 threads
+ * hung about one run in seven there (see DESIGN.md). Workers have no threads. Browsers need
+ * cross-origin isolation for SharedArrayBuffer.
+ */
+export function defaultNumThreads(runtime: RuntimeName = detectRuntime()): number {
+  switch (runtime) {
+    case "node":
+    case "bun":
+      return Math.max(1, Math.min(2, hardwareConcurrency()));
+    case "browser": {
+      const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+      return isolated ? Math.max(1, Math.min(4, hardwareConcurrency())) : 1;
+    }
+    default:
+      return 1;
+  }
+}

@@ -1,0 +1,32 @@
+import type * as FsPromises from "node:fs/promises";
+import { detectRuntime, isServerRuntime } from "./detect.ts";
+
+// A non-literal specifier keeps bundlers (esbuild for the browser build) from pulling Node
+// built-ins into browser bundles; this path only runs on Node, Bun and Deno.
+const FS_SPECIFIER = "node:fs/promises";
+
+let fsPromise: Promise<typeof FsPromises> | null = null;
+
+export function nodeFs(): Promise<typeof FsPromises> {
+  if (!isServerRuntime()) {
+    return Promise.reject(new Error(`file system access is not available in ${detectRuntime()}`));
+  }
+  fsPromise ??= import(FS_SPECIFIER) as Promise<typeof FsPromises>;
+  return fsPromise;
+}
+
+export async function readFileBytes(location: URL | string): Promise<Uint8Array> {
+  const fs = await nodeFs();
+  const buf = await fs.readFile(location);
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+}
+
+export async function fileExists(location: URL | string): Promise<boolean> {
+  const fs = await nodeFs();
+  try {
+    await fs.access(location);
+    return true;
+  } catch {
+    return false;
+  }
+}
