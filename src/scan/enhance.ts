@@ -1,0 +1,324 @@
+import type { RgbaImage } from "../types.ts";
+import type { EnhanceMode } from "./options.ts";
+
+/**
+ * Page enhancement, in place on the flattened page.
+ *
+ * All modes but `none` start from the paper's own colour at every point (the "background"): a
+ * morphological closing (max then min filter, window wider than any text stroke) of a reduced copy
+ * removes the ink and keeps the light falling on the paper, shadows included, with their edges in
+ * place. Dividing by it removes shadows and uneven light and white-balances in one step.
+ * `bw` then thresholds the levelled grey with Sauvola's local rule.
+ */
+
+/** Low-resolution estimate of the paper's colour, one plane per channel. */
+export interface Background {
+  r: Float32Array;
+  g: Float32Array;
+  b: Float32Array;
+  width: number;
+  height: number;
+  /** Output pixels per map cell. */
+  cell: number;
+}
+
+/** Van Herk / Gil-Werman running max or min over windows of 2r+1, O(1) per element. */
+function runningExtreme(
+  line: Float32Array,
+  n: number,
+  r: number,
+  isMax: boolean,
+  pad: Float32Array,
+  fwd: Float32Array,
+  bwd: Float32Array,
+): void {
+  const w = 2 * r + 1;
+  const m = n + 2 * r;
+  const neutral = isMax ? -Infinity : Infinity;
+  for (let j = 0; j < m; j++) pad[j] = j < r || j >= r + n ? neutral : line[j - r];
+  for (let j = 0; j < m; j++) {
+    const p = pad[j];
+    if (j % w === 0) fwd[j] = p;
+    else {
+      const q = fwd[j - 1];
+      fwd[j] = isMax ? (p > q ? p : q) : (p < q ? p : q);
+    }
+  }
+  for (let j = m - 1; j >= 0; j--) {
+    const p = pad[j];
+    if (j === m - 1 || j % w === w - 1) bwd[j] = p;
+    else {
+      const q = bwd[j + 1];
+      bwd[j] = isMax ? (p > q ? p : q) : (p < q ? p : q);
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    const a = bwd[i];
+    const b = fwd[i + 2 * r];
+    line[i] = isMax ? (a > b ? a : b) : (a < b ? a : b);
+  }
+}
+
+/** Separable square max / min / box filter of a planar map, in place. */
+function filter2d(map: Float32Array, w: number, h: number, r: number, kind: "max" | "min" | "box"): void {
+  if (r <= 0) return;
+  const n = Math.max(w, h);
+  const line = new Float32Array(n);
+  const pad = new Float32Array(n + 2 * r);
+  const fwd = new Float32Array(n + 2 * r);
+  const bwd = new Float32Array(n + 2 * r);
+  const apply = (len: number) => {
+    if (kind === "box") {
+      // Box mean with the window clipped at the borders.
+      let s = 0;
+      for (let i = 0; i < Math.min(r, len); i++) s += line[i];
+      for (let i = 0; i < len; i++) {
+        if (i + r < len) s += line[i + r];
+        pad[i] = s / (Math.min(len - 1, i + r) - Math.max(0, i - r) + 1);
+        if (i - r >= 0) s -= line[i - r];
+      }
+      for (let i = 0; i < len; i++) line[i] = pad[i];
+    } else {
+      runningExtreme(line, len, r, kind === "max", pad, fwd, bwd);
+    }
+  };
+  for (let y = 0; y < h; y++) {
+    const o = y * w;
+    for (let x = 0; x < w; x++) line[x] = map[o + x];
+    apply(w);
+    for (let x = 0; x < w; x++) map[o + x] = line[x];
+  }
+  for (let x = 0; x < w; x++) {
+    for (let y = 0; y < h; y++) line[y] = map[y * w + x];
+    apply(h);
+    for (let y = 0; y < h; y++) map[y * w + x] = line[y];
+  }
+}
+
+/**
+ * Estimate the paper colour. The reduced map is ~800 px on its long side (mean of each cell, which
+ * also averages away sensor noise); the closing window is 1/40 of the page's long side, wider than
+ * the strokes of any heading, so ink is removed while a shadow's edge stays where it is.
+ */
+export function estimateBackground(img: RgbaImage): Background {
+  const { width, height, data } = img;
+  const long = Math.max(width, height);
+  const cell = Math.max(1, Math.round(long / 800));
+  const bw = Math.ceil(width / cell);
+  const bh = Math.ceil(height / cell);
+  const r = new Float32Array(bw * bh);
+  const g = new Float32Array(bw * bh);
+  const b = new Float32Array(bw * bh);
+  const count = new Float32Array(bw * bh);
+  for (let y = 0; y < height; y++) {
+    const row = ((y / cell) | 0) * bw;
+    let o = y * width * 4;
+    for (let x = 0; x < width; x++, o += 4) {
+      const i = row + ((x / cell) | 0);
+      r[i] += data[o];
+      g[i] += data[o + 1];
+      b[i] += data[o + 2];
+      count[i] += 1;
+    }
+  }
+  for (let i = 0; i < r.length; i++) {
+    r[i] /= count[i];
+    g[i] /= count[i];
+    b[i] /= count[i];
+  }
+  const radius = Math.max(2, Math.round(long / 40 / cell));
+  const smooth = Math.max(1, Math.round(radius / 6));
+  for (const plane of [r, g, b]) {
+    filter2d(plane, bw, bh, radius, "max");
+    filter2d(plane, bw, bh, radius, "min");
+    filter2d(plane, bw, bh, smooth, "box");
+    // A black page region (or the fill outside a photo) must not divide by ~0.
+    for (let i = 0; i < plane.length; i++) if (plane[i] < 24) plane[i] = 24;
+  }
+  return { r, g, b, width: bw, height: bh, cell };
+}
+
+/**
+ * Divide each pixel by the background (bilinearly upsampled), writing the result in place:
+ * paper becomes white, ink keeps its contrast relative to the paper around it.
+ */
+export function flattenIllumination(img: RgbaImage, bg: Background): void {
+  const { width, height, data } = img;
+  const { cell } = bg;
+  const bw = bg.width;
+  const bh = bg.height;
+  const x0s = new Int32Array(width);
+  const x1s = new Int32Array(width);
+  const txs = new Float32Array(width);
+  for (let x = 0; x < width; x++) {
+    const fx = Math.min(Math.max((x + 0.5) / cell - 0.5, 0), bw - 1);
+    const x0 = Math.floor(fx);
+    x0s[x] = x0;
+    x1s[x] = Math.min(x0 + 1, bw - 1);
+    txs[x] = fx - x0;
+  }
+  for (let y = 0; y < height; y++) {
+    const fy = Math.min(Math.max((y + 0.5) / cell - 0.5, 0), bh - 1);
+    const y0 = Math.floor(fy);
+    const y1 = Math.min(y0 + 1, bh - 1);
+    const ty = fy - y0;
+    const r0 = y0 * bw;
+    const r1 = y1 * bw;
+    let o = y * width * 4;
+    for (let x = 0; x < width; x++, o += 4) {
+      const a = r0 + x0s[x], b = r0 + x1s[x], c = r1 + x0s[x], d = r1 + x1s[x];
+      const tx = txs[x];
+      const w00 = (1 - tx) * (1 - ty), w10 = tx * (1 - ty), w01 = (1 - tx) * ty, w11 = tx * ty;
+      const br = bg.r[a] * w00 + bg.r[b] * w10 + bg.r[c] * w01 + bg.r[d] * w11;
+      const bgg = bg.g[a] * w00 + bg.g[b] * w10 + bg.g[c] * w01 + bg.g[d] * w11;
+      const bb = bg.b[a] * w00 + bg.b[b] * w10 + bg.b[c] * w01 + bg.b[d] * w11;
+      const vr = (data[o] * 255) / br;
+      const vg = (data[o + 1] * 255) / bgg;
+      const vb = (data[o + 2] * 255) / bb;
+      data[o] = vr >= 255 ? 255 : (vr + 0.5) | 0;
+      data[o + 1] = vg >= 255 ? 255 : (vg + 0.5) | 0;
+      data[o + 2] = vb >= 255 ? 255 : (vb + 0.5) | 0;
+    }
+  }
+}
+
+/** Rec. 601 luma in [0, 255]. */
+function luma(r: number, g: number, b: number): number {
+  return 0.299 * r + 0.587 * g + 0.114 * b;
+}
+
+/**
+ * Levels after flattening: paper texture above `white` goes to pure white, and the darkest ink
+ * (0.5th percentile of luma, but never above 96 so a page without dark ink is not crushed) to black.
+ */
+function levels(img: RgbaImage, white = 235): void {
+  const { data } = img;
+  const hist = new Uint32Array(256);
+  const n = img.width * img.height;
+  for (let o = 0; o < n * 4; o += 4) hist[(luma(data[o], data[o + 1], data[o + 2]) + 0.5) | 0]++;
+  let acc = 0;
+  let black = 0;
+  const target = n * 0.005;
+  while (black < 255 && acc + hist[black] <= target) acc += hist[black++];
+  black = Math.min(black, 96);
+  const lut = new Uint8Array(256);
+  const span = Math.max(1, white - black);
+  for (let v = 0; v < 256; v++) {
+    const t = (v - black) / span;
+    lut[v] = t <= 0 ? 0 : t >= 1 ? 255 : Math.round(255 * t);
+  }
+  for (let o = 0; o < n * 4; o += 4) {
+    data[o] = lut[data[o]];
+    data[o + 1] = lut[data[o + 1]];
+    data[o + 2] = lut[data[o + 2]];
+  }
+}
+
+function toGray(img: RgbaImage): void {
+  const { data } = img;
+  const n = img.width * img.height * 4;
+  for (let o = 0; o < n; o += 4) {
+    const v = (luma(data[o], data[o + 1], data[o + 2]) + 0.5) | 0;
+    data[o] = v; data[o + 1] = v; data[o + 2] = v;
+  }
+}
+
+export interface SauvolaOptions {
+  /** Window side in pixels (odd). Default: 1/50 of the page's short side, at least 15. */
+  window?: number;
+  /** Sensitivity k. Default 0.15 (the page is already flattened, so lower than the usual 0.2-0.5). */
+  k?: number;
+  /** Dynamic range of the standard deviation. Default 128. */
+  R?: number;
+}
+
+/**
+ * Sauvola binarisation, T = m (1 + k (s / R - 1)) over a square window, with the mean and standard
+ * deviation from running box sums (the integral image computed one row at a time), so memory is
+ * O(width) besides the grey plane. Writes 0 / 255 into the RGBA image.
+ */
+export function sauvola(img: RgbaImage, options: SauvolaOptions = {}): void {
+  const { width, height, data } = img;
+  let win = options.window ?? Math.max(15, Math.round(Math.min(width, height) / 50));
+  if (win % 2 === 0) win += 1;
+  const rad = (win - 1) >> 1;
+  const k = options.k ?? 0.15;
+  const R = options.R ?? 128;
+  const gray = new Uint8Array(width * height);
+  for (let i = 0, o = 0; i < gray.length; i++, o += 4) gray[i] = data[o];
+  const colSum = new Float64Array(width);
+  const colSq = new Float64Array(width);
+  // Prime the vertical window for row 0: rows [0, rad].
+  for (let y = 0; y <= Math.min(rad, height - 1); y++) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      const v = gray[row + x];
+      colSum[x] += v;
+      colSq[x] += v * v;
+    }
+  }
+  for (let y = 0; y < height; y++) {
+    if (y > 0) {
+      const add = y + rad;
+      const drop = y - rad - 1;
+      if (add < height) {
+        const row = add * width;
+        for (let x = 0; x < width; x++) {
+          const v = gray[row + x];
+          colSum[x] += v;
+          colSq[x] += v * v;
+        }
+      }
+      if (drop >= 0) {
+        const row = drop * width;
+        for (let x = 0; x < width; x++) {
+          const v = gray[row + x];
+          colSum[x] -= v;
+          colSq[x] -= v * v;
+        }
+      }
+    }
+    const rows = Math.min(height - 1, y + rad) - Math.max(0, y - rad) + 1;
+    let s = 0, sq = 0;
+    for (let x = 0; x < Math.min(rad, width); x++) {
+      s += colSum[x];
+      sq += colSq[x];
+    }
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      if (x + rad < width) {
+        s += colSum[x + rad];
+        sq += colSq[x + rad];
+      }
+      const cols = Math.min(width - 1, x + rad) - Math.max(0, x - rad) + 1;
+      const cnt = rows * cols;
+      const mean = s / cnt;
+      const variance = sq / cnt - mean * mean;
+      const sd = variance > 0 ? Math.sqrt(variance) : 0;
+      const t = mean * (1 + k * (sd / R - 1));
+      const v = gray[row + x] <= t ? 0 : 255;
+      const o = (row + x) * 4;
+      data[o] = v; data[o + 1] = v; data[o + 2] = v;
+      if (x - rad >= 0) {
+        s -= colSum[x - rad];
+        sq -= colSq[x - rad];
+      }
+    }
+  }
+}
+
+/** Apply an enhancement mode in place. */
+export function enhance(img: RgbaImage, mode: EnhanceMode): void {
+  if (mode === "none") return;
+  flattenIllumination(img, estimateBackground(img));
+  if (mode === "color") {
+    levels(img);
+    return;
+  }
+  toGray(img);
+  if (mode === "gray") {
+    levels(img);
+    return;
+  }
+  sauvola(img);
+}

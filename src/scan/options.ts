@@ -1,0 +1,89 @@
+import { z } from "zod";
+import { InvalidInputError } from "../errors.ts";
+import type { Quad } from "../types.ts";
+
+export type EnhanceMode = "none" | "color" | "gray" | "bw";
+export type ScanFormat = "jpeg" | "png" | "webp";
+
+/** What `scanDocument`, `detector.scan` and `scanImage` accept. */
+export interface ScanOptions {
+  /**
+   * Corners to use instead of detecting them (e.g. after a person adjusted them), in the upright
+   * source image's pixels, top-left, top-right, bottom-right, bottom-left. Corners may lie
+   * outside the image; what falls outside comes out white.
+   */
+  quad?: Quad;
+  /**
+   * `none`: colour as photographed. `color`: white balance, shadow and uneven-light removal,
+   * contrast. `gray`: the same, in grey. `bw`: adaptive black and white (text pages).
+   * Default `none`.
+   */
+  enhance?: EnhanceMode;
+  /** Output encoding. Default `jpeg`. */
+  format?: ScanFormat;
+  /** JPEG / WebP quality, 1-100. Default 85. Ignored for PNG. */
+  quality?: number;
+  /**
+   * Longest side of the output in pixels. The page is never enlarged past the resolution the
+   * photo holds; this only caps it. Default 3508 (A4 at 300 dpi).
+   */
+  maxSize?: number;
+}
+
+/** The flattened page. */
+export interface ScanResult {
+  /** The encoded page (JPEG, PNG or WebP bytes). */
+  image: Uint8Array;
+  width: number;
+  height: number;
+  /** The corners used, in the upright source image's pixels, clockwise from top-left. */
+  quad: Quad;
+  format: ScanFormat;
+}
+
+export const DEFAULT_MAX_SIZE = 3508;
+export const DEFAULT_QUALITY = 85;
+/** Hard cap on the output's long side: keeps one RGBA page under ~256 MB. */
+export const MAX_OUTPUT_SIZE = 8192;
+
+const pointSchema = z.tuple([z.number().finite(), z.number().finite()]);
+export const quadSchema = z.tuple([pointSchema, pointSchema, pointSchema, pointSchema]);
+
+export const scanOptionsSchema = z
+  .object({
+    quad: quadSchema.optional(),
+    enhance: z.enum(["none", "color", "gray", "bw"]).optional(),
+    format: z.enum(["jpeg", "png", "webp"]).optional(),
+    quality: z.number().int().min(1).max(100).optional(),
+    maxSize: z.number().int().min(16).max(MAX_OUTPUT_SIZE).optional(),
+  })
+  .strict();
+
+/** Options with every default filled in. */
+export interface ResolvedScanOptions {
+  quad: Quad | undefined;
+  enhance: EnhanceMode;
+  format: ScanFormat;
+  quality: number;
+  maxSize: number;
+}
+
+/** Validate user options (throws InvalidInputError naming the bad field) and fill defaults. */
+export function resolveScanOptions(options: unknown): ResolvedScanOptions {
+  const parsed = scanOptionsSchema.safeParse(options ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length > 0 ? issue.path.join(".") : "options";
+    throw new InvalidInputError(`invalid scan option ${where}: ${issue?.message ?? "invalid"}`, {
+      cause: parsed.error,
+    });
+  }
+  const o = parsed.data;
+  return {
+    quad: o.quad as Quad | undefined,
+    enhance: o.enhance ?? "none",
+    format: o.format ?? "jpeg",
+    quality: o.quality ?? DEFAULT_QUALITY,
+    maxSize: o.maxSize ?? DEFAULT_MAX_SIZE,
+  };
+}
