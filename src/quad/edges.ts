@@ -1,0 +1,112 @@
+import type { FloatMap } from "../types.ts";
+
+/** Edge pixels of a probability map with their local line orientation. */
+export interface EdgePixels {
+  count: number;
+  /** Pixel centres in map coordinates. */
+  x: Float32Array;
+  y: Float32Array;
+  /** Edge probability, used as the vote weight. */
+  w: Float32Array;
+  /** Angle of the local line normal in [0, pi), from the structure tensor. */
+  normal: Float32Array;
+  /** Coherence of the structure tensor in [0, 1]: 1 on a straight line, 0 on blobs and corners. */
+  coherence: Float32Array;
+  /** The probability cut that was actually used (raised when too many pixels pass). */
+  threshold: number;
+}
+
+/**
+ * Collect pixels with probability >= threshold. When more than maxCount pass (a noisy or
+ * washed-out map), the cut rises to the quantile that keeps about maxCount of them: it bounds the
+ * finder's work on any input, and the strongest responses are the ones worth voting with.
+ */
+export function extractEdges(map: FloatMap, threshold: number, maxCount: number): EdgePixels {
+  const { data, width: W, height: H } = map;
+  const n = W * H;
+  let cut = threshold;
+  let count = 0;
+  for (let i = 0; i < n; i++) if (data[i] >= cut) count++;
+  if (count > maxCount) {
+    const bins = 1024;
+    const hist = new Uint32Array(bins);
+    for (let i = 0; i < n; i++) {
+      const v = data[i];
+      if (v >= cut) hist[Math.min(bins - 1, Math.floor(((v - cut) / (1 - cut + 1e-9)) * bins))]++;
+    }
+    let acc = 0;
+    let b = bins - 1;
+    for (; b > 0; b--) {
+      acc += hist[b];
+      if (acc >= maxCount) break;
+    }
+    cut = cut + (b / bins) * (1 - cut + 1e-9);
+    count = 0;
+    for (let i = 0; i < n; i++) if (data[i] >= cut) count++;
+    if (count > maxCount) {
+      // Many equal values (e.g. a constant map): a strict cut keeps the work bounded.
+      cut += 1e-6;
+    }
+  }
+  const cap = Math.min(count, maxCount);
+  const out: EdgePixels = {
+    count: 0,
+    x: new Float32Array(cap),
+    y: new Float32Array(cap),
+    w: new Float32Array(cap),
+    normal: new Float32Array(cap),
+    coherence: new Float32Array(cap),
+    threshold: cut,
+  };
+  const tensor = structureTensorSums(map);
+  const S = W + 1;
+  let k = 0;
+  for (let y = 0; y < H && k < cap; y++) {
+    for (let x = 0; x < W && k < cap; x++) {
+      const v = data[y * W + x];
+      if (!(v >= cut)) continue;
+      // Structure tensor of the gradient over a 5x5 window (summed-area tables): the gradient
+      // vanishes on a ridge's crest but is strong on its flanks, and both flanks agree on the normal.
+      const x0 = x < 2 ? 0 : x - 2, x1 = x + 3 > W ? W : x + 3;
+      const y0 = y < 2 ? 0 : y - 2, y1 = y + 3 > H ? H : y + 3;
+      const a = y0 * S + x0, b = y0 * S + x1, c = y1 * S + x0, d = y1 * S + x1;
+      const jxx = tensor.xx[d] - tensor.xx[b] - tensor.xx[c] + tensor.xx[a];
+      const jxy = tensor.xy[d] - tensor.xy[b] - tensor.xy[c] + tensor.xy[a];
+      const jyy = tensor.yy[d] - tensor.yy[b] - tensor.yy[c] + tensor.yy[a];
+      const tr = jxx + jyy;
+      let phi = 0.5 * Math.atan2(2 * jxy, jxx - jyy);
+      if (phi < 0) phi += Math.PI;
+      if (phi >= Math.PI) phi -= Math.PI;
+      out.x[k] = x + 0.5;
+      out.y[k] = y + 0.5;
+      out.w[k] = v;
+      out.normal[k] = phi;
+      out.coherence[k] = tr > 1e-12 ? Math.min(1, Math.hypot(jxx - jyy, 2 * jxy) / tr) : 0;
+      k++;
+    }
+  }
+  out.count = k;
+  return out;
+}
+
+/** Summed-area tables (size (W+1) x (H+1)) of gx*gx, gx*gy, gy*gy with a Sobel gradient. */
+function structureTensorSums(map: FloatMap): { xx: Float64Array; xy: Float64Array; yy: Float64Array } {
+  const { data, width: W, height: H } = map;
+  const S = W + 1;
+  const xx = new Float64Array(S * (H + 1));
+  const xy = new Float64Array(S * (H + 1));
+  const yy = new Float64Array(S * (H + 1));
+  for (let y = 0; y < H; y++) {
+    const ym = (y > 0 ? y - 1 : 0) * W, y0 = y * W, yp = (y < H - 1 ? y + 1 : y) * W;
+    let rxx = 0, rxy = 0, ryy = 0;
+    for (let x = 0; x < W; x++) {
+      const xm = x > 0 ? x - 1 : 0, xp = x < W - 1 ? x + 1 : x;
+      const gx = data[ym + xp] + 2 * data[y0 + xp] + data[yp + xp] - data[ym + xm] - 2 * data[y0 + xm] - data[yp + xm];
+      const gy = data[yp + xm] + 2 * data[yp + x] + data[yp + xp] - data[ym + xm] - 2 * data[ym + x] - data[ym + xp];
+      rxx += gx * gx; rxy += gx * gy; ryy += gy * gy;
+      const o = (y + 1) * S + x + 1, u = y * S + x + 1;
+      xx[o] = xx[u] + rxx; xy[o] = xy[u] + rxy; yy[o] = yy[u] + ryy;
+    }
+  }
+  return { xx, xy, yy };
+}

@@ -1,0 +1,243 @@
+import { InvalidInputError } from "../errors.ts";
+import type { FloatMap, Point, Quad } from "../types.ts";
+import { extractEdges, type EdgePixels } from "./edges.ts";
+import { houghLines, refitToEdges } from "./hough.ts";
+import { along, intersect, type Line } from "./line.ts";
+import { bestQuad, type SearchLine, type SearchParams } from "./search.ts";
+import { lineSupport, prefixAt, type EvidenceScale } from "./support.ts";
+
+export interface FindQuadOptions {
+  /** Minimum confidence for `found: true` (default 0.5). */
+  threshold?: number;
+  /**
+   * Width / height of the photo the map was made from. The map is the photo stretched to a
+   * square, so angles and right-angle priors are judged after undoing that stretch. Default: the
+   * map's own aspect (no stretch).
+   */
+  aspect?: number;
+  /** Edge probability from which a pixel votes for lines (default 0.2). */
+  edgeThreshold?: number;
+  /** Most line hypotheses kept for the quad search, 4..28 (default 20). Bounds the search. */
+  maxLines?: number;
+  /**
+   * Allow quads that run off the frame: corners outside the map, and frame borders standing in
+   * for a side that is wholly outside the photo (default true).
+   */
+  allowOffFrame?: boolean;
+}
+
+export interface QuadFinding {
+  found: boolean;
+  /** In map coordinates ([0, W] x [0, H], pixel centres at +0.5); may extend beyond the map. */
+  quad: Quad | null;
+  /** In [0, 1]: how well the map's edges support the quad. */
+  confidence: number;
+}
+
+/** findQuad's answer plus what it saw, for overlays and debugging. */
+export interface QuadFindingDetail extends QuadFinding {
+  /** Line hypotheses that entered the search. */
+  lines: Line[];
+  /** Best quad before the threshold was applied (null when no candidate passed the checks). */
+  candidate: Quad | null;
+  /** Per side of `candidate`: share of its in-frame length with edge evidence; -1 for a frame border. */
+  sideCoverage: number[];
+}
+
+const DEFAULTS = {
+  threshold: 0.5,
+  edgeThreshold: 0.2,
+  maxLines: 20,
+};
+
+/** Evidence scale: a probability of 0.1 is noise, 0.5 or more is a confident boundary. */
+const EVIDENCE: EvidenceScale = { floor: 0.1, full: 0.5 };
+
+/**
+ * The document quadrilateral in an edge probability map.
+ *
+ * Edge pixels vote, by their local orientation, in a Hough accumulator; the strongest distinct
+ * lines (plus the four frame borders, for sides wholly out of view) are combined four at a time
+ * into convex quads scored by the edge support along their sides; the winner's sides are refitted
+ * to their own edge pixels for sub-pixel corners. Work is bounded: at most a fixed number of
+ * voting pixels and of lines, whatever the map holds.
+ */
+export function findQuad(map: FloatMap, options: FindQuadOptions = {}): QuadFinding {
+  const d = findQuadDetailed(map, options);
+  return { found: d.found, quad: d.quad, confidence: d.confidence };
+}
+
+export function findQuadDetailed(map: FloatMap, options: FindQuadOptions = {}): QuadFindingDetail {
+  const { width: W, height: H } = map;
+  if (!Number.isInteger(W) || !Number.isInteger(H) || W < 8 || H < 8 || map.data.length !== W * H) {
+    throw new InvalidInputError(`findQuad: map must be at least 8x8 with width*height values (got ${W}x${H}, ${map.data.length} values)`);
+  }
+  const threshold = options.threshold ?? DEFAULTS.threshold;
+  const aspect = options.aspect ?? W / H;
+  if (!(aspect > 0) || !Number.isFinite(aspect)) throw new InvalidInputError("findQuad: aspect must be a positive number");
+  const maxLines = Math.max(4, Math.min(28, Math.round(options.maxLines ?? DEFAULTS.maxLines)));
+  const offFrame = options.allowOffFrame ?? true;
+  const sx = (aspect * H) / W;
+
+  const empty: QuadFindingDetail = { found: false, quad: null, confidence: 0, lines: [], candidate: null, sideCoverage: [] };
+  const edges = extractEdges(map, options.edgeThreshold ?? DEFAULTS.edgeThreshold, Math.round(W * H * 0.15));
+  if (edges.count < 12) return empty;
+
+  const scale = Math.sqrt(W * H);
+  const found = houghLines(edges, W, H, maxLines, Math.max(6, 0.03 * scale));
+  const lines: SearchLine[] = found.map((l) => ({ line: l, support: lineSupport(map, l, EVIDENCE), border: false }));
+  if (offFrame) {
+    for (const l of frameBorders(W, H)) lines.push({ line: l, support: lineSupport(map, l, EVIDENCE), border: true });
+  }
+  const params: SearchParams = {
+    width: W,
+    height: H,
+    sx,
+    gapPenalty: 1,
+    borderPenalty: 0.35,
+    maxBorderSides: offFrame ? 2 : 0,
+    minSideCoverage: 0.3,
+    minArea: 0.015 * W * H,
+    minAngle: 25,
+    maxOppositeAngle: 70,
+    outside: offFrame ? 0.6 : 0.01,
+  };
+  const best = bestQuad(lines, params);
+  const detail: QuadFindingDetail = { ...empty, lines: found.map(({ nx, ny, c }) => ({ nx, ny, c })) };
+  if (!best) return detail;
+
+  const sideLines = best.sides.map((i) => lines[i].line);
+  const isBorder = best.sides.map((i) => lines[i].border);
+  const refined = refineSides(sideLines, isBorder, best.corners, edges);
+  const corners = refined ? refined.corners : best.corners.map(([x, y]) => [x, y] as Point);
+  const finalLines = refined ? refined.lines : sideLines;
+
+  // Confidence from the refitted sides' own support.
+  let sup = 0, vis = 0, minCov = 1, borderLen = 0;
+  const sideCoverage: number[] = [];
+  for (let k = 0; k < 4; k++) {
+    const l = finalLines[k];
+    const a = corners[k], b = corners[(k + 1) % 4];
+    if (isBorder[k]) {
+      const s = lineSupport(map, l, EVIDENCE);
+      borderLen += inFrameLength(s.t0, s.t1, along(l, a[0], a[1]), along(l, b[0], b[1]));
+      sideCoverage.push(-1);
+      continue;
+    }
+    const s = lineSupport(map, l, EVIDENCE);
+    let lo = along(l, a[0], a[1]), hi = along(l, b[0], b[1]);
+    if (lo > hi) { const t = lo; lo = hi; hi = t; }
+    lo = Math.max(lo, s.t0); hi = Math.min(hi, s.t1);
+    const len = Math.max(0, hi - lo);
+    const sp = len > 0 ? prefixAt(s, hi - s.t0) - prefixAt(s, lo - s.t0) : 0;
+    sup += sp; vis += len;
+    const cov = len > 0 ? sp / len : 0;
+    sideCoverage.push(cov);
+    minCov = Math.min(minCov, cov);
+  }
+  const cov = vis > 0 ? sup / vis : 0;
+  const borderFrac = borderLen / Math.max(1e-9, vis + borderLen);
+  const confidence = clamp01(cov * Math.sqrt(Math.min(1, minCov / 0.6)) * (1 - 0.5 * borderFrac));
+  const quad = orderCorners(corners, sx);
+  detail.candidate = quad;
+  detail.sideCoverage = rotateLike(sideCoverage, corners, quad);
+  detail.confidence = confidence;
+  if (confidence >= threshold) {
+    detail.found = true;
+    detail.quad = quad;
+  }
+  return detail;
+}
+
+/**
+ * Refit each detected side to the edge pixels along it, between its corners and away from them
+ * (where the neighbouring side's pixels would pull it), then re-intersect. Returns null, keeping
+ * the Hough corners, when a refit moves a corner implausibly far or breaks convexity.
+ */
+function refineSides(
+  sideLines: Line[],
+  isBorder: boolean[],
+  corners: [number, number][],
+  edges: EdgePixels,
+): { corners: Point[]; lines: Line[] } | null {
+  const out: Line[] = [];
+  for (let k = 0; k < 4; k++) {
+    const l = sideLines[k];
+    if (isBorder[k]) { out.push(l); continue; }
+    const a = corners[k], b = corners[(k + 1) % 4];
+    let ta = along(l, a[0], a[1]), tb = along(l, b[0], b[1]);
+    if (ta > tb) { const t = ta; ta = tb; tb = t; }
+    const margin = Math.min(8, 0.15 * (tb - ta));
+    const fit = refitToEdges(l, edges, 3, 3, [ta + margin, tb - margin]);
+    out.push(fit ?? l);
+  }
+  const pts: Point[] = [];
+  for (let k = 0; k < 4; k++) {
+    const p = intersect(out[(k + 3) % 4], out[k]);
+    if (!p) return null;
+    const [ox, oy] = corners[k];
+    const side = Math.min(
+      Math.hypot(corners[(k + 1) % 4][0] - ox, corners[(k + 1) % 4][1] - oy),
+      Math.hypot(corners[(k + 3) % 4][0] - ox, corners[(k + 3) % 4][1] - oy),
+    );
+    if (Math.hypot(p[0] - ox, p[1] - oy) > Math.max(3, 0.08 * side)) return null;
+    pts.push(p);
+  }
+  let sign = 0;
+  for (let k = 0; k < 4; k++) {
+    const p0 = pts[(k + 3) % 4], p1 = pts[k], p2 = pts[(k + 1) % 4];
+    const cr = (p0[0] - p1[0]) * (p2[1] - p1[1]) - (p0[1] - p1[1]) * (p2[0] - p1[0]);
+    const s = Math.sign(cr);
+    if (s === 0 || (sign !== 0 && s !== sign)) return null;
+    sign = s;
+  }
+  return { corners: pts, lines: out };
+}
+
+function frameBorders(W: number, H: number): Line[] {
+  return [
+    { nx: 1, ny: 0, c: 0 },
+    { nx: 1, ny: 0, c: W },
+    { nx: 0, ny: 1, c: 0 },
+    { nx: 0, ny: 1, c: H },
+  ];
+}
+
+function inFrameLength(t0: number, t1: number, a: number, b: number): number {
+  const lo = Math.max(Math.min(a, b), t0), hi = Math.min(Math.max(a, b), t1);
+  return Math.max(0, hi - lo);
+}
+
+/**
+ * Clockwise on screen from the top-left (smallest x + y), judged in true geometry so the order
+ * matches the source photo's.
+ */
+function orderCorners(pts: Point[], sx: number): Quad {
+  let area = 0;
+  for (let k = 0; k < 4; k++) {
+    const a = pts[k], b = pts[(k + 1) % 4];
+    area += a[0] * b[1] - b[0] * a[1];
+  }
+  const cw = area > 0 ? pts.slice() : [pts[0], pts[3], pts[2], pts[1]];
+  let start = 0;
+  for (let k = 1; k < 4; k++) {
+    if (cw[k][0] * sx + cw[k][1] < cw[start][0] * sx + cw[start][1]) start = k;
+  }
+  return [0, 1, 2, 3].map((k) => [cw[(start + k) % 4][0], cw[(start + k) % 4][1]] as Point) as Quad;
+}
+
+/** Reorder per-side values (side k from corner k to k+1) to follow the ordered quad. */
+function rotateLike(values: number[], from: Point[], to: Quad): number[] {
+  const idx = (p: Point): number => from.findIndex((q) => q[0] === p[0] && q[1] === p[1]);
+  const out: number[] = [];
+  for (let k = 0; k < 4; k++) {
+    const i = idx(to[k]), j = idx(to[(k + 1) % 4]);
+    // Side between corners i and j in the original cycle.
+    out.push((j === (i + 1) % 4) ? values[i] : values[j]);
+  }
+  return out;
+}
+
+function clamp01(v: number): number {
+  return v < 0 ? 0 : v > 1 ? 1 : Number.isFinite(v) ? v : 0;
+}

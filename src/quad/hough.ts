@@ -1,0 +1,142 @@
+import type { EdgePixels } from "./edges.ts";
+import { fitLine, lineFromAngle, type Line } from "./line.ts";
+
+export interface HoughLine extends Line {
+  /** Accumulated vote weight (edge probability mass along the line). */
+  votes: number;
+}
+
+const THETA_BINS = 180;
+const COS = new Float32Array(THETA_BINS);
+const SIN = new Float32Array(THETA_BINS);
+for (let k = 0; k < THETA_BINS; k++) {
+  COS[k] = Math.cos((k * Math.PI) / THETA_BINS);
+  SIN[k] = Math.sin((k * Math.PI) / THETA_BINS);
+}
+
+/**
+ * Weighted Hough transform with orientation voting: each edge pixel votes only for angles within a
+ * few degrees of its own structure-tensor normal, so a pixel costs a handful of votes instead of
+ * 180 and the accumulator has far less clutter. Peaks are taken greedily with non-maximum
+ * suppression in (theta, rho), then each is refitted by weighted least squares to the pixels
+ * near it, which gives sub-degree, sub-pixel lines.
+ */
+export function houghLines(edges: EdgePixels, W: number, H: number, maxLines: number, minVotes: number): HoughLine[] {
+  const ox = W / 2, oy = H / 2;
+  const rhoMax = Math.ceil(Math.hypot(W, H) / 2) + 2;
+  const R = 2 * rhoMax + 1;
+  const acc = new Float32Array(THETA_BINS * R);
+  const binScale = THETA_BINS / Math.PI;
+  for (let i = 0; i < edges.count; i++) {
+    const coh = edges.coherence[i];
+    if (coh < 0.25) continue; // corners and blobs say nothing about a line's angle
+    const spread = coh > 0.6 ? 3 : 6;
+    const x = edges.x[i] - ox, y = edges.y[i] - oy, w = edges.w[i];
+    const centre = Math.round(edges.normal[i] * binScale);
+    for (let d = -spread; d <= spread; d++) {
+      let k = centre + d;
+      if (k < 0) k += THETA_BINS;
+      else if (k >= THETA_BINS) k -= THETA_BINS;
+      const vote = w * (1 - Math.abs(d) / (spread + 1));
+      const r = x * COS[k] + y * SIN[k] + rhoMax;
+      const r0 = Math.floor(r);
+      const f = r - r0;
+      const base = k * R + r0;
+      acc[base] += vote * (1 - f);
+      acc[base + 1] += vote * f;
+    }
+  }
+
+  // Local maxima over a 3x3 neighbourhood (theta wraps around with rho mirrored).
+  const peaks: number[] = [];
+  for (let k = 0; k < THETA_BINS; k++) {
+    const km = k === 0 ? THETA_BINS - 1 : k - 1;
+    const kp = k === THETA_BINS - 1 ? 0 : k + 1;
+    for (let r = 1; r < R - 1; r++) {
+      const v = acc[k * R + r];
+      if (v < minVotes) continue;
+      let isMax = true;
+      for (let dr = -1; dr <= 1 && isMax; dr++) {
+        if (dr !== 0 && acc[k * R + r + dr] > v) isMax = false;
+        const rm = k === 0 ? R - 1 - (r + dr) : r + dr;
+        const rp = k === THETA_BINS - 1 ? R - 1 - (r + dr) : r + dr;
+        if (acc[km * R + rm] > v || acc[kp * R + rp] > v) isMax = false;
+      }
+      if (isMax) peaks.push(k * R + r);
+    }
+  }
+  peaks.sort((a, b) => acc[b] - acc[a]);
+
+  const chosen: { k: number; rho: number; votes: number }[] = [];
+  const scan = Math.min(peaks.length, 40 * maxLines);
+  for (let i = 0; i < scan && chosen.length < maxLines; i++) {
+    const k = Math.floor(peaks[i] / R);
+    const rho = (peaks[i] % R) - rhoMax;
+    let dup = false;
+    for (const c of chosen) {
+      let dk = Math.abs(c.k - k);
+      let dr = Math.abs(c.rho - rho);
+      if (dk > THETA_BINS / 2) {
+        dk = THETA_BINS - dk;
+        dr = Math.abs(c.rho + rho);
+      }
+      if (dk <= 4 && dr <= 6) { dup = true; break; }
+    }
+    if (!dup) chosen.push({ k, rho, votes: acc[peaks[i]] });
+  }
+
+  const lines: HoughLine[] = [];
+  for (const c of chosen) {
+    const l = lineFromAngle((c.k * Math.PI) / THETA_BINS, c.rho, ox, oy);
+    const refined = refitToEdges(l, edges, 2.5, 2) ?? l;
+    lines.push({ nx: refined.nx, ny: refined.ny, c: refined.c, votes: c.votes });
+  }
+  return lines;
+}
+
+/**
+ * Refit a line to the edge pixels within `band` of it whose local orientation agrees, optionally
+ * restricted to a t-range along it. Iterated, since each fit recentres the band.
+ */
+export function refitToEdges(
+  line: Line,
+  edges: EdgePixels,
+  band: number,
+  iterations: number,
+  tRange?: [number, number],
+): Line | null {
+  let cur = line;
+  const xs = new Float32Array(edges.count);
+  const ys = new Float32Array(edges.count);
+  const ws = new Float32Array(edges.count);
+  let ok = false;
+  for (let it = 0; it < iterations; it++) {
+    const normalAngle = Math.atan2(cur.ny, cur.nx);
+    let n = 0;
+    let mass = 0;
+    for (let i = 0; i < edges.count; i++) {
+      const x = edges.x[i], y = edges.y[i];
+      const d = cur.nx * x + cur.ny * y - cur.c;
+      if (d > band || d < -band) continue;
+      if (tRange) {
+        const t = -cur.ny * x + cur.nx * y;
+        if (t < tRange[0] || t > tRange[1]) continue;
+      }
+      if (edges.coherence[i] > 0.5) {
+        let da = Math.abs(edges.normal[i] - normalAngle) % Math.PI;
+        if (da > Math.PI / 2) da = Math.PI - da;
+        if (da > 0.35) continue;
+      }
+      xs[n] = x; ys[n] = y; ws[n] = edges.w[i];
+      mass += edges.w[i];
+      n++;
+    }
+    if (n < 6 || mass < 3) break;
+    const fit = fitLine(xs, ys, ws, n);
+    if (!fit) break;
+    // Keep the fit's orientation consistent with the input (normal pointing the same way).
+    cur = fit.nx * cur.nx + fit.ny * cur.ny < 0 ? { nx: -fit.nx, ny: -fit.ny, c: -fit.c } : fit;
+    ok = true;
+  }
+  return ok ? cur : null;
+}

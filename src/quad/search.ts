@@ -1,0 +1,165 @@
+import { prefixAt, type LineSupport } from "./support.ts";
+import type { Line } from "./line.ts";
+
+/** One line the search may use as a side: a detected line, or a frame border. */
+export interface SearchLine {
+  line: Line;
+  support: LineSupport;
+  /** A frame border stands in for a side that lies wholly outside the photo. */
+  border: boolean;
+}
+
+export interface SearchParams {
+  width: number;
+  height: number;
+  /** Map x units per true unit relative to y: true geometry is (x * sx, y). */
+  sx: number;
+  /** Cost per unsupported in-frame pixel of a detected side, relative to a supported one's gain. */
+  gapPenalty: number;
+  /** Cost per pixel of a frame-border side. */
+  borderPenalty: number;
+  maxBorderSides: number;
+  /** A visible side needs at least this share of its in-frame length supported. */
+  minSideCoverage: number;
+  minArea: number;
+  /** Interior angles (true geometry, degrees) must lie in [minAngle, 180 - minAngle]. */
+  minAngle: number;
+  /** Opposite sides may converge by at most this (true geometry, degrees). */
+  maxOppositeAngle: number;
+  /** Corners may lie this far outside the frame, as a fraction of its size. */
+  outside: number;
+}
+
+export interface Candidate {
+  /** Line indices of the four sides in cyclic order; corner i joins side i-1 and side i. */
+  sides: [number, number, number, number];
+  corners: [[number, number], [number, number], [number, number], [number, number]];
+  score: number;
+}
+
+/**
+ * Best quadrilateral made of four of the given lines. Every 4-subset is tried with its three ways
+ * of pairing opposite sides: C(M, 4) * 3 cheap checks for M lines (M <= 24 keeps this ~32k), with
+ * pairwise intersections precomputed and each side's support an O(1) prefix-sum lookup.
+ *
+ * The score is supported perimeter minus a penalty for unsupported perimeter, so of two
+ * well-supported nested quads (a page and a table printed on it) the larger wins, while a quad
+ * that borrows a side from elsewhere pays for the gaps it has to bridge.
+ */
+export function bestQuad(lines: readonly SearchLine[], p: SearchParams): Candidate | null {
+  const M = lines.length;
+  const W = p.width, H = p.height;
+  const ix = new Float64Array(M * M);
+  const iy = new Float64Array(M * M);
+  const tOn = new Float64Array(M * M); // position of X(i, j) along line i
+  const adjacentOk = new Uint8Array(M * M);
+  const oppositeOk = new Uint8Array(M * M);
+  const dirx = new Float64Array(M), diry = new Float64Array(M);
+  for (let i = 0; i < M; i++) {
+    const l = lines[i].line;
+    const dx = -l.ny * p.sx, dy = l.nx;
+    const n = Math.hypot(dx, dy);
+    dirx[i] = dx / n; diry[i] = dy / n;
+  }
+  const minSin = Math.sin((p.minAngle * Math.PI) / 180);
+  const maxOppSin = Math.sin((p.maxOppositeAngle * Math.PI) / 180);
+  const loX = -p.outside * W, hiX = (1 + p.outside) * W, loY = -p.outside * H, hiY = (1 + p.outside) * H;
+  for (let i = 0; i < M; i++) {
+    for (let j = i + 1; j < M; j++) {
+      const a = lines[i].line, b = lines[j].line;
+      const sinAngle = Math.abs(dirx[i] * diry[j] - diry[i] * dirx[j]);
+      if (sinAngle <= maxOppSin) { oppositeOk[i * M + j] = 1; oppositeOk[j * M + i] = 1; }
+      if (sinAngle < minSin) continue;
+      const det = a.nx * b.ny - a.ny * b.nx;
+      if (Math.abs(det) < 1e-9) continue;
+      const x = (a.c * b.ny - b.c * a.ny) / det;
+      const y = (a.nx * b.c - b.nx * a.c) / det;
+      if (!(x >= loX && x <= hiX && y >= loY && y <= hiY)) continue;
+      ix[i * M + j] = x; iy[i * M + j] = y;
+      ix[j * M + i] = x; iy[j * M + i] = y;
+      tOn[i * M + j] = -a.ny * x + a.nx * y;
+      tOn[j * M + i] = -b.ny * x + b.nx * y;
+      adjacentOk[i * M + j] = 1; adjacentOk[j * M + i] = 1;
+    }
+  }
+
+  let best: Candidate | null = null;
+  const order = [0, 0, 0, 0];
+  const cosMax = Math.cos((p.minAngle * Math.PI) / 180);
+  const cx = new Float64Array(4), cy = new Float64Array(4);
+  for (let a = 0; a < M; a++) {
+    for (let b = a + 1; b < M; b++) {
+      for (let c = b + 1; c < M; c++) {
+        for (let d = c + 1; d < M; d++) {
+          const borders = +lines[a].border + +lines[b].border + +lines[c].border + +lines[d].border;
+          if (borders > p.maxBorderSides) continue;
+          for (let split = 0; split < 3; split++) {
+            // Opposite pairs (p, q) and (r, s); the cycle is p, r, q, s.
+            let P: number, Q: number, R: number, S: number;
+            if (split === 0) { P = a; Q = b; R = c; S = d; }
+            else if (split === 1) { P = a; Q = c; R = b; S = d; }
+            else { P = a; Q = d; R = b; S = c; }
+            if (!oppositeOk[P * M + Q] || !oppositeOk[R * M + S]) continue;
+            if (!adjacentOk[P * M + R] || !adjacentOk[R * M + Q] || !adjacentOk[Q * M + S] || !adjacentOk[S * M + P]) continue;
+            order[0] = P; order[1] = R; order[2] = Q; order[3] = S;
+            // Corner k joins side k-1 and side k.
+            for (let k = 0; k < 4; k++) {
+              const u = order[(k + 3) & 3], v = order[k];
+              cx[k] = ix[u * M + v]; cy[k] = iy[u * M + v];
+            }
+            // Convexity and angles in true geometry.
+            let sign = 0, ok = true, area2 = 0, angleFactor = 1;
+            for (let k = 0; k < 4 && ok; k++) {
+              const k0 = (k + 3) & 3, k2 = (k + 1) & 3;
+              const ux = (cx[k0] - cx[k]) * p.sx, uy = cy[k0] - cy[k];
+              const vx = (cx[k2] - cx[k]) * p.sx, vy = cy[k2] - cy[k];
+              const cross = ux * vy - uy * vx;
+              const s = cross > 0 ? 1 : cross < 0 ? -1 : 0;
+              if (s === 0 || (sign !== 0 && s !== sign)) { ok = false; break; }
+              sign = s;
+              const nu = Math.hypot(ux, uy), nv = Math.hypot(vx, vy);
+              if (nu < 4 || nv < 4) { ok = false; break; }
+              const cosA = (ux * vx + uy * vy) / (nu * nv);
+              if (cosA > cosMax || cosA < -cosMax) { ok = false; break; }
+              // Mild prior for near-right angles: pages are rectangles seen in perspective.
+              const dev = Math.abs(Math.acos(cosA) * (180 / Math.PI) - 90);
+              if (dev > 35) angleFactor *= 1 - (0.3 * (dev - 35)) / 30;
+              area2 += cx[k] * cy[k2] - cx[k2] * cy[k];
+            }
+            if (!ok) continue;
+            if (Math.abs(area2) / 2 < p.minArea) continue;
+            let score = 0;
+            for (let k = 0; k < 4 && ok; k++) {
+              const line = order[k];
+              const ta = tOn[line * M + order[(k + 3) & 3]];
+              const tb = tOn[line * M + order[(k + 1) & 3]];
+              const sup = lines[line].support;
+              let lo = ta < tb ? ta : tb, hi = ta < tb ? tb : ta;
+              if (lo < sup.t0) lo = sup.t0;
+              if (hi > sup.t1) hi = sup.t1;
+              const inFrame = hi > lo ? hi - lo : 0;
+              if (lines[line].border) {
+                score -= p.borderPenalty * inFrame;
+                continue;
+              }
+              if (inFrame < 4) { ok = false; break; }
+              const s = prefixAt(sup, hi - sup.t0) - prefixAt(sup, lo - sup.t0);
+              if (s < p.minSideCoverage * inFrame) { ok = false; break; }
+              score += s - p.gapPenalty * (inFrame - s);
+            }
+            if (!ok || score <= 0) continue;
+            score *= angleFactor;
+            if (!best || score > best.score) {
+              best = {
+                sides: [order[0], order[1], order[2], order[3]],
+                corners: [[cx[0], cy[0]], [cx[1], cy[1]], [cx[2], cy[2]], [cx[3], cy[3]]],
+                score,
+              };
+            }
+          }
+        }
+      }
+    }
+  }
+  return best;
+}

@@ -1,0 +1,79 @@
+import type { FloatMap } from "../types.ts";
+import { clipLineToFrame, type Line } from "./line.ts";
+
+/**
+ * Edge evidence along one line, as prefix sums over unit steps of t inside the frame, so the
+ * support of any segment of the line costs O(1) however many candidate quads ask for it.
+ */
+export interface LineSupport {
+  /** t-range of the line inside the frame; t1 < t0 when the line misses the frame. */
+  t0: number;
+  t1: number;
+  /** prefix[k] = evidence summed over the first k unit steps from t0. */
+  prefix: Float32Array;
+}
+
+/** Probability below `floor` counts as nothing, above `full` as a fully supported step. */
+export interface EvidenceScale {
+  floor: number;
+  full: number;
+}
+
+const OFFSETS = [-1.5, -0.75, 0, 0.75, 1.5];
+
+export function lineSupport(map: FloatMap, line: Line, scale: EvidenceScale): LineSupport {
+  const range = clipLineToFrame(line, map.width, map.height);
+  if (!range) return { t0: 0, t1: -1, prefix: new Float32Array(1) };
+  const [t0, t1] = range;
+  const steps = Math.max(0, Math.ceil(t1 - t0));
+  const prefix = new Float32Array(steps + 1);
+  const dx = -line.ny, dy = line.nx;
+  const bx = line.c * line.nx, by = line.c * line.ny;
+  const inv = 1 / Math.max(1e-6, scale.full - scale.floor);
+  let acc = 0;
+  for (let k = 0; k < steps; k++) {
+    const t = t0 + k + 0.5;
+    const px = bx + dx * t, py = by + dy * t;
+    let best = 0;
+    // Tolerate a pixel or so of bend (curled paper, lens distortion) across the line.
+    for (const o of OFFSETS) {
+      const v = sample(map, px + line.nx * o, py + line.ny * o);
+      if (v > best) best = v;
+    }
+    const e = (best - scale.floor) * inv;
+    acc += e <= 0 ? 0 : e >= 1 ? 1 : e;
+    prefix[k + 1] = acc;
+  }
+  return { t0, t1, prefix };
+}
+
+/** Bilinear sample at a continuous map position (pixel centres at +0.5); 0 outside. */
+export function sample(map: FloatMap, x: number, y: number): number {
+  const fx = x - 0.5, fy = y - 0.5;
+  const x0 = Math.floor(fx), y0 = Math.floor(fy);
+  const ax = fx - x0, ay = fy - y0;
+  const W = map.width, H = map.height, d = map.data;
+  const v00 = x0 >= 0 && x0 < W && y0 >= 0 && y0 < H ? d[y0 * W + x0] : 0;
+  const v10 = x0 + 1 >= 0 && x0 + 1 < W && y0 >= 0 && y0 < H ? d[y0 * W + x0 + 1] : 0;
+  const v01 = x0 >= 0 && x0 < W && y0 + 1 >= 0 && y0 + 1 < H ? d[(y0 + 1) * W + x0] : 0;
+  const v11 = x0 + 1 >= 0 && x0 + 1 < W && y0 + 1 >= 0 && y0 + 1 < H ? d[(y0 + 1) * W + x0 + 1] : 0;
+  return (v00 * (1 - ax) + v10 * ax) * (1 - ay) + (v01 * (1 - ax) + v11 * ax) * ay;
+}
+
+/** Support summed over the segment [ta, tb] of the line, and that segment's length in frame. */
+export function segmentSupport(s: LineSupport, ta: number, tb: number): { support: number; inFrame: number } {
+  let a = ta < tb ? ta : tb;
+  let b = ta < tb ? tb : ta;
+  if (a < s.t0) a = s.t0;
+  if (b > s.t1) b = s.t1;
+  if (!(b > a)) return { support: 0, inFrame: 0 };
+  return { support: prefixAt(s, b - s.t0) - prefixAt(s, a - s.t0), inFrame: b - a };
+}
+
+export function prefixAt(s: LineSupport, u: number): number {
+  const n = s.prefix.length - 1;
+  if (u <= 0 || n <= 0) return 0;
+  if (u >= n) return s.prefix[n];
+  const k = Math.floor(u);
+  return s.prefix[k] + (u - k) * (s.prefix[k + 1] - s.prefix[k]);
+}
