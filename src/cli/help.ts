@@ -1,0 +1,138 @@
+/** Help texts. Kept apart from the commands so `--help` never loads the model or WASM. */
+
+const COMMON = `Common options:
+  --threads N        WASM threads for inference (default: 2 on Node and Bun, 1 on Deno)
+  --model PATH       ONNX model file to use instead of the bundled models/docedge-int8.onnx
+  -q, --quiet        no progress bar and no summary line
+  -h, --help         show this help`;
+
+const EXIT_CODES = `Exit codes:
+  0  everything processed    1  one or more inputs failed (the rest were still processed)
+  2  bad command line        130  interrupted (Ctrl-C)`;
+
+export const MAIN_HELP = `docedge - find the four corners of a document in a photo, and flatten it
+
+Usage:
+  docedge <command> [options]
+
+Commands:
+  detect <image|folder|glob>...   print the document corners found in each image
+  scan <image>... -o <file|dir>   write the flattened (perspective-corrected) page
+  serve                           run the HTTP API (POST /v1/detect, /v1/scan)
+  eval <folder>                   measure accuracy on labelled photos (labels.json)
+  help [command]                  show help for a command
+
+Options:
+  -h, --help       show help (also: docedge <command> --help)
+  -v, --version    print the version
+
+Images are JPEG, PNG or WebP; "-" reads one image from stdin. Everything runs locally, offline.
+
+Examples:
+  docedge detect photo.jpg
+  docedge detect "photos/**/*.jpg" --json > corners.ndjson
+  docedge scan receipt.jpg -o receipt-flat.jpg --enhance bw
+  cat photo.jpg | docedge scan - -o - > page.jpg
+  docedge serve --port 8080
+  docedge eval ./datasets
+
+${EXIT_CODES}`;
+
+export const DETECT_HELP = `Usage: docedge detect <image|folder|glob>... [options]
+
+Finds the document in each image and prints one line per image: the file, whether a document was
+found, the confidence, and the corners (top-left, top-right, bottom-right, bottom-left) in the
+image's pixels (after EXIF rotation). Folders give their JPEG/PNG/WebP files; quoted globs
+(*, ?, [abc], **) are expanded by docedge itself; "-" reads an image from stdin.
+
+Options:
+  --json             one JSON object per image (NDJSON):
+                     {"file","found","quad","confidence","width","height"};
+                     a failed image gives {"file","error":{"code","message"}}
+  --overlay DIR      write each image with the found quad drawn on it to DIR/<name>.overlay.jpg
+  --edges            with --overlay: also tint the network's edge map onto the image
+  --threshold X      minimum confidence (0-1) to report a document as found
+  -r, --recursive    descend into subfolders of folder arguments
+${COMMON}
+
+A photo with no document is not a failure: it prints "no document" (found: false) and exits 0.
+
+Examples:
+  docedge detect photo.jpg
+  docedge detect scans/ --json > corners.ndjson
+  docedge detect "inbox/**/*.jpg" --overlay overlays/ --edges
+  curl -s https://example.com/photo.jpg | docedge detect -
+
+${EXIT_CODES}`;
+
+export const SCAN_HELP = `Usage: docedge scan <image>... -o <file|folder|-> [options]
+
+Finds the document in each image (or uses --quad), flattens it to an upright page and writes it.
+With one input, -o names the output file (its extension sets the format unless --format is given)
+or an existing folder; with several inputs -o is a folder (created if needed) and each page is
+written as <folder>/<name>.<format>. "-o -" writes the page to stdout (one input only).
+
+Options:
+  -o, --output PATH  output file, folder, or "-" for stdout (required)
+  --enhance MODE     none (default) | color | gray | bw
+                     color/gray: even out lighting and shadows; bw: crisp black-and-white text
+  --format FMT       jpeg (default) | png | webp
+  --quality N        JPEG/WebP quality 1-100 (default 85)
+  --max-size N       longest side of the output in pixels (default 3508, A4 at 300 dpi)
+  --quad "x,y x,y x,y x,y"
+                     use these corners (TL TR BR BL, image pixels) instead of detecting; also
+                     accepts the JSON quad "detect --json" prints. Use --quad="..." when the
+                     first value is negative.
+  --threshold X      minimum detection confidence (0-1); below it the image fails with
+                     "no document found"
+  --json             print one JSON line per page: {"file","output","width","height","format","quad"}
+${COMMON}
+
+Examples:
+  docedge scan receipt.jpg -o receipt.png
+  docedge scan page1.jpg page2.jpg -o flat/ --enhance bw --format png
+  docedge scan photo.jpg -o page.jpg --quad "120,80 1480,95 1500,2010 90,1990"
+  cat photo.jpg | docedge scan - -o - --enhance gray > page.jpg
+
+${EXIT_CODES}`;
+
+export const SERVE_HELP = `Usage: docedge serve [options]
+
+Runs the docedge HTTP API on this runtime (Node, Bun or Deno) until Ctrl-C.
+Endpoints: POST /v1/detect, POST /v1/scan (image bytes or multipart), GET /healthz, and the OpenAPI
+document at /openapi.json.
+
+Options:
+  --port N           port to listen on (default 8080; 0 picks a free one)
+  --host H           interface to bind (default 127.0.0.1; 0.0.0.0 to accept remote clients)
+${COMMON}
+
+Examples:
+  docedge serve
+  docedge serve --port 3000 --host 0.0.0.0
+  curl --data-binary @photo.jpg -H "content-type: image/jpeg" http://127.0.0.1:8080/v1/detect`;
+
+export const EVAL_HELP = `Usage: docedge eval <folder> [options]
+
+Measures accuracy on labelled photos: <folder> holds labels.json (a list of {file, width, height,
+quad}) or subfolders that do. For each folder it reports the SmartDoc 2015 Jaccard index (mean,
+share of images at JI >= 0.9), negatives handled correctly, and the worst cases.
+
+Options:
+  --json             print the full report as JSON
+  --threshold X      minimum confidence to count a detection as found
+  --limit N          use at most N photos per folder (quick checks)
+${COMMON}
+
+Examples:
+  docedge eval ../shared/datasets
+  docedge eval ./my-labelled-photos --json > report.json
+
+${EXIT_CODES}`;
+
+export const HELP: Record<string, string> = {
+  detect: DETECT_HELP,
+  scan: SCAN_HELP,
+  serve: SERVE_HELP,
+  eval: EVAL_HELP,
+};

@@ -1,0 +1,15 @@
+import type { BatchSummary } from "./batch.ts";
+
+/** The closing stderr line of a batch: counts, time and rate. */
+export function summaryLine(s: BatchSummary, elapsedMs: number, detail?: string): string {
+  const done = s.ok + s.failed;
+  const total = done + s.skipped;
+  const noun = total === 1 ? "image" : "images";
+  const parts = [`${s.ok} ok`];
+  if (detail) parts.push(detail);
+  if (s.failed > 0) parts.push(`${s.failed} failed`);
+  const secs = elapsedMs / 1000;
+  const rate = done > 0 && secs > 0 ? `, ${(done / secs).toFixed(1)} img/s` : "";
+  const head = s.interrupted ? `interrupted after ${done} of ${total} ${noun}` : `${total} ${noun}`;
+  return `${head}: ${parts.join(", ")} in ${secs.toFixed(1)} s${rate}`;
+}
