@@ -58,21 +58,24 @@ export function extractEdges(map: FloatMap, threshold: number, maxCount: number)
     coherence: new Float32Array(cap),
     threshold: cut,
   };
-  const tensor = structureTensorSums(map);
-  const S = W + 1;
+  const { gx, gy } = sobel(map);
   let k = 0;
   for (let y = 0; y < H && k < cap; y++) {
     for (let x = 0; x < W && k < cap; x++) {
       const v = data[y * W + x];
       if (!(v >= cut)) continue;
-      // Structure tensor of the gradient over a 5x5 window (summed-area tables): the gradient
-      // vanishes on a ridge's crest but is strong on its flanks, and both flanks agree on the normal.
-      const x0 = x < 2 ? 0 : x - 2, x1 = x + 3 > W ? W : x + 3;
-      const y0 = y < 2 ? 0 : y - 2, y1 = y + 3 > H ? H : y + 3;
-      const a = y0 * S + x0, b = y0 * S + x1, c = y1 * S + x0, d = y1 * S + x1;
-      const jxx = tensor.xx[d] - tensor.xx[b] - tensor.xx[c] + tensor.xx[a];
-      const jxy = tensor.xy[d] - tensor.xy[b] - tensor.xy[c] + tensor.xy[a];
-      const jyy = tensor.yy[d] - tensor.yy[b] - tensor.yy[c] + tensor.yy[a];
+      // Structure tensor of the gradient over a 5x5 window: the gradient vanishes on a ridge's
+      // crest but is strong on its flanks, and both flanks agree on the normal.
+      const x0 = x < 2 ? 0 : x - 2, x1 = x + 2 >= W ? W - 1 : x + 2;
+      const y0 = y < 2 ? 0 : y - 2, y1 = y + 2 >= H ? H - 1 : y + 2;
+      let jxx = 0, jxy = 0, jyy = 0;
+      for (let yy = y0; yy <= y1; yy++) {
+        const row = yy * W;
+        for (let xx = x0; xx <= x1; xx++) {
+          const a = gx[row + xx], b = gy[row + xx];
+          jxx += a * a; jxy += a * b; jyy += b * b;
+        }
+      }
       const tr = jxx + jyy;
       let phi = 0.5 * Math.atan2(2 * jxy, jxx - jyy);
       if (phi < 0) phi += Math.PI;
@@ -81,7 +84,8 @@ export function extractEdges(map: FloatMap, threshold: number, maxCount: number)
       out.y[k] = y + 0.5;
       out.w[k] = v;
       out.normal[k] = phi;
-      out.coherence[k] = tr > 1e-12 ? Math.min(1, Math.hypot(jxx - jyy, 2 * jxy) / tr) : 0;
+      const dxy = jxx - jyy;
+      out.coherence[k] = tr > 1e-12 ? Math.min(1, Math.sqrt(dxy * dxy + 4 * jxy * jxy) / tr) : 0;
       k++;
     }
   }
@@ -89,24 +93,21 @@ export function extractEdges(map: FloatMap, threshold: number, maxCount: number)
   return out;
 }
 
-/** Summed-area tables (size (W+1) x (H+1)) of gx*gx, gx*gy, gy*gy with a Sobel gradient. */
-function structureTensorSums(map: FloatMap): { xx: Float64Array; xy: Float64Array; yy: Float64Array } {
+/** Sobel gradient of the map (edges replicated). */
+function sobel(map: FloatMap): { gx: Float32Array; gy: Float32Array } {
   const { data, width: W, height: H } = map;
-  const S = W + 1;
-  const xx = new Float64Array(S * (H + 1));
-  const xy = new Float64Array(S * (H + 1));
-  const yy = new Float64Array(S * (H + 1));
+  const gx = new Float32Array(W * H);
+  const gy = new Float32Array(W * H);
   for (let y = 0; y < H; y++) {
     const ym = (y > 0 ? y - 1 : 0) * W, y0 = y * W, yp = (y < H - 1 ? y + 1 : y) * W;
-    let rxx = 0, rxy = 0, ryy = 0;
     for (let x = 0; x < W; x++) {
       const xm = x > 0 ? x - 1 : 0, xp = x < W - 1 ? x + 1 : x;
-      const gx = data[ym + xp] + 2 * data[y0 + xp] + data[yp + xp] - data[ym + xm] - 2 * data[y0 + xm] - data[yp + xm];
-      const gy = data[yp + xm] + 2 * data[yp + x] + data[yp + xp] - data[ym + xm] - 2 * data[ym + x] - data[ym + xp];
-      rxx += gx * gx; rxy += gx * gy; ryy += gy * gy;
-      const o = (y + 1) * S + x + 1, u = y * S + x + 1;
-      xx[o] = xx[u] + rxx; xy[o] = xy[u] + rxy; yy[o] = yy[u] + ryy;
+      const a = data[ym + xm], b = data[ym + x], c = data[ym + xp];
+      const d = data[y0 + xm], f = data[y0 + xp];
+      const g = data[yp + xm], h = data[yp + x], i = data[yp + xp];
+      gx[y0 + x] = c + 2 * f + i - a - 2 * d - g;
+      gy[y0 + x] = g + 2 * h + i - a - 2 * b - c;
     }
   }
-  return { xx, xy, yy };
+  return { gx, gy };
 }

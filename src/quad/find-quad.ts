@@ -137,7 +137,13 @@ export function findQuadDetailed(map: FloatMap, options: FindQuadOptions = {}): 
   }
   const cov = vis > 0 ? sup / vis : 0;
   const borderFrac = borderLen / Math.max(1e-9, vis + borderLen);
-  const confidence = clamp01(cov * Math.sqrt(Math.min(1, minCov / 0.6)) * (1 - 0.5 * borderFrac));
+  // A side standing in for the frame border is an assumption, not evidence: three real sides (a
+  // U) are still specific to a page, two (an L) are found in many scenes, so they stay below the
+  // default threshold.
+  const borders = isBorder.filter(Boolean).length;
+  const confidence = clamp01(
+    cov * Math.sqrt(Math.min(1, minCov / 0.6)) * (1 - 0.5 * borderFrac) * (borders >= 2 ? 0.5 : borders === 1 ? 0.9 : 1),
+  );
   const quad = orderCorners(corners, sx);
   detail.candidate = quad;
   detail.sideCoverage = rotateLike(sideCoverage, corners, quad);
