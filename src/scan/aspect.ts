@@ -49,7 +49,7 @@ function backProjectedNorm2(n: Vec3, f: number, u0: number, v0: number): number 
  * Focal length estimate from Zhang & He, plus the side vectors it is built on. Returns f = NaN when
  * it is not observable (nearly affine, or f^2 <= 0 from noise).
  */
-function zhangHe(quad: Quad, u0: number, v0: number): { f: number; n2: Vec3; n3: Vec3 } {
+function zhangHe(quad: Quad, u0: number, v0: number): { f: number; n2: Vec3; n3: Vec3; k2: number; k3: number } {
   // Zhang & He's numbering: m1 (0,0), m2 (w,0), m3 (0,h), m4 (w,h).
   const h = (p: Point): Vec3 => [p[0] - u0, p[1] - v0, 1];
   // Centre the coordinates first: the formulas are then free of u0, v0 and better conditioned.
@@ -61,8 +61,14 @@ function zhangHe(quad: Quad, u0: number, v0: number): { f: number; n2: Vec3; n3:
   const n3: Vec3 = [k3 * m3[0] - m1[0], k3 * m3[1] - m1[1], k3 - 1];
   const denom = n2[2] * n3[2];
   const f2 = -(n2[0] * n3[0] + n2[1] * n3[1]) / denom;
-  return { f: f2 > 0 && Number.isFinite(f2) ? Math.sqrt(f2) : Number.NaN, n2, n3 };
+  return { f: f2 > 0 && Number.isFinite(f2) ? Math.sqrt(f2) : Number.NaN, n2, n3, k2, k3 };
 }
+
+/**
+ * Below this relative depth difference along a side, f counts as unobservable. A corner off by
+ * 2 px on a 1000 px side moves k by ~0.004; real perspective moves it by 0.05-0.5.
+ */
+export const MIN_PERSPECTIVE = 0.03;
 
 /** Paper sizes worth snapping to, as long side / short side. */
 export const PAPER_RATIOS: ReadonlyArray<{ name: string; ratio: number }> = [
@@ -97,7 +103,11 @@ export function estimateAspect(
   const est = zhangHe(quad, imageWidth / 2, imageHeight / 2);
   // f far outside any real lens (ultra-wide 13 mm ~ 0.3 diag .. 10x tele ~ 6 diag) means the
   // vanishing points were too far away to measure it: noise, not geometry.
-  const measured = Number.isFinite(est.f) && est.f > 0.25 * diag && est.f < 8 * diag;
+  // k - 1 is the relative depth difference along a side; when either pair of sides is (nearly)
+  // parallel in the photo, f is not in the data, only in the noise of the corners.
+  const perspective = Math.min(Math.abs(est.k2 - 1), Math.abs(est.k3 - 1));
+  const measured =
+    perspective > MIN_PERSPECTIVE && Number.isFinite(est.f) && est.f > 0.25 * diag && est.f < 8 * diag;
   const focal = measured ? est.f : priorFocal(imageWidth, imageHeight);
   const w2 = backProjectedNorm2(est.n2, focal, 0, 0);
   const h2 = backProjectedNorm2(est.n3, focal, 0, 0);

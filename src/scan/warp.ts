@@ -8,8 +8,8 @@ import type { Quad, RgbaImage } from "../types.ts";
  * Filtering: each output pixel covers a small parallelogram of the source (the homography's local
  * Jacobian). Where that footprint is wider than a source pixel (the page is being shrunk) we
  * average a grid of bilinear taps spaced at most one source pixel apart across the footprint, an
- * area filter that keeps fine text from aliasing. Where the page is enlarged one bilinear tap is
- * used. Because the Jacobian is taken per pixel, a page that is shrunk at its near edge and
+ * area filter that keeps fine text from aliasing. Where the page is enlarged (or shrunk by less
+ * than 1.5x, which bilinear's tent already band-limits) one bilinear tap is used. Because the Jacobian is taken per pixel, a page that is shrunk at its near edge and
  * enlarged at its far edge is filtered correctly at both.
  */
 export interface WarpOptions {
@@ -114,8 +114,10 @@ export function warpRows(
         // Jacobian of the homography at this pixel: source pixels per output pixel along u and v.
         const su = Math.hypot(a - x * g, d - y * g) / Math.abs(wz);
         const sv = Math.hypot(b - x * k, e - y * k) / Math.abs(wz);
-        nu = su > 1 ? Math.min(maxTaps, Math.ceil(su)) : 1;
-        nv = sv > 1 ? Math.min(maxTaps, Math.ceil(sv)) : 1;
+        // Bilinear's own tent (2 source px wide) already band-limits shrinks up to 1.5x; beyond
+        // that, taps at most one source pixel apart span the footprint.
+        nu = su > 1.5 ? Math.min(maxTaps, Math.ceil(su)) : 1;
+        nv = sv > 1.5 ? Math.min(maxTaps, Math.ceil(sv)) : 1;
       }
       if (nu === 1 && nv === 1) {
         tap(x, y, 1);
