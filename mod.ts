@@ -30,4 +30,18 @@ export { decodeImage, decodeImageWithInfo, DEFAULT_LIMITS, type DecodeLimits, ty
 export { readImageHeader, sniffFormat, type ImageFormat, type ImageHeader, type Orientation } from "./src/image/header.ts";
 export { loadCodecs, configureCodecs, type Codecs, type EncodeOptions } from "./src/image/codecs.ts";
 
+export {
+  createDetector,
+  detectDocument,
+  scanDocument,
+  getDefaultDetector,
+  disposeDefaultDetector,
+  type Detector,
+  type DetectOutput,
+  type DetectOptions,
+  type DetectorOptions,
+} from "./src/detector.ts";
+export { resizeToTensor } from "./src/image/resize.ts";
+export { applyOrientation } from "./src/image/orientation.ts";
+
 // --- feature exports ---

@@ -1,0 +1,190 @@
+import type { DetectResult, FloatMap, ImageInput, Quad, RgbaImage } from "./types.ts";
+import { DocedgeError, InvalidQuadError, ModelLoadError } from "./errors.ts";
+import { configureCodecs } from "./image/codecs.ts";
+import { decodeImage } from "./image/decode.ts";
+import { resolveLimits } from "./image/input.ts";
+import { resizeToTensor } from "./image/resize.ts";
+import { createEdgeModel, type EdgeModel } from "./model/session.ts";
+import { findQuad } from "./quad/find-quad.ts";
+import { MODEL_FILES, packageRoot } from "./runtime/assets.ts";
+import { env, effectiveNumThreads } from "./runtime/env.ts";
+import { isServerRuntime } from "./runtime/detect.ts";
+import { loadBinary } from "./runtime/wasm-source.ts";
+import { scanImage } from "./scan/scan.ts";
+import type { ScanOptions, ScanResult } from "./scan/options.ts";
+import {
+  detectOptionsSchema,
+  detectorOptionsSchema,
+  parseOptions,
+  type DetectOptions,
+  type DetectorOptions,
+} from "./options.ts";
+
+export type { DetectOptions, DetectorOptions } from "./options.ts";
+
+export type DetectOutput = DetectResult & { edgeMap?: FloatMap };
+
+export interface Detector {
+  /** Find the document in one image. Safe to call concurrently; inference runs one at a time. */
+  detect(input: ImageInput, options?: DetectOptions): Promise<DetectOutput>;
+  /** Detect (unless `options.quad` is given), then flatten, enhance and encode the page. */
+  scan(input: ImageInput, options?: ScanOptions): Promise<ScanResult>;
+  /** Release the ONNX Runtime session. Later calls reject with code `DISPOSED`. */
+  dispose(): Promise<void>;
+  /** The thread count this detector asked ONNX Runtime for. */
+  readonly numThreads: number;
+}
+
+const now = (): number => performance.now();
+
+async function resolveModel(model: DetectorOptions["model"]): Promise<Uint8Array> {
+  const chosen = model ?? env.model ?? "int8";
+  try {
+    if (chosen === "int8" || chosen === "fp32") {
+      const file = MODEL_FILES[chosen];
+      if (env.assetBase !== null) return await loadBinary(new URL(file, env.assetBase));
+      if (!isServerRuntime()) {
+        throw new Error("pass `model` (URL or bytes) or set env.assetBase: the package files cannot be found here");
+      }
+      return await loadBinary(new URL(file, await packageRoot()));
+    }
+    return await loadBinary(chosen);
+  } catch (error) {
+    const what = typeof chosen === "string" || chosen instanceof URL ? String(chosen) : "model bytes";
+    throw new ModelLoadError(`could not load the model (${what}): ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+/** Create a detector: loads the model and ONNX Runtime once; reuse it for many images. */
+export async function createDetector(options?: DetectorOptions): Promise<Detector> {
+  const opts = parseOptions(detectorOptionsSchema, options, "detector options");
+  if (opts.wasm) configureCodecs(opts.wasm);
+  const numThreads = effectiveNumThreads(opts.numThreads);
+  const modelBytes = await resolveModel(opts.model as DetectorOptions["model"]);
+  const model = await createEdgeModel(modelBytes, { numThreads, ortWasm: opts.wasm?.ort });
+  const limits = resolveLimits(opts.limits);
+  const defaultThreshold = opts.threshold;
+  let disposed = false;
+
+  const checkOpen = (): void => {
+    if (disposed) throw new DocedgeError("DISPOSED", "the detector was disposed");
+  };
+
+  async function detectImage(image: RgbaImage, decodeMs: number, start: number, o: DetectOptions): Promise<DetectOutput> {
+    const t1 = now();
+    const tensor = resizeToTensor(image, model.inputWidth, model.inputHeight);
+    const t2 = now();
+    const map = await model.run(tensor, o.signal);
+    const t3 = now();
+    const threshold = o.threshold ?? defaultThreshold;
+    const finding = findQuad(map, {
+      aspect: image.width / image.height,
+      ...(threshold !== undefined ? { threshold } : {}),
+    });
+    const t4 = now();
+    const quad = finding.found && finding.quad ? toSourcePixels(finding.quad, map, image) : null;
+    const result: DetectOutput = {
+      found: quad !== null,
+      quad,
+      confidence: finding.confidence,
+      width: image.width,
+      height: image.height,
+      timings: { decode: decodeMs, preprocess: t2 - t1, inference: t3 - t2, quad: t4 - t3, total: t4 - start },
+    };
+    if (o.returnEdgeMap) result.edgeMap = map;
+    return result;
+  }
+
+  return {
+    numThreads,
+    async detect(input, options) {
+      checkOpen();
+      const o = parseOptions(detectOptionsSchema, options, "detect options");
+      const start = now();
+      const image = await decodeImage(input, limits, o.signal);
+      checkOpen();
+      return detectImage(image, now() - start, start, o);
+    },
+    async scan(input, options) {
+      checkOpen();
+      const image = await decodeImage(input, limits);
+      let quad: Quad | undefined = options?.quad;
+      if (quad === undefined) {
+        checkOpen();
+        const found = await detectImage(image, 0, now(), {});
+        if (!found.found || found.quad === null) {
+          throw new InvalidQuadError(`no document found (confidence ${found.confidence.toFixed(2)}); pass options.quad to scan anyway`);
+        }
+        quad = found.quad;
+      }
+      return scanImage(image, quad, options);
+    },
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      await model.dispose();
+    },
+  };
+}
+
+/** Map-space corners (continuous, [0, W] x [0, H]) to the source image's pixels. */
+function toSourcePixels(quad: Quad, map: FloatMap, image: RgbaImage): Quad {
+  const sx = image.width / map.width;
+  const sy = image.height / map.height;
+  return quad.map(([x, y]) => [x * sx, y * sy]) as Quad;
+}
+
+let shared: Promise<Detector> | null = null;
+
+/** The lazily created detector behind `detectDocument` and `scanDocument` (default options, `env` applied). */
+export function getDefaultDetector(): Promise<Detector> {
+  if (shared === null) {
+    const p = createDetector();
+    shared = p;
+    p.catch(() => {
+      if (shared === p) shared = null;
+    });
+  }
+  return shared;
+}
+
+/** Release the shared default detector (e.g. before a CLI exits). */
+export async function disposeDefaultDetector(): Promise<void> {
+  const p = shared;
+  shared = null;
+  if (p) await (await p.catch(() => null))?.dispose();
+}
+
+const DETECTOR_KEYS = ["model", "numThreads", "limits", "wasm"] as const;
+
+/**
+ * Find the document in one image with a shared detector. Detector-level options (`model`,
+ * `numThreads`, `limits`, `wasm`) make a one-off detector; for many images, use `createDetector`.
+ */
+export async function detectDocument(input: ImageInput, options?: DetectOptions & DetectorOptions): Promise<DetectOutput> {
+  const { detectOpts, detectorOpts } = split(options);
+  if (detectorOpts === null) return (await getDefaultDetector()).detect(input, detectOpts);
+  const detector = await createDetector(detectorOpts);
+  try {
+    return await detector.detect(input, detectOpts);
+  } finally {
+    await detector.dispose();
+  }
+}
+
+/** Detect the document (unless `options.quad` is given) and return the flattened page. */
+export async function scanDocument(input: ImageInput, options?: ScanOptions): Promise<ScanResult> {
+  return (await getDefaultDetector()).scan(input, options);
+}
+
+function split(options?: DetectOptions & DetectorOptions): { detectOpts: DetectOptions; detectorOpts: DetectorOptions | null } {
+  if (!options) return { detectOpts: {}, detectorOpts: null };
+  const { model, numThreads, limits, wasm, ...detectOpts } = options;
+  const hasDetectorOpts = DETECTOR_KEYS.some((k) => options[k] !== undefined);
+  return {
+    detectOpts,
+    detectorOpts: hasDetectorOpts ? { model, numThreads, limits, wasm, threshold: options.threshold } : null,
+  };
+}
