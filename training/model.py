@@ -1,0 +1,135 @@
+"""MobileNetV2-style HED edge network (docedge's variant of the seed design).
+
+Changes from the seed, and why:
+- The full-resolution stage is one 3x3 conv to 8 channels (the seed used two, 3 then 6): full
+  resolution is where ORT-web spends most of its time, and one layer gives the side output the
+  same 3x3 receptive field for the fine localisation it is there for.
+- Side outputs are upsampled by transposed convs initialised to bilinear interpolation, so the
+  untrained network starts from a sensible upsampling instead of noise.
+- Input normalisation (x * 2 - 1 on [0, 1] RGB) lives inside the network so callers only scale
+  bytes by 1/255.
+"""
+from __future__ import annotations
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+def conv_bn(cin: int, cout: int, k: int = 3, stride: int = 1, groups: int = 1, act: bool = True) -> nn.Sequential:
+    layers: list[nn.Module] = [
+        nn.Conv2d(cin, cout, k, stride, k // 2, groups=groups, bias=False),
+        nn.BatchNorm2d(cout),
+    ]
+    if act:
+        layers.append(nn.ReLU6(inplace=True))
+    return nn.Sequential(*layers)
+
+
+class InvertedResidual(nn.Module):
+    """MobileNetV2 block: 1x1 expand, 3x3 depthwise, linear 1x1 project, residual when shapes allow."""
+
+    def __init__(self, cin: int, cout: int, stride: int, expand: int = 6):
+        super().__init__()
+        hidden = cin * expand
+        self.body = nn.Sequential(
+            conv_bn(cin, hidden, 1),
+            conv_bn(hidden, hidden, 3, stride, groups=hidden),
+            conv_bn(hidden, cout, 1, act=False),
+        )
+        self.use_res = stride == 1
+        # The seed matches channels with a 1x1 conv on the shortcut when they differ.
+        self.shortcut = None
+        if self.use_res and cin != cout:
+            self.shortcut = conv_bn(cin, cout, 1, act=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = self.body(x)
+        if not self.use_res:
+            return y
+        return y + (x if self.shortcut is None else self.shortcut(x))
+
+
+def bilinear_kernel(factor: int) -> torch.Tensor:
+    size = 2 * factor
+    center = factor - 0.5
+    og = torch.arange(size, dtype=torch.float32)
+    filt = 1 - torch.abs(og - center) / factor
+    return filt[:, None] * filt[None, :]
+
+
+class SideOutput(nn.Module):
+    def __init__(self, cin: int, factor: int):
+        super().__init__()
+        self.score = nn.Sequential(nn.Conv2d(cin, 1, 1, bias=False), nn.BatchNorm2d(1))
+        self.factor = factor
+        if factor > 1:
+            self.up = nn.ConvTranspose2d(1, 1, 2 * factor, factor, padding=factor // 2, bias=False)
+            with torch.no_grad():
+                self.up.weight.copy_(bilinear_kernel(factor)[None, None])
+        else:
+            self.up = None
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = self.score(x)
+        return y if self.up is None else self.up(y)
+
+
+class EdgeNet(nn.Module):
+    """Returns fused logits and, in training, the five side logits."""
+
+    # (out channels, blocks, stride of first block) per scale 1/2 .. 1/16
+    STAGES = ((16, 2, 2), (24, 2, 2), (32, 3, 2), (64, 3, 2))
+
+    def __init__(self, width0: int = 8, expand: int = 4):
+        super().__init__()
+        self.stem = conv_bn(3, width0, 3, 1)
+        stages = []
+        cin = width0
+        for cout, n, stride in self.STAGES:
+            blocks = []
+            for i in range(n):
+                blocks.append(InvertedResidual(cin, cout, stride if i == 0 else 1, expand))
+                cin = cout
+            stages.append(nn.Sequential(*blocks))
+        self.stages = nn.ModuleList(stages)
+        self.sides = nn.ModuleList(
+            [SideOutput(width0, 1)] + [SideOutput(c, 2 ** (i + 1)) for i, (c, _, _) in enumerate(self.STAGES)]
+        )
+        self.fuse = nn.Conv2d(5, 1, 1)
+        with torch.no_grad():
+            self.fuse.weight.fill_(0.2)
+            self.fuse.bias.fill_(0.0)
+
+    def forward(self, image: torch.Tensor):
+        x = self.stem(image * 2.0 - 1.0)
+        feats = [x]
+        for stage in self.stages:
+            x = stage(x)
+            feats.append(x)
+        h, w = image.shape[-2:]
+        sides = []
+        for f, side in zip(feats, self.sides):
+            s = side(f)
+            if s.shape[-2] != h or s.shape[-1] != w:
+                s = s[..., :h, :w]
+            sides.append(s)
+        fused = self.fuse(torch.cat(sides, 1))
+        if self.training:
+            return fused, sides
+        return fused
+
+
+class ExportWrapper(nn.Module):
+    """Inference graph: probabilities after the sigmoid, as the SDK expects."""
+
+    def __init__(self, net: EdgeNet):
+        super().__init__()
+        self.net = net
+
+    def forward(self, image: torch.Tensor) -> torch.Tensor:
+        return torch.sigmoid(self.net(image))
+
+
+def count_params(net: nn.Module) -> int:
+    return sum(p.numel() for p in net.parameters())

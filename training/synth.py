@@ -1,0 +1,339 @@
+"""On-the-fly synthetic document photos with edge labels.
+
+A sample is a photo-like image (H x W x 3 uint8, RGB) and a label map (H x W float32 in [0, 1]) with
+the document's boundary drawn ~2 px wide at the network's resolution. Everything is composed at
+twice the output size and downscaled with area averaging, so edges are anti-aliased as in a camera.
+"""
+from __future__ import annotations
+
+import glob
+import math
+import os
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+cv2.setNumThreads(1)
+
+
+@dataclass
+class AssetPools:
+    backgrounds: list[np.ndarray]
+    pages: list[np.ndarray]
+
+    @staticmethod
+    def load(root: str) -> "AssetPools":
+        def read_all(pattern: str) -> list[np.ndarray]:
+            out = []
+            for p in sorted(glob.glob(pattern)):
+                img = cv2.imread(p, cv2.IMREAD_COLOR)
+                if img is not None:
+                    out.append(cv2.cvtColor(img, cv2.COLOR_BGR2RGB))
+            return out
+
+        bgs = read_all(os.path.join(root, "backgrounds", "*.jpg"))
+        pages = read_all(os.path.join(root, "pages", "*.jpg"))
+        if not bgs or not pages:
+            raise FileNotFoundError(f"asset pack missing under {root}: run training/build_assets.py")
+        return AssetPools(bgs, pages)
+
+
+# ---------------------------------------------------------------- surfaces
+
+def procedural_surface(rng: np.random.Generator, g: int) -> np.ndarray:
+    kind = rng.integers(0, 4)
+    base = rng.integers(0, 256, 3).astype(np.float32)
+    if rng.random() < 0.35:  # light desks and white tables: the hard low-contrast case
+        base = rng.uniform(185, 255, 1).astype(np.float32) * np.ones(3, np.float32) - rng.uniform(0, 20, 3).astype(np.float32)
+    yy, xx = np.mgrid[0:g, 0:g].astype(np.float32) / g
+    if kind == 0:  # wood grain
+        ang = rng.uniform(0, math.pi)
+        u = xx * math.cos(ang) + yy * math.sin(ang)
+        v = -xx * math.sin(ang) + yy * math.cos(ang)
+        freq = rng.uniform(10, 60)
+        grain = np.sin(freq * u + 3 * np.sin(rng.uniform(2, 8) * v) + rng.uniform(0, 6)) * 0.5 + 0.5
+        amp = rng.uniform(10, 50)
+        img = base[None, None, :] * (1 - 0.25 * rng.random()) + amp * (grain[..., None] - 0.5) * np.array([1.0, 0.8, 0.6], np.float32)
+    elif kind == 1:  # smooth gradient
+        a, b = rng.uniform(-60, 60, 3), rng.uniform(-60, 60, 3)
+        img = base[None, None, :] + xx[..., None] * a + yy[..., None] * b
+    elif kind == 2:  # cloth / stone noise
+        small = rng.normal(0, 1, (g // 8, g // 8, 3)).astype(np.float32)
+        noise = cv2.resize(small, (g, g), interpolation=cv2.INTER_CUBIC)
+        img = base[None, None, :] + noise * rng.uniform(5, 30)
+        img += rng.normal(0, rng.uniform(1, 8), (g, g, 1)).astype(np.float32)
+    else:  # flat
+        img = np.broadcast_to(base, (g, g, 3)).copy()
+    return np.clip(img, 0, 255).astype(np.uint8)
+
+
+def background(rng: np.random.Generator, pools: AssetPools, g: int) -> np.ndarray:
+    if rng.random() < 0.55:
+        src = pools.backgrounds[rng.integers(len(pools.backgrounds))]
+        h, w = src.shape[:2]
+        ch = int(h * rng.uniform(0.3, 1.0))
+        cw = int(min(w, ch * rng.uniform(0.6, 1.6)))
+        y0 = rng.integers(0, h - ch + 1)
+        x0 = rng.integers(0, w - cw + 1)
+        img = cv2.resize(src[y0:y0 + ch, x0:x0 + cw], (g, g), interpolation=cv2.INTER_AREA)
+        if rng.random() < 0.5:
+            img = np.ascontiguousarray(np.rot90(img, rng.integers(1, 4)))
+        return img
+    return procedural_surface(rng, g)
+
+
+# ---------------------------------------------------------------- geometry
+
+def random_doc_quad(rng: np.random.Generator, g: int, aspect: float, allow_out: bool) -> np.ndarray:
+    """Corners TL, TR, BR, BL (clockwise in image coordinates) of a page of height/width `aspect`."""
+    for _ in range(50):
+        r = rng.random()
+        long_frac = rng.uniform(0.55, 1.0) if r < 0.7 else rng.uniform(0.3, 0.55) if r < 0.9 else rng.uniform(0.15, 0.3)
+        if allow_out:
+            long_frac = rng.uniform(0.6, 1.5)
+        h = g * long_frac
+        w = h / aspect
+        if w > g * 1.4:
+            w = g * rng.uniform(0.5, 1.2)
+            h = w * aspect
+        r = rng.random()
+        if r < 0.55:
+            ang = rng.normal(0, 0.12)
+        elif r < 0.7:
+            ang = math.pi / 2 + rng.normal(0, 0.12)
+        else:
+            ang = rng.uniform(-math.pi, math.pi)
+        pts = np.array([[-w / 2, -h / 2], [w / 2, -h / 2], [w / 2, h / 2], [-w / 2, h / 2]], np.float32)
+        c, s = math.cos(ang), math.sin(ang)
+        pts = pts @ np.array([[c, s], [-s, c]], np.float32)
+        # Perspective: shrink one side (camera tilt) and jitter every corner.
+        tilt = rng.uniform(0, 0.35) if rng.random() < 0.7 else 0.0
+        side = rng.integers(0, 4)
+        a, b = side, (side + 1) % 4
+        mid = (pts[a] + pts[b]) / 2
+        pts[a] = mid + (pts[a] - mid) * (1 - tilt)
+        pts[b] = mid + (pts[b] - mid) * (1 - tilt)
+        pts += rng.normal(0, 0.04 * min(w, h), pts.shape).astype(np.float32)
+        if allow_out:
+            cx, cy = rng.uniform(0.1 * g, 0.9 * g, 2)
+        else:
+            lo = pts.min(0)
+            hi = pts.max(0)
+            span = hi - lo
+            if span[0] > g * 0.98 or span[1] > g * 0.98:
+                continue
+            cx = rng.uniform(-lo[0] + 0.01 * g, g - hi[0] - 0.01 * g)
+            cy = rng.uniform(-lo[1] + 0.01 * g, g - hi[1] - 0.01 * g)
+        pts += np.array([cx, cy], np.float32)
+        if not is_convex(pts):
+            continue
+        if visible_fraction(pts, g) < (0.25 if allow_out else 0.99):
+            continue
+        # Re-order so that the first corner is the top-left-most; the label does not care, but keep tidy.
+        return pts
+    return np.array([[0.2 * g, 0.2 * g], [0.8 * g, 0.2 * g], [0.8 * g, 0.8 * g], [0.2 * g, 0.8 * g]], np.float32)
+
+
+def is_convex(q: np.ndarray) -> bool:
+    signs = []
+    for i in range(4):
+        a, b, c = q[i], q[(i + 1) % 4], q[(i + 2) % 4]
+        signs.append(np.sign((b[0] - a[0]) * (c[1] - b[1]) - (b[1] - a[1]) * (c[0] - b[0])))
+    return all(s > 0 for s in signs) or all(s < 0 for s in signs)
+
+
+def visible_fraction(q: np.ndarray, g: int) -> float:
+    mask = np.zeros((64, 64), np.uint8)
+    cv2.fillConvexPoly(mask, np.round(q * 64 / g * 16).astype(np.int32), 1, lineType=cv2.LINE_8, shift=4)
+    area = abs(cv2.contourArea(q * 64 / g))
+    return float(mask.sum()) / max(area, 1e-6)
+
+
+# ---------------------------------------------------------------- compositing
+
+def warp_onto(canvas: np.ndarray, src: np.ndarray, quad: np.ndarray, alpha_blur: float = 0.7) -> np.ndarray:
+    """Warp `src` into `quad` on `canvas`; returns the coverage mask in [0, 1]."""
+    g = canvas.shape[0]
+    h, w = src.shape[:2]
+    srcq = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
+    hm = cv2.getPerspectiveTransform(srcq, quad.astype(np.float32))
+    warped = cv2.warpPerspective(src, hm, (g, g), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    mask = np.zeros((g, g), np.float32)
+    cv2.fillConvexPoly(mask, np.round(quad * 16).astype(np.int32), 1.0, lineType=cv2.LINE_AA, shift=4)
+    if alpha_blur > 0:
+        mask = cv2.GaussianBlur(mask, (0, 0), alpha_blur)
+    m = mask[..., None]
+    canvas[:] = (canvas * (1 - m) + warped * m).astype(np.uint8)
+    return mask
+
+
+def drop_shadow(rng: np.random.Generator, canvas: np.ndarray, quad: np.ndarray) -> None:
+    g = canvas.shape[0]
+    m = np.zeros((g, g), np.float32)
+    off = rng.normal(0, 0.01 * g, 2)
+    cv2.fillConvexPoly(m, np.round((quad + off) * 16).astype(np.int32), 1.0, lineType=cv2.LINE_AA, shift=4)
+    m = cv2.GaussianBlur(m, (0, 0), rng.uniform(1, 0.02 * g + 1))
+    canvas[:] = (canvas * (1 - rng.uniform(0.1, 0.45) * m[..., None])).astype(np.uint8)
+
+
+def page_image(rng: np.random.Generator, pools: AssetPools) -> np.ndarray:
+    page = pools.pages[rng.integers(len(pools.pages))]
+    if rng.random() < 0.15:  # blank or nearly blank paper
+        page = np.full_like(page, rng.integers(215, 256))
+    elif rng.random() < 0.3:  # paper colour and print contrast vary
+        tint = rng.uniform(0.8, 1.0, 3)
+        page = (page.astype(np.float32) * tint).astype(np.uint8)
+    if rng.random() < 0.5:
+        page = np.ascontiguousarray(np.rot90(page, 2))
+    return page
+
+
+def distractor_rect(rng: np.random.Generator, g: int, at: np.ndarray | None = None, scale: float = 0.5) -> np.ndarray:
+    w, h = rng.uniform(0.1, 1.0, 2) * scale * g
+    ang = rng.uniform(0, math.pi)
+    c, s = math.cos(ang), math.sin(ang)
+    pts = np.array([[-w / 2, -h / 2], [w / 2, -h / 2], [w / 2, h / 2], [-w / 2, h / 2]], np.float32)
+    pts = pts @ np.array([[c, s], [-s, c]], np.float32)
+    centre = rng.uniform(0, g, 2) if at is None else at
+    return pts + centre.astype(np.float32)
+
+
+def add_distractor(rng: np.random.Generator, canvas: np.ndarray, pools: AssetPools,
+                   at: np.ndarray | None = None, scale: float = 0.5) -> None:
+    g = canvas.shape[0]
+    kind = rng.integers(0, 5)
+    if at is not None and kind == 3:
+        kind = 4
+    q = distractor_rect(rng, g, at, scale)
+    if kind == 0:  # another paper (unlabelled: only the main document counts)
+        warp_onto(canvas, page_image(rng, pools), q)
+    elif kind == 1:  # phone / tablet / screen: dark body with a bright screen
+        body = np.full((200, 120, 3), rng.integers(0, 60), np.uint8)
+        screen = pools.backgrounds[rng.integers(len(pools.backgrounds))]
+        body[10:190, 8:112] = cv2.resize(screen, (104, 180))
+        warp_onto(canvas, body, q)
+    elif kind == 2:  # keyboard: grid of keys
+        kb = np.full((120, 360, 3), rng.integers(20, 230), np.uint8)
+        key = int(rng.integers(0, 256))
+        for y in range(6, 114, 22):
+            for x in range(6, 354, 22):
+                cv2.rectangle(kb, (x, y), (x + 18, y + 18), (key, key, key), -1)
+        warp_onto(canvas, kb, q)
+    elif kind == 3:  # table edge / large region boundary: a straight edge crossing the frame
+        color = rng.integers(0, 256, 3).tolist()
+        p0 = rng.uniform(0, g, 2)
+        ang = rng.uniform(0, math.pi)
+        d = np.array([math.cos(ang), math.sin(ang)]) * 3 * g
+        n = np.array([-d[1], d[0]])
+        poly = np.array([p0 - d, p0 + d, p0 + d + n, p0 - d + n], np.float32)
+        cv2.fillConvexPoly(canvas, np.round(poly * 16).astype(np.int32), color, lineType=cv2.LINE_AA, shift=4)
+    else:  # pen / ruler: a thin bar
+        color = rng.integers(0, 256, 3).tolist()
+        p0, p1 = rng.uniform(0, g, 2), rng.uniform(0, g, 2)
+        cv2.line(canvas, tuple(int(v) for v in p0), tuple(int(v) for v in p1), color, int(rng.integers(2, max(3, g // 40))), cv2.LINE_AA)
+
+
+def add_occluder(rng: np.random.Generator, canvas: np.ndarray, quad: np.ndarray) -> None:
+    """A hand, finger or object over one of the document's edges."""
+    g = canvas.shape[0]
+    i = rng.integers(0, 4)
+    t = rng.uniform(0.1, 0.9)
+    p = quad[i] * (1 - t) + quad[(i + 1) % 4] * t
+    skin = np.array([rng.uniform(150, 240), rng.uniform(100, 190), rng.uniform(80, 160)])
+    color = skin if rng.random() < 0.7 else rng.integers(0, 256, 3)
+    axes = (int(rng.uniform(0.02, 0.08) * g), int(rng.uniform(0.06, 0.2) * g))
+    cv2.ellipse(canvas, (int(p[0]), int(p[1])), axes, float(rng.uniform(0, 180)), 0, 360, color.tolist(), -1, cv2.LINE_AA)
+
+
+def lighting(rng: np.random.Generator, img: np.ndarray) -> np.ndarray:
+    g = img.shape[0]
+    f = img.astype(np.float32)
+    yy, xx = np.mgrid[0:g, 0:g].astype(np.float32) / g
+    if rng.random() < 0.6:  # uneven light
+        gain = 1 + rng.uniform(-0.35, 0.35) * (xx - 0.5) + rng.uniform(-0.35, 0.35) * (yy - 0.5)
+        f *= gain[..., None]
+    if rng.random() < 0.35:  # cast shadow with a soft edge
+        m = np.zeros((g, g), np.float32)
+        pts = rng.uniform(-0.2, 1.2, (int(rng.integers(3, 6)), 2)) * g
+        cv2.fillPoly(m, [np.round(pts).astype(np.int32)], 1.0)
+        m = cv2.GaussianBlur(m, (0, 0), rng.uniform(1, 0.05 * g + 1))
+        f *= (1 - rng.uniform(0.2, 0.6) * m)[..., None]
+    if rng.random() < 0.2:  # glare
+        m = np.zeros((g, g), np.float32)
+        cv2.ellipse(m, tuple(int(v) for v in rng.uniform(0, g, 2)), tuple(int(v) for v in rng.uniform(0.03, 0.2, 2) * g),
+                    float(rng.uniform(0, 180)), 0, 360, 1.0, -1)
+        m = cv2.GaussianBlur(m, (0, 0), rng.uniform(2, 0.05 * g + 2))
+        f = f + (255 - f) * (rng.uniform(0.5, 1.0) * m)[..., None]
+    f *= rng.uniform(0.8, 1.15, 3)[None, None, :]  # colour cast
+    contrast = rng.uniform(0.6, 1.2)
+    f = (f - 128) * contrast + 128 + rng.uniform(-30, 30)
+    return np.clip(f, 0, 255).astype(np.uint8)
+
+
+def degrade(rng: np.random.Generator, img: np.ndarray) -> np.ndarray:
+    r = rng.random()
+    if r < 0.25:
+        img = cv2.GaussianBlur(img, (0, 0), rng.uniform(0.5, 2.0))
+    elif r < 0.4:  # motion blur
+        k = int(rng.integers(3, 9))
+        kern = np.zeros((k, k), np.float32)
+        kern[k // 2, :] = 1.0 / k
+        rot = cv2.getRotationMatrix2D((k / 2 - 0.5, k / 2 - 0.5), float(rng.uniform(0, 180)), 1.0)
+        kern = cv2.warpAffine(kern, rot, (k, k))
+        kern /= max(kern.sum(), 1e-6)
+        img = cv2.filter2D(img, -1, kern)
+    if rng.random() < 0.5:
+        sigma = rng.uniform(1, 10)
+        img = np.clip(img.astype(np.float32) + rng.normal(0, sigma, img.shape), 0, 255).astype(np.uint8)
+    return img
+
+
+def jpeg(rng: np.random.Generator, img: np.ndarray) -> np.ndarray:
+    if rng.random() < 0.5:
+        ok, buf = cv2.imencode(".jpg", img[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(30, 95))])
+        if ok:
+            img = cv2.imdecode(buf, cv2.IMREAD_COLOR)[:, :, ::-1]
+    return img
+
+
+def draw_label(quad: np.ndarray, size: int, scale: float) -> np.ndarray:
+    label = np.zeros((size, size), np.float32)
+    q = quad * scale
+    # Pixel (i, j) covers [i, i+1): OpenCV draws at integer centres, so shift by half a pixel.
+    pts = np.round((q - 0.5) * 16).astype(np.int32).reshape(-1, 1, 2)
+    cv2.polylines(label, [pts], True, 1.0, thickness=2, lineType=cv2.LINE_AA, shift=4)
+    return np.clip(label, 0, 1)
+
+
+def make_sample(rng: np.random.Generator, pools: AssetPools, size: int, negative_rate: float = 0.1):
+    """Returns (image uint8 [size, size, 3] RGB, label float32 [size, size], quad or None in output pixels)."""
+    g = size * 2
+    canvas = background(rng, pools, g)
+    for _ in range(int(rng.choice([0, 0, 1, 1, 2, 3]))):
+        add_distractor(rng, canvas, pools)
+    quad = None
+    if rng.random() >= negative_rate:
+        page = page_image(rng, pools)
+        aspect = page.shape[0] / page.shape[1]
+        quad = random_doc_quad(rng, g, aspect, allow_out=rng.random() < 0.2)
+        if rng.random() < 0.6:
+            drop_shadow(rng, canvas, quad)
+        warp_onto(canvas, page, quad, alpha_blur=rng.uniform(0.3, 1.0))
+        if rng.random() < 0.25:
+            add_occluder(rng, canvas, quad)
+        if rng.random() < 0.12:  # something small lying on the page (a card, a phone, a pen)
+            t = rng.uniform(0.2, 0.8, 2)
+            top = quad[0] * (1 - t[0]) + quad[1] * t[0]
+            bottom = quad[3] * (1 - t[0]) + quad[2] * t[0]
+            add_distractor(rng, canvas, pools, at=top * (1 - t[1]) + bottom * t[1], scale=0.2)
+    else:
+        for _ in range(int(rng.integers(1, 3))):
+            add_distractor(rng, canvas, pools)
+    canvas = lighting(rng, canvas)
+    canvas = degrade(rng, canvas)
+    img = cv2.resize(canvas, (size, size), interpolation=cv2.INTER_AREA)
+    img = np.ascontiguousarray(jpeg(rng, img))
+    if quad is None:
+        return img, np.zeros((size, size), np.float32), None
+    return img, draw_label(quad, size, size / g), quad * (size / g)

@@ -1,0 +1,163 @@
+"""Train the edge network within a wall-clock budget; resumable; writes checkpoint + ONNX to --out.
+
+python3 training/train.py --out training/runs/cpu --minutes 90 [--resume training/runs/cpu/checkpoint.pt]
+
+On a GPU machine the same command uses CUDA with bf16 autocast and channels_last, and makes the
+synthetic images in DataLoader worker processes (one per spare core).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+from torch.utils.data import DataLoader, IterableDataset, get_worker_info
+
+sys.path.insert(0, os.path.dirname(__file__))
+from losses import edge_loss  # noqa: E402
+from model import EdgeNet, count_params  # noqa: E402
+from synth import AssetPools, make_sample  # noqa: E402
+
+
+class SynthStream(IterableDataset):
+    def __init__(self, assets: str, size: int, seed: int):
+        self.assets, self.size, self.seed = assets, size, seed
+
+    def __iter__(self):
+        info = get_worker_info()
+        wid = info.id if info else 0
+        rng = np.random.default_rng([self.seed, wid, int(time.time() * 1000) % 100000])
+        pools = AssetPools.load(self.assets)
+        while True:
+            img, label, _ = make_sample(rng, pools, self.size)
+            yield torch.from_numpy(img).permute(2, 0, 1).contiguous(), torch.from_numpy(label)[None]
+
+
+def fixed_validation(assets: str, size: int, n: int = 64):
+    rng = np.random.default_rng(12345)
+    pools = AssetPools.load(assets)
+    xs, ys = [], []
+    for _ in range(n):
+        img, label, _ = make_sample(rng, pools, size)
+        xs.append(torch.from_numpy(img).permute(2, 0, 1))
+        ys.append(torch.from_numpy(label)[None])
+    return torch.stack(xs).float() / 255.0, torch.stack(ys)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--minutes", type=float, required=True, help="wall-clock training budget")
+    ap.add_argument("--size", type=int, default=128)
+    ap.add_argument("--batch", type=int, default=0, help="0: 32 on CPU, 256 on GPU")
+    ap.add_argument("--lr", type=float, default=3e-3)
+    ap.add_argument("--workers", type=int, default=-1)
+    ap.add_argument("--threads", type=int, default=0)
+    ap.add_argument("--resume", default="")
+    ap.add_argument("--assets", default=os.path.join(os.path.dirname(__file__), "assets"))
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (tests)")
+    args = ap.parse_args()
+
+    cuda = torch.cuda.is_available()
+    device = torch.device("cuda" if cuda else "cpu")
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    batch = args.batch or (256 if cuda else 32)
+    workers = args.workers if args.workers >= 0 else (max(1, (os.cpu_count() or 2) - 2) if cuda else 1)
+    os.makedirs(args.out, exist_ok=True)
+
+    net = EdgeNet().to(device).to(memory_format=torch.channels_last)
+    opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
+    seen, steps, trained_s = 0, 0, 0.0
+    if args.resume and os.path.exists(args.resume):
+        ckpt = torch.load(args.resume, map_location=device, weights_only=False)
+        net.load_state_dict(ckpt["model"])
+        opt.load_state_dict(ckpt["optim"])
+        seen, steps, trained_s = ckpt["images_seen"], ckpt["steps"], ckpt["train_seconds"]
+        print(f"resumed from {args.resume}: {seen} images, {steps} steps", flush=True)
+    print(f"device={device} params={count_params(net)} batch={batch} size={args.size} workers={workers}", flush=True)
+
+    loader = DataLoader(SynthStream(args.assets, args.size, args.seed + steps), batch_size=batch,
+                        num_workers=workers, persistent_workers=workers > 0, prefetch_factor=4 if workers > 0 else None)
+    vx, vy = fixed_validation(args.assets, args.size)
+    vx, vy = vx.to(device), vy.to(device)
+
+    budget = args.minutes * 60
+    start = time.time()
+    last_save = start
+    log = open(os.path.join(args.out, "train.log"), "a")
+
+    def save(final: bool) -> None:
+        state = {"model": net.state_dict(), "optim": opt.state_dict(), "images_seen": seen, "steps": steps,
+                 "train_seconds": trained_s + (time.time() - start), "size": args.size, "arch": {},
+                 "device": str(device), "torch": torch.__version__}
+        torch.save(state, os.path.join(args.out, "checkpoint.tmp"))
+        os.replace(os.path.join(args.out, "checkpoint.tmp"), os.path.join(args.out, "checkpoint.pt"))
+
+    def validate() -> float:
+        net.eval()
+        with torch.no_grad():
+            logits = net(vx.to(memory_format=torch.channels_last))
+            loss = edge_loss(logits, [], vy, 0.0).item()
+        net.train()
+        return loss
+
+    net.train()
+    ema_loss = None
+    t_log = time.time()
+    for x, y in loader:
+        elapsed = time.time() - start
+        if elapsed >= budget:
+            break
+        frac = elapsed / budget
+        # Warm up, then cosine to 5% over the budget of this run.
+        lr = args.lr * min(1.0, (steps + 1) / 100) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * frac)))
+        for grp in opt.param_groups:
+            grp["lr"] = lr
+        x = x.to(device, non_blocking=True).float().div_(255.0).contiguous(memory_format=torch.channels_last)
+        y = y.to(device, non_blocking=True)
+        with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=cuda):
+            fused, sides = net(x)
+        side_w = 0.5 * (1 - frac) + 0.1
+        loss = edge_loss(fused.float(), [s.float() for s in sides], y, side_w)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(net.parameters(), 5.0)
+        opt.step()
+        steps += 1
+        seen += x.shape[0]
+        ema_loss = loss.item() if ema_loss is None else 0.98 * ema_loss + 0.02 * loss.item()
+        if time.time() - t_log > 60 or steps == 1:
+            rate = (seen) / max(1e-6, trained_s + time.time() - start)
+            msg = {"t": round(time.time() - start), "steps": steps, "seen": seen, "loss": round(ema_loss, 4),
+                   "lr": round(lr, 6), "img_per_s": round(rate, 1)}
+            if steps % 10 == 0 or steps == 1:
+                msg["val"] = round(validate(), 4)
+            print(json.dumps(msg), flush=True)
+            log.write(json.dumps(msg) + "\n")
+            log.flush()
+            t_log = time.time()
+        if time.time() - last_save > 300:
+            save(False)
+            last_save = time.time()
+        if args.max_steps and steps >= args.max_steps:
+            break
+    save(True)
+    final = {"final": True, "steps": steps, "seen": seen, "loss": ema_loss, "val": validate(),
+             "train_seconds": round(trained_s + time.time() - start)}
+    print(json.dumps(final), flush=True)
+    log.write(json.dumps(final) + "\n")
+    log.close()
+    from export import export_fp32
+    export_fp32(net.cpu().float().to(memory_format=torch.contiguous_format), args.size,
+                os.path.join(args.out, "docedge-fp32.onnx"))
+
+
+if __name__ == "__main__":
+    main()
