@@ -45,3 +45,22 @@ export { resizeToTensor } from "./src/image/resize.ts";
 export { applyOrientation } from "./src/image/orientation.ts";
 
 // --- feature exports ---
+export { createTracker, type LiveTracker, type LiveTrackerOptions, type FrameDetector } from "./src/browser/live.ts";
+export {
+  createQuadTracker,
+  trackerOptionsSchema,
+  type QuadTracker,
+  type TrackerOptions,
+  type TrackerObservation,
+  type TrackState,
+  type TrackStatus,
+} from "./src/browser/tracker.ts";
+export {
+  createWorkerDetector,
+  type WorkerDetector,
+  type WorkerDetectorOptions,
+  type WorkerDetectOptions,
+  type WorkerImageSource,
+  type BrowserBinary,
+} from "./src/browser/worker-detector.ts";
+export { toRgbaImage, toRgbaFrame, grabFrame, decodeBlob, type BrowserImageSource, type GrabbedFrame, type GrabOptions } from "./src/browser/input.ts";
