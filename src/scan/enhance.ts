@@ -60,7 +60,7 @@ function runningExtreme(
 }
 
 /** Separable square max / min / box filter of a planar map, in place. */
-function filter2d(map: Float32Array, w: number, h: number, r: number, kind: "max" | "min" | "box"): void {
+export function filter2d(map: Float32Array, w: number, h: number, r: number, kind: "max" | "min" | "box"): void {
   if (r <= 0) return;
   const n = Math.max(w, h);
   const line = new Float32Array(n);
@@ -96,25 +96,31 @@ function filter2d(map: Float32Array, w: number, h: number, r: number, kind: "max
 }
 
 /**
- * Estimate the paper colour. The reduced map is ~800 px on its long side (mean of each cell, which
- * also averages away sensor noise); the closing window is 1/40 of the page's long side, wider than
- * the strokes of any heading, so ink is removed while a shadow's edge stays where it is.
+ * Estimate the paper colour. The reduced map is ~300 cells on its long side (mean of each cell,
+ * which also averages away sensor noise); the closing window is 1/40 of the page's long side,
+ * wider than the strokes of any heading, so ink is removed while a shadow's edge stays where it
+ * is. One extra cell of erosion moves every edge of the light a cell towards the bright side, so a
+ * bilinear lookup never blends lit paper into the shadowed side (which would leave a dark seam
+ * there); the lit side near the edge gets a slightly dark background instead, which only clips to
+ * white. Smoothing takes min(map, blurred map) for the same reason.
  */
 export function estimateBackground(img: RgbaImage): Background {
   const { width, height, data } = img;
   const long = Math.max(width, height);
-  const cell = Math.max(1, Math.round(long / 800));
+  const cell = Math.max(1, Math.round(long / 300));
   const bw = Math.ceil(width / cell);
   const bh = Math.ceil(height / cell);
   const r = new Float32Array(bw * bh);
   const g = new Float32Array(bw * bh);
   const b = new Float32Array(bw * bh);
   const count = new Float32Array(bw * bh);
+  const cellOf = new Int32Array(width);
+  for (let x = 0; x < width; x++) cellOf[x] = (x / cell) | 0;
   for (let y = 0; y < height; y++) {
     const row = ((y / cell) | 0) * bw;
     let o = y * width * 4;
     for (let x = 0; x < width; x++, o += 4) {
-      const i = row + ((x / cell) | 0);
+      const i = row + cellOf[x];
       r[i] += data[o];
       g[i] += data[o + 1];
       b[i] += data[o + 2];
@@ -127,13 +133,36 @@ export function estimateBackground(img: RgbaImage): Background {
     b[i] /= count[i];
   }
   const radius = Math.max(2, Math.round(long / 40 / cell));
-  const smooth = Math.max(1, Math.round(radius / 6));
+  const smooth = Math.max(1, Math.round(radius / 4));
+  // Filter on a copy padded by replicating the border: with windows merely clipped at the border,
+  // a shadow edge that meets the border obliquely is filled by the closing (lit paper leaks into
+  // the shadow there); replicated rows continue the edge straight, which closes correctly.
+  const pad = 2 * radius + 2;
+  const pw = bw + 2 * pad;
+  const ph = bh + 2 * pad;
+  const padded = new Float32Array(pw * ph);
+  const blurred = new Float32Array(pw * ph);
   for (const plane of [r, g, b]) {
-    filter2d(plane, bw, bh, radius, "max");
-    filter2d(plane, bw, bh, radius, "min");
-    filter2d(plane, bw, bh, smooth, "box");
-    // A black page region (or the fill outside a photo) must not divide by ~0.
-    for (let i = 0; i < plane.length; i++) if (plane[i] < 24) plane[i] = 24;
+    for (let y = 0; y < ph; y++) {
+      const sy = Math.min(bh - 1, Math.max(0, y - pad));
+      for (let x = 0; x < pw; x++) {
+        const sx = Math.min(bw - 1, Math.max(0, x - pad));
+        padded[y * pw + x] = plane[sy * bw + sx];
+      }
+    }
+    filter2d(padded, pw, ph, radius, "max");
+    filter2d(padded, pw, ph, radius + 1, "min");
+    blurred.set(padded);
+    filter2d(blurred, pw, ph, smooth, "box");
+    for (let y = 0; y < bh; y++) {
+      for (let x = 0; x < bw; x++) {
+        const i = (y + pad) * pw + x + pad;
+        let v = blurred[i] < padded[i] ? blurred[i] : padded[i];
+        // A black page region (or the fill outside a photo) must not divide by ~0.
+        if (v < 24) v = 24;
+        plane[y * bw + x] = v;
+      }
+    }
   }
   return { r, g, b, width: bw, height: bh, cell };
 }

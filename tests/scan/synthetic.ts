@@ -95,8 +95,16 @@ export class Page {
 
   /** Is (x, y) within `pad` units of any ink? */
   nearInk(x: number, y: number, pad: number): boolean {
-    for (const r of [...this.rects, ...this.hairlines]) {
-      if (x >= r[0] - pad && x < r[2] + pad && y >= r[1] - pad && y < r[3] + pad) return true;
+    const gx0 = Math.max(0, Math.floor((x - pad) / this.cell));
+    const gx1 = Math.min(this.gw - 1, Math.floor((x + pad) / this.cell));
+    const gy0 = Math.max(0, Math.floor((y - pad) / this.cell));
+    const gy1 = Math.min(this.gh - 1, Math.floor((y + pad) / this.cell));
+    for (let gy = gy0; gy <= gy1; gy++) {
+      for (let gx = gx0; gx <= gx1; gx++) {
+        for (const r of this.grid[gy * this.gw + gx]) {
+          if (x >= r[0] - pad && x < r[2] + pad && y >= r[1] - pad && y < r[3] + pad) return true;
+        }
+      }
     }
     return false;
   }
