@@ -110,6 +110,12 @@ def compact_names(path: str) -> None:
             mapping[name] = f"t{len(mapping):x}"
         return mapping[name]
 
+    used = {n for node in g.node for n in node.input} | {v.name for v in g.output}
+    for node in [n for n in g.node if n.op_type == "Constant" and not any(o in used for o in n.output)]:
+        g.node.remove(node)
+    unused = [init for init in g.initializer if init.name not in used]
+    for init in unused:  # left behind by Clip/Relu fusion; ORT warns about each one at load
+        g.initializer.remove(init)
     for init in g.initializer:
         init.name = short(init.name)
     for vi in g.value_info:
