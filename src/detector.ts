@@ -76,7 +76,7 @@ export async function createDetector(options?: DetectorOptions): Promise<Detecto
     const t1 = now();
     const tensor = resizeToTensor(image, model.inputWidth, model.inputHeight);
     const t2 = now();
-    const map = await model.run(tensor, o.signal);
+    const { map, ms: inferenceMs } = await model.run(tensor, o.signal);
     const t3 = now();
     const threshold = o.threshold ?? defaultThreshold;
     const finding = findQuad(map, {
@@ -91,7 +91,7 @@ export async function createDetector(options?: DetectorOptions): Promise<Detecto
       confidence: finding.confidence,
       width: image.width,
       height: image.height,
-      timings: { decode: decodeMs, preprocess: t2 - t1, inference: t3 - t2, quad: t4 - t3, total: t4 - start },
+      timings: { decode: decodeMs, preprocess: t2 - t1, inference: inferenceMs, quad: t4 - t3, total: t4 - start },
     };
     if (o.returnEdgeMap) result.edgeMap = map;
     return result;

@@ -10,8 +10,14 @@ export interface EdgeModel {
   readonly inputWidth: number;
   readonly inputHeight: number;
   /** Run once; calls are queued, because an ORT session must not run concurrently. */
-  run(input: Float32Array, signal?: AbortSignal): Promise<FloatMap>;
+  run(input: Float32Array, signal?: AbortSignal): Promise<EdgeRun>;
   dispose(): Promise<void>;
+}
+
+export interface EdgeRun {
+  map: FloatMap;
+  /** Milliseconds the session itself ran (excluding time queued behind other calls). */
+  ms: number;
 }
 
 export interface EdgeModelOptions {
@@ -29,6 +35,8 @@ export async function createEdgeModel(modelBytes: Uint8Array, options: EdgeModel
     session = await ort.InferenceSession.create(modelBytes, {
       executionProviders: ["wasm"],
       graphOptimizationLevel: "all",
+      // Warnings only (e.g. unused initializers in quantized models) would go to stderr.
+      logSeverityLevel: 3,
     });
   } catch (error) {
     throw new ModelLoadError(`could not create the ONNX Runtime session: ${message(error)}`, { cause: error });
@@ -39,11 +47,13 @@ export async function createEdgeModel(modelBytes: Uint8Array, options: EdgeModel
   let queue: Promise<unknown> = Promise.resolve();
   let disposed = false;
 
-  async function runOnce(input: Float32Array, signal?: AbortSignal): Promise<FloatMap> {
+  async function runOnce(input: Float32Array, signal?: AbortSignal): Promise<EdgeRun> {
     if (disposed) throw new DocedgeError("DISPOSED", "the detector was disposed");
     if (signal?.aborted) throw new DocedgeError("ABORTED", "aborted", { cause: signal.reason });
     const tensor = new ort.Tensor("float32", input, [1, 3, inputHeight, inputWidth]);
+    const start = performance.now();
     const outputs = await session.run({ [inputName]: tensor });
+    const ms = performance.now() - start;
     const out = outputs[outputName];
     const dims = out.dims;
     const height = Number(dims[dims.length - 2]);
@@ -52,7 +62,7 @@ export async function createEdgeModel(modelBytes: Uint8Array, options: EdgeModel
     if (!(data instanceof Float32Array) || data.length !== width * height) {
       throw new ModelLoadError(`model output ${outputName} is not a float32 [1,1,H,W] map (dims ${dims.join("x")})`);
     }
-    return { data, width, height };
+    return { map: { data, width, height }, ms };
   }
 
   return {

@@ -28,39 +28,52 @@ export function blockPattern(width: number, height: number): RgbaImage {
 }
 
 /**
- * The stored pixels a camera writes for a scene that should display as `upright` under EXIF
- * `orientation`. Written from the definitions of the tag (independently of src/image/orientation.ts):
- * display pixel (x, y) comes from stored pixel storedCoord(x, y).
+ * Where display pixel (x, y) comes from in the stored image, by the definition of each EXIF
+ * orientation (written independently of src/image/orientation.ts). sw/sh: stored size.
  */
-export function storedFor(upright: RgbaImage, orientation: number): RgbaImage {
-  const { width: W, height: H } = upright; // display size
+function storedCoord(x: number, y: number, orientation: number, sw: number, sh: number): [number, number] {
+  switch (orientation) {
+    case 1: return [x, y];
+    case 2: return [sw - 1 - x, y]; // displayed mirrored left-right
+    case 3: return [sw - 1 - x, sh - 1 - y]; // rotated 180
+    case 4: return [x, sh - 1 - y]; // mirrored top-bottom
+    case 5: return [y, x]; // transposed
+    case 6: return [y, sh - 1 - x]; // display = stored rotated 90 clockwise
+    case 7: return [sw - 1 - y, sh - 1 - x]; // transverse
+    case 8: return [sw - 1 - y, x]; // display = stored rotated 90 counter-clockwise
+    default: throw new Error(`bad orientation ${orientation}`);
+  }
+}
+
+function remap(src: RgbaImage, orientation: number, toStored: boolean): RgbaImage {
   const swap = orientation >= 5;
+  const W = toStored ? src.width : swap ? src.height : src.width; // display size
+  const H = toStored ? src.height : swap ? src.width : src.height;
   const sw = swap ? H : W;
   const sh = swap ? W : H;
-  const out = new Uint8ClampedArray(sw * sh * 4);
+  const out = new Uint8ClampedArray(src.data.length);
   for (let y = 0; y < H; y++) {
     for (let x = 0; x < W; x++) {
-      let sx: number, sy: number;
-      switch (orientation) {
-        case 1: sx = x; sy = y; break;
-        case 2: sx = sw - 1 - x; sy = y; break; // displayed mirrored left-right
-        case 3: sx = sw - 1 - x; sy = sh - 1 - y; break; // rotated 180
-        case 4: sx = x; sy = sh - 1 - y; break; // mirrored top-bottom
-        case 5: sx = y; sy = x; break; // transposed
-        case 6: sx = y; sy = sh - 1 - x; break; // display = stored rotated 90 clockwise
-        case 7: sx = sw - 1 - y; sy = sh - 1 - x; break; // transverse
-        case 8: sx = sw - 1 - y; sy = x; break; // display = stored rotated 90 counter-clockwise
-        default: throw new Error(`bad orientation ${orientation}`);
-      }
+      const [sx, sy] = storedCoord(x, y, orientation, sw, sh);
       const s = (sy * sw + sx) * 4;
       const d = (y * W + x) * 4;
-      out[s] = upright.data[d];
-      out[s + 1] = upright.data[d + 1];
-      out[s + 2] = upright.data[d + 2];
-      out[s + 3] = upright.data[d + 3];
+      for (let c = 0; c < 4; c++) {
+        if (toStored) out[s + c] = src.data[d + c];
+        else out[d + c] = src.data[s + c];
+      }
     }
   }
-  return { data: out, width: sw, height: sh };
+  return toStored ? { data: out, width: sw, height: sh } : { data: out, width: W, height: H };
+}
+
+/** The stored pixels a camera writes for a scene that displays as `upright` under `orientation`. */
+export function storedFor(upright: RgbaImage, orientation: number): RgbaImage {
+  return remap(upright, orientation, true);
+}
+
+/** What a viewer shows for stored pixels tagged with `orientation`. */
+export function uprightFrom(stored: RgbaImage, orientation: number): RgbaImage {
+  return remap(stored, orientation, false);
 }
 
 /** An APP1 Exif segment holding only IFD0 with the Orientation tag, big- or little-endian. */

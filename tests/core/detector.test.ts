@@ -1,0 +1,131 @@
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { createDetector, type Detector } from "../../src/detector.ts";
+import { decodeImage } from "../../src/image/decode.ts";
+import { encodeJpeg } from "../../src/image/codecs.ts";
+import { DocedgeError } from "../../src/errors.ts";
+import { MODEL_INT8, hasModel, datasetPhotos, readBytes, storedFor, tagJpeg, uprightFrom } from "./helpers.ts";
+
+const skip = hasModel() ? false : `no model at ${MODEL_INT8} (the lead ships models/)`;
+const photos = datasetPhotos("tony_xlh_document_scanning_dataset", 4);
+const noPhotos = photos.length === 0 ? "../shared/datasets/tony_xlh_document_scanning_dataset is absent" : false;
+
+let detector: Detector | null = null;
+async function shared(): Promise<Detector> {
+  detector ??= await createDetector({ numThreads: 1 });
+  return detector;
+}
+after(async () => {
+  await detector?.dispose();
+});
+
+test("result shape: corners in source pixels, sizes, timings", { skip: skip || noPhotos }, async () => {
+  const d = await shared();
+  const bytes = readBytes(photos[0]);
+  const r = await d.detect(bytes, { returnEdgeMap: true });
+  const img = await decodeImage(bytes);
+  assert.equal(r.width, img.width);
+  assert.equal(r.height, img.height);
+  assert.equal(typeof r.found, "boolean");
+  assert.ok(r.confidence >= 0 && r.confidence <= 1);
+  if (r.found) {
+    assert.ok(r.quad !== null && r.quad.length === 4);
+    for (const [x, y] of r.quad) assert.ok(Number.isFinite(x) && Number.isFinite(y));
+  } else {
+    assert.equal(r.quad, null);
+  }
+  // The map has the model's input size (256 in the design; read from the model's metadata).
+  assert.ok(r.edgeMap && r.edgeMap.width >= 32 && r.edgeMap.data.length === r.edgeMap.width * r.edgeMap.height);
+  for (const v of r.edgeMap.data) assert.ok(v >= 0 && v <= 1, "edge probabilities in [0, 1]");
+  for (const k of ["decode", "preprocess", "inference", "quad", "total"] as const) {
+    assert.ok(r.timings[k] >= 0, `timing ${k}`);
+  }
+  assert.ok(r.timings.total >= r.timings.inference);
+});
+
+test("threshold 1 never reports found; threshold 0 reports any candidate", { skip: skip || noPhotos }, async () => {
+  const d = await shared();
+  const bytes = readBytes(photos[0]);
+  const strict = await d.detect(bytes, { threshold: 1 });
+  if (strict.confidence < 1) {
+    assert.equal(strict.found, false);
+    assert.equal(strict.quad, null);
+  }
+  const lax = await d.detect(bytes, { threshold: 0 });
+  assert.equal(lax.confidence, strict.confidence, "threshold does not change the confidence");
+});
+
+test("RGBA pixels and the encoded file give the same corners", { skip: skip || noPhotos }, async () => {
+  const d = await shared();
+  const bytes = readBytes(photos[1] ?? photos[0]);
+  const fromBytes = await d.detect(bytes, { returnEdgeMap: true });
+  const fromPixels = await d.detect(await decodeImage(bytes), { returnEdgeMap: true });
+  assert.deepEqual(fromPixels.quad, fromBytes.quad);
+  assert.deepEqual(fromPixels.edgeMap?.data, fromBytes.edgeMap?.data);
+});
+
+test("EXIF orientations 1-8: tagged JPEG bytes give exactly the corners of the upright pixels", { skip: skip || noPhotos }, async () => {
+  const d = await shared();
+  const upright = await decodeImage(readBytes(photos[0]));
+  const reference = await d.detect(upright, { returnEdgeMap: true, threshold: 0 });
+  for (let o = 1; o <= 8; o++) {
+    const storedJpeg = await encodeJpeg(storedFor(upright, o), { quality: 95 });
+    const tagged = tagJpeg(storedJpeg, o);
+    // What the camera's pixels look like upright, by the tag's definition (test-side transform).
+    const expectedUpright = uprightFrom(await decodeImage(storedJpeg), o);
+    const expected = await d.detect(expectedUpright, { returnEdgeMap: true, threshold: 0 });
+    const r = await d.detect(tagged, { returnEdgeMap: true, threshold: 0 });
+    assert.deepEqual([r.width, r.height], [upright.width, upright.height], `orientation ${o}: upright size`);
+    assert.deepEqual(r.quad, expected.quad, `orientation ${o}: corners`);
+    assert.deepEqual(r.edgeMap?.data, expected.edgeMap?.data, `orientation ${o}: edge map`);
+    // And the page is where it is in the upright photo: the maps agree up to JPEG loss.
+    let diff = 0;
+    const a = r.edgeMap!.data, b = reference.edgeMap!.data;
+    for (let i = 0; i < a.length; i++) diff += Math.abs(a[i] - b[i]);
+    diff /= a.length;
+    assert.ok(diff < 0.02, `orientation ${o}: edge map differs by ${diff.toFixed(4)} from the upright photo's`);
+  }
+});
+
+test("concurrent detect calls on one detector give the sequential results", { skip: skip || noPhotos }, async () => {
+  const d = await shared();
+  const inputs = [...photos, ...photos].map(readBytes);
+  const sequential = [];
+  for (const b of inputs) sequential.push(await d.detect(b));
+  const concurrent = await Promise.all(inputs.map((b) => d.detect(b)));
+  for (let i = 0; i < inputs.length; i++) {
+    assert.deepEqual(concurrent[i].quad, sequential[i].quad, `image ${i}`);
+    assert.equal(concurrent[i].confidence, sequential[i].confidence);
+  }
+});
+
+test("detector errors: options, model, dispose, abort", { skip }, async () => {
+  const code = async (p: Promise<unknown>): Promise<string> => {
+    try {
+      await p;
+      return "resolved";
+    } catch (e) {
+      return e instanceof DocedgeError ? e.code : `untyped: ${String(e)}`;
+    }
+  };
+  assert.equal(await code(createDetector({ numThreads: 0 })), "INVALID_INPUT");
+  assert.equal(await code(createDetector({ threshold: 2 })), "INVALID_INPUT");
+  assert.equal(await code(createDetector({ bogus: 1 } as never)), "INVALID_INPUT");
+  assert.equal(await code(createDetector({ model: "/nonexistent/model.onnx" })), "MODEL_LOAD_FAILED");
+  assert.equal(await code(createDetector({ model: new Uint8Array([1, 2, 3, 4]) })), "MODEL_LOAD_FAILED");
+
+  const d = await createDetector({ numThreads: 1 });
+  const pixels = { data: new Uint8ClampedArray(64 * 48 * 4).fill(200), width: 64, height: 48 };
+  assert.equal(await code(d.detect(pixels, { threshold: -1 })), "INVALID_INPUT");
+  assert.equal(await code(d.detect(new Uint8Array(0))), "INVALID_INPUT");
+  assert.equal(await code(d.detect(new TextEncoder().encode("hello"))), "UNSUPPORTED_FORMAT");
+  const ac = new AbortController();
+  ac.abort();
+  assert.equal(await code(d.detect(pixels, { signal: ac.signal })), "ABORTED");
+  const inFlight = d.detect(pixels);
+  await d.dispose();
+  const settled = await code(inFlight);
+  assert.ok(settled === "resolved" || settled === "DISPOSED", `in-flight call: ${settled}`);
+  assert.equal(await code(d.detect(pixels)), "DISPOSED");
+  await d.dispose(); // idempotent
+});
