@@ -1,0 +1,227 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { z } from "@hono/zod-openapi";
+import { DocedgeError, isDocedgeError } from "../errors.ts";
+import type { DetectResult, Quad } from "../types.ts";
+import type { ScanOptions, ScanResult } from "../scan/options.ts";
+import { createDetector, type DetectorOptions } from "../detector.ts";
+import { readImageBody } from "./body.ts";
+import { makeProblem, problemFromError, problemResponse, type Problem } from "./problem.ts";
+import { BusyError, RequestQueue, type QueueStats } from "./queue.ts";
+import { detectQuerySchema, issuesOf, scanQuerySchema } from "./schemas.ts";
+import { registerOpenApi } from "./openapi.ts";
+
+/** What the app needs from a detector (the SDK's `Detector` has this shape). */
+export interface HttpDetector {
+  detect(input: Uint8Array, options?: { threshold?: number; signal?: AbortSignal }): Promise<DetectResult>;
+  scan(input: Uint8Array, options?: ScanOptions): Promise<ScanResult>;
+}
+
+export interface HttpLimits {
+  /** Largest accepted image in bytes (raw body or the multipart `image` field). Default 20 MiB. */
+  maxBytes?: number;
+  /** Largest decoded image in pixels (width x height). Default 40 megapixels. */
+  maxPixels?: number;
+}
+
+export interface AppOptions {
+  /**
+   * Options for the detector the app creates on the first request that needs one (one per app,
+   * i.e. per process or isolate; `limits` below are added to them).
+   */
+  detectorOptions?: Omit<DetectorOptions, "limits">;
+  /**
+   * Or: makes the detector yourself. Called once per app, lazily; a failure is retried on a later
+   * request. The pixel limit is then the detector's own.
+   */
+  detector?: (limits: Required<HttpLimits>) => HttpDetector | Promise<HttpDetector>;
+  limits?: HttpLimits;
+  /** Requests processed at once. Default 1: the detector already uses every thread it is given. */
+  concurrency?: number;
+  /** Requests admitted to wait beyond `concurrency`; more get 503 + Retry-After. Default 32. */
+  maxQueue?: number;
+  /** Called with errors that are not the client's fault (never sent to the client). */
+  onError?: (error: unknown) => void;
+}
+
+export const DEFAULT_LIMITS: Required<HttpLimits> = {
+  maxBytes: 20 * 1024 * 1024,
+  maxPixels: 40_000_000,
+};
+
+type DetectorState = "idle" | "loading" | "ready" | "failed";
+
+const IMAGE_CONTENT_TYPES = { jpeg: "image/jpeg", png: "image/png", webp: "image/webp" } as const;
+
+/**
+ * The docedge HTTP API as a Hono app: POST /v1/detect, POST /v1/scan, GET /healthz and
+ * GET /openapi.json. Runtime adapters (node.ts, bun.ts, deno.ts, workers.ts) wrap this.
+ */
+export function createApp(options: AppOptions = {}): OpenAPIHono {
+  const limits: Required<HttpLimits> = { ...DEFAULT_LIMITS, ...definedOnly(options.limits ?? {}) };
+  validateLimits(limits);
+  const queue = new RequestQueue({ concurrency: options.concurrency ?? 1, maxQueue: options.maxQueue ?? 32 });
+  const reportError = options.onError ?? ((error: unknown) => console.error("docedge http:", error));
+
+  let detectorPromise: Promise<HttpDetector> | null = null;
+  let detectorState: DetectorState = "idle";
+  const getDetector = (): Promise<HttpDetector> => {
+    if (detectorPromise === null) {
+      detectorState = "loading";
+      const make =
+        options.detector ?? ((l: Required<HttpLimits>) => createDetector({ ...options.detectorOptions, limits: l }));
+      const pending = Promise.resolve().then(() => make(limits));
+      detectorPromise = pending;
+      pending.then(
+        () => {
+          detectorState = "ready";
+        },
+        (error: unknown) => {
+          // Forget the failure so a later request tries again (e.g. a model fetch that timed out).
+          detectorState = "failed";
+          if (detectorPromise === pending) detectorPromise = null;
+          reportError(error);
+        },
+      );
+    }
+    return detectorPromise.catch((error: unknown) => {
+      if (isDocedgeError(error)) throw error;
+      throw new DocedgeError("MODEL_LOAD_FAILED", "the detector could not be created", { cause: error });
+    });
+  };
+
+  const app = new OpenAPIHono();
+
+  app.onError((error, c) => errorResponse(error, reportError, c));
+  app.notFound((c) =>
+    problemResponse(makeProblem("NOT_FOUND", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`)),
+  );
+
+  app.get("/healthz", (c) =>
+    c.json(
+      { status: "ok" as const, detector: detectorState, queue: queue.stats() satisfies QueueStats, limits },
+      200,
+      { "cache-control": "no-store" },
+    ),
+  );
+
+  app.post("/v1/detect", async (c) => {
+    const query = parseQuery(detectQuerySchema, c);
+    if (query instanceof Response) return query;
+    const signal = c.req.raw.signal;
+    const { bytes, ticket } = await admitAndRead(queue, c.req.raw, limits.maxBytes);
+    const queuedAt = now();
+    let queueMs = 0;
+    const result = await ticket.run(async () => {
+      queueMs = now() - queuedAt;
+      const detector = await getDetector();
+      return detector.detect(bytes, { threshold: query.threshold, signal });
+    }, signal);
+    return c.json(
+      {
+        found: result.found,
+        quad: result.quad,
+        confidence: result.confidence,
+        width: result.width,
+        height: result.height,
+        timings: { queue: round(queueMs), ...result.timings },
+      },
+      200,
+      { "cache-control": "no-store" },
+    );
+  });
+
+  app.post("/v1/scan", async (c) => {
+    const query = parseQuery(scanQuerySchema, c);
+    if (query instanceof Response) return query;
+    const signal = c.req.raw.signal;
+    const { bytes, ticket } = await admitAndRead(queue, c.req.raw, limits.maxBytes);
+    const scanOptions: ScanOptions = {};
+    if (query.quad) scanOptions.quad = query.quad;
+    if (query.enhance) scanOptions.enhance = query.enhance;
+    if (query.format) scanOptions.format = query.format;
+    if (query.quality !== undefined) scanOptions.quality = query.quality;
+    if (query.maxSize !== undefined) scanOptions.maxSize = query.maxSize;
+    let result: ScanResult;
+    try {
+      result = await ticket.run(async () => (await getDetector()).scan(bytes, scanOptions), signal);
+    } catch (error) {
+      return errorResponse(error, reportError, c, { userQuad: query.quad !== undefined });
+    }
+    return new Response(result.image as Uint8Array<ArrayBuffer>, {
+      status: 200,
+      headers: {
+        "content-type": IMAGE_CONTENT_TYPES[result.format],
+        "cache-control": "no-store",
+        "x-docedge-quad": formatQuadHeader(result.quad),
+        "x-docedge-width": String(result.width),
+        "x-docedge-height": String(result.height),
+        "access-control-expose-headers": "x-docedge-quad, x-docedge-width, x-docedge-height",
+      },
+    });
+  });
+
+  registerOpenApi(app, limits);
+  return app;
+}
+
+/** Takes a place in the queue first (so a full server refuses before reading), then the body. */
+async function admitAndRead(
+  queue: RequestQueue,
+  request: Request,
+  maxBytes: number,
+): Promise<{ bytes: Uint8Array; ticket: ReturnType<RequestQueue["reserve"]> }> {
+  const ticket = queue.reserve();
+  try {
+    return { bytes: await readImageBody(request, maxBytes), ticket };
+  } catch (error) {
+    ticket.cancel();
+    throw error;
+  }
+}
+
+function parseQuery<S extends z.ZodType>(schema: S, c: Context): z.output<S> | Response {
+  const parsed = schema.safeParse(c.req.query());
+  if (parsed.success) return parsed.data;
+  return problemResponse(
+    makeProblem("INVALID_INPUT", "One or more query options are invalid.", { errors: issuesOf(parsed.error) }),
+  );
+}
+
+function errorResponse(
+  error: unknown,
+  reportError: (error: unknown) => void,
+  c: Context,
+  context: { userQuad?: boolean } = {},
+): Response {
+  const problem: Problem = problemFromError(error, context);
+  if (problem.status >= 500 && !(error instanceof BusyError)) reportError(error);
+  const headers: Record<string, string> = {};
+  if (error instanceof BusyError) headers["retry-after"] = String(error.retryAfter);
+  else if (problem.status === 503) headers["retry-after"] = "1";
+  // A client that went away cannot read the answer; keep it short.
+  if (problem.code === "ABORTED" && c.req.raw.signal.aborted) return new Response(null, { status: 408 });
+  return problemResponse(problem, headers);
+}
+
+function formatQuadHeader(quad: Quad): string {
+  return JSON.stringify(quad.map(([x, y]) => [round(x), round(y)]));
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+function now(): number {
+  return typeof performance !== "undefined" ? performance.now() : Date.now();
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function validateLimits(limits: Required<HttpLimits>): void {
+  for (const [name, value] of Object.entries(limits)) {
+    if (!Number.isInteger(value) || value <= 0) throw new RangeError(`limits.${name} must be a positive integer`);
+  }
+}

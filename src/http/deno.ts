@@ -1,0 +1,46 @@
+import { createApp } from "./app.ts";
+import type { RunningServer, ServeOptions } from "./node.ts";
+
+// The slice of Deno's API used here (the project type-checks without Deno's types).
+interface DenoHttpServer {
+  finished: Promise<void>;
+  shutdown(): Promise<void>;
+}
+interface DenoGlobal {
+  serve(
+    options: {
+      port: number;
+      hostname: string;
+      onListen?: (addr: { port: number; hostname: string }) => void;
+    },
+    handler: (request: Request) => Response | Promise<Response>,
+  ): DenoHttpServer;
+}
+
+/**
+ * Serve the docedge API with Deno.serve (Deno Deploy runs this too; one detector per isolate).
+ * Needs --allow-net, and --allow-read for the model and WASM files in the installed package.
+ */
+export function serveDeno(options: ServeOptions = {}): Promise<RunningServer> {
+  const deno = (globalThis as { Deno?: DenoGlobal }).Deno;
+  if (!deno) return Promise.reject(new Error("serveDeno needs the Deno runtime"));
+  const app = createApp(options);
+  const hostname = options.hostname ?? "127.0.0.1";
+  return new Promise((resolve) => {
+    const server = deno.serve(
+      {
+        port: options.port ?? 8787,
+        hostname,
+        onListen: (addr) =>
+          resolve({
+            port: addr.port,
+            hostname,
+            close: async () => {
+              await server.shutdown();
+            },
+          }),
+      },
+      (request) => app.fetch(request),
+    );
+  });
+}

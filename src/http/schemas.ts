@@ -1,0 +1,152 @@
+import { z } from "@hono/zod-openapi";
+import type { Quad } from "../types.ts";
+import { MAX_OUTPUT_SIZE } from "../scan/options.ts";
+
+// Query strings carry every option, so numbers arrive as text and are coerced here.
+
+const threshold = z.coerce
+  .number()
+  .min(0)
+  .max(1)
+  .optional()
+  .openapi({ description: "Minimum confidence for `found` (0..1); the detector's default when omitted.", example: 0.5 });
+
+/** "x1,y1,x2,y2,x3,y3,x4,y4" (TL, TR, BR, BL) or the JSON form [[x,y],...], in source pixels. */
+export const quadParam = z
+  .string()
+  .transform((text, ctx): Quad => {
+    const numbers = parseQuadNumbers(text);
+    if (!numbers) {
+      ctx.addIssue({
+        code: "custom",
+        message: "quad must be 8 finite numbers x1,y1,x2,y2,x3,y3,x4,y4 (TL, TR, BR, BL) or [[x,y],[x,y],[x,y],[x,y]]",
+      });
+      return z.NEVER;
+    }
+    const [a, b, c, d, e, f, g, h] = numbers as [number, number, number, number, number, number, number, number];
+    return [
+      [a, b],
+      [c, d],
+      [e, f],
+      [g, h],
+    ];
+  })
+  .openapi({
+    type: "string",
+    description:
+      "Corners to use instead of detecting, in source pixels: `x1,y1,x2,y2,x3,y3,x4,y4` (TL, TR, BR, BL) or `[[x,y],...]`.",
+    example: "95,191,864,195,876,1316,65,1299",
+  });
+
+function parseQuadNumbers(text: string): number[] | null {
+  const trimmed = text.trim();
+  let values: unknown[];
+  if (trimmed.startsWith("[")) {
+    try {
+      const parsed: unknown = JSON.parse(trimmed);
+      if (!Array.isArray(parsed)) return null;
+      values = parsed.flat();
+    } catch {
+      return null;
+    }
+  } else {
+    values = trimmed.split(",").map((part) => (part.trim() === "" ? Number.NaN : Number(part)));
+  }
+  if (values.length !== 8) return null;
+  if (!values.every((v): v is number => typeof v === "number" && Number.isFinite(v))) return null;
+  return values;
+}
+
+export const detectQuerySchema = z
+  .strictObject({ threshold })
+  .openapi("DetectQuery");
+
+export const scanQuerySchema = z
+  .strictObject({
+    threshold,
+    enhance: z
+      .enum(["none", "color", "gray", "bw"])
+      .optional()
+      .openapi({ description: "Post-processing of the flattened page." }),
+    format: z.enum(["jpeg", "png", "webp"]).optional().openapi({ description: "Encoding of the answer." }),
+    quality: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .optional()
+      .openapi({ description: "JPEG/WebP quality, 1..100." }),
+    maxSize: z.coerce
+      .number()
+      .int()
+      .min(16)
+      .max(MAX_OUTPUT_SIZE)
+      .optional()
+      .openapi({ description: "Longest side of the output page in pixels." }),
+    quad: quadParam.optional(),
+  })
+  .openapi("ScanQuery");
+
+export type DetectQuery = z.infer<typeof detectQuerySchema>;
+export type ScanQuery = z.infer<typeof scanQuerySchema>;
+
+const point = z.tuple([z.number(), z.number()]).openapi({ description: "[x, y] in source pixels" });
+export const quadSchema = z.tuple([point, point, point, point]).openapi("Quad", {
+  description: "Corners TL, TR, BR, BL (clockwise on screen), in pixels of the EXIF-upright image.",
+});
+
+export const detectResponseSchema = z
+  .object({
+    found: z.boolean(),
+    quad: quadSchema.nullable(),
+    confidence: z.number().min(0).max(1),
+    width: z.number().int(),
+    height: z.number().int(),
+    timings: z
+      .object({
+        queue: z.number().openapi({ description: "ms waiting for the detector" }),
+        decode: z.number(),
+        preprocess: z.number(),
+        inference: z.number(),
+        quad: z.number(),
+        total: z.number(),
+      })
+      .openapi({ description: "Milliseconds per stage." }),
+  })
+  .openapi("DetectResponse");
+
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.string().openapi({
+      description:
+        "INVALID_INPUT, UNSUPPORTED_FORMAT, CORRUPT_IMAGE, IMAGE_TOO_LARGE, INVALID_QUAD, BUSY, ABORTED, MODEL_LOAD_FAILED, NOT_FOUND, INTERNAL",
+    }),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .openapi("Problem");
+
+export const healthSchema = z
+  .object({
+    status: z.literal("ok"),
+    detector: z.enum(["idle", "loading", "ready", "failed"]),
+    queue: z.object({
+      running: z.number().int(),
+      waiting: z.number().int(),
+      concurrency: z.number().int(),
+      maxQueue: z.number().int(),
+    }),
+    limits: z.object({ maxBytes: z.number().int(), maxPixels: z.number().int() }),
+  })
+  .openapi("Health");
+
+/** Flattens zod issues for problem+json `errors`. */
+export function issuesOf(error: z.ZodError): { path: string; message: string }[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.length > 0 ? issue.path.map(String).join(".") : "(query)",
+    message: issue.message,
+  }));
+}
