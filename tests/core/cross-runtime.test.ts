@@ -1,0 +1,81 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { BIN, MODEL_INT8, ROOT, datasetPhotos, hasModel } from "./helpers.ts";
+
+// The same photos through Node (the built dist/, no TypeScript loader: what npm users run), Bun
+// and Deno (the sources): all three must find the same corners.
+const photos = [
+  ...datasetPhotos("tony_xlh_document_scanning_dataset", 5),
+  ...datasetPhotos("smartdoc15_ch1_shehryar_sample", 2),
+  ...datasetPhotos("midv500_fcakyon_testdata", 2),
+];
+const RUNNER = "tests/core/runner/detect-files.mjs";
+
+interface Line {
+  file: string;
+  found?: boolean;
+  quad?: [number, number][] | null;
+  confidence?: number;
+  width?: number;
+  height?: number;
+  mapMean?: number;
+  runtime?: string;
+  error?: string;
+}
+
+function run(cmd: string, args: string[]): Line[] {
+  const r = spawnSync(cmd, args, { cwd: ROOT, encoding: "utf8", timeout: 600_000, env: { ...process.env, NO_COLOR: "1" } });
+  assert.equal(r.status, 0, `${cmd} ${args.slice(0, 3).join(" ")} failed (${r.status}):\n${r.stderr}\n${r.stdout}`);
+  return r.stdout
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .map((l) => JSON.parse(l) as Line);
+}
+
+const skip = !hasModel()
+  ? `no model at ${MODEL_INT8}`
+  : photos.length === 0
+    ? "../shared/datasets is absent"
+    : false;
+
+test("Node (dist), Bun and Deno give the same corners on real photos (within 1 px)", { skip, timeout: 900_000 }, () => {
+  if (!existsSync(`${ROOT}dist/mod.js`)) {
+    const build = spawnSync(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, "-p", "tsconfig.json"], { cwd: ROOT, encoding: "utf8" });
+    assert.ok(existsSync(`${ROOT}dist/mod.js`), `build failed:\n${build.stdout}`);
+  }
+  const model = "models/docedge-int8.onnx";
+  const results = {
+    node: run(process.execPath, [RUNNER, "dist/mod.js", model, "default", ...photos]),
+    bun: run(BIN("bun"), [RUNNER, "mod.ts", model, "default", ...photos]),
+    deno: run(BIN("deno"), ["run", "--allow-read", "--allow-env", RUNNER, "mod.ts", model, "default", ...photos]),
+  };
+  for (const [name, lines] of Object.entries(results)) {
+    assert.equal(lines.length, photos.length, `${name}: one result per photo`);
+    for (const l of lines) {
+      assert.equal(l.error, undefined, `${name} ${l.file}: ${l.error}`);
+      assert.equal(l.runtime, name, "the runner ran in the runtime it names");
+    }
+  }
+  let compared = 0;
+  for (let i = 0; i < photos.length; i++) {
+    const n = results.node[i];
+    for (const other of [results.bun[i], results.deno[i]]) {
+      const label = `${other.runtime} vs node, ${photos[i]}`;
+      assert.equal(other.file, n.file);
+      assert.deepEqual([other.width, other.height], [n.width, n.height], label);
+      assert.ok(Math.abs(other.mapMean! - n.mapMean!) < 1e-4, `${label}: edge maps differ`);
+      assert.ok(Math.abs(other.confidence! - n.confidence!) < 0.01, `${label}: confidence ${other.confidence} vs ${n.confidence}`);
+      assert.equal(other.found, n.found, `${label}: found`);
+      if (n.quad && other.quad) {
+        for (let k = 0; k < 4; k++) {
+          const d = Math.hypot(other.quad[k][0] - n.quad[k][0], other.quad[k][1] - n.quad[k][1]);
+          assert.ok(d <= 1, `${label}: corner ${k} differs by ${d.toFixed(3)} px`);
+        }
+        compared++;
+      }
+    }
+  }
+  console.log(`compared corners on ${compared / 2} of ${photos.length} photos (the rest: no document found in all runtimes)`);
+});
