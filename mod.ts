@@ -45,6 +45,15 @@ export { resizeToTensor } from "./src/image/resize.ts";
 export { applyOrientation } from "./src/image/orientation.ts";
 
 // --- feature exports ---
+export { scanImage, rectifyImage, type RectifiedPage } from "./src/scan/scan.ts";
+export {
+  scanOptionsSchema,
+  type ScanOptions,
+  type ScanResult,
+  type EnhanceMode,
+  type ScanFormat,
+} from "./src/scan/options.ts";
+export { estimateAspect, type AspectEstimate } from "./src/scan/aspect.ts";
 export { createTracker, type LiveTracker, type LiveTrackerOptions, type FrameDetector } from "./src/browser/live.ts";
 export {
   createQuadTracker,
