@@ -1,4 +1,4 @@
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import type { ParseArgsConfig } from "node:util";
 import { InvalidInputError } from "../errors.ts";
 import type { Point, Quad } from "../types.ts";
 
@@ -10,15 +10,15 @@ export const COMMON_OPTIONS = {
   quiet: { type: "boolean", short: "q" },
 } as const satisfies NonNullable<ParseArgsConfig["options"]>;
 
-type OptionsConfig = NonNullable<ParseArgsConfig["options"]>;
 
 /**
- * parseArgs in strict mode, with its errors turned into InvalidInputError so that the CLI reports
- * them as usage errors (exit 2) instead of crashing with a stack trace.
+ * Runs a parseArgs call (strict mode), turning its errors into InvalidInputError so that the CLI
+ * reports them as usage errors (exit 2) instead of crashing with a stack trace. Takes a closure so
+ * each command keeps parseArgs' precise inferred types for its own options.
  */
-export function parseCommandArgs<const O extends OptionsConfig>(argv: string[], options: O) {
+export function withUsageErrors<T>(parse: () => T): T {
   try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    return parse();
   } catch (err) {
     const message = err instanceof Error ? err.message.split("\n")[0] : String(err);
     const hint = err instanceof Error && /ambiguous/.test(err.message) ? " (use --option=-value for values starting with a dash)" : "";

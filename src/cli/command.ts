@@ -1,4 +1,5 @@
 import { isDocedgeError } from "../errors.ts";
+import type { Quad } from "../types.ts";
 
 export interface RunContext {
   /** Aborted by Ctrl-C / SIGTERM. */
@@ -27,7 +28,20 @@ export function isFatalError(err: unknown): boolean {
   return isDocedgeError(err) && (err.code === "MODEL_LOAD_FAILED" || err.code === "DISPOSED");
 }
 
+/** The `error` object of a JSON line: a stable code and the plain message (no "[CODE]" suffix). */
 export function errorJson(err: unknown, message: string): { code: string; message: string } {
-  const code = isDocedgeError(err) ? err.code : ((err as { code?: unknown } | null)?.code as string | undefined);
+  if (isDocedgeError(err)) return { code: err.code, message: err.message };
+  const code = (err as { code?: unknown } | null)?.code;
   return { code: typeof code === "string" ? code : "ERROR", message };
+}
+
+const round2 = (v: number) => Math.round(v * 100) / 100;
+
+/** Quads in JSON output: two decimals are sub-pixel already and keep lines readable. */
+export function roundQuad(quad: Quad | null): Quad | null {
+  return quad ? (quad.map(([x, y]) => [round2(x), round2(y)]) as Quad) : null;
+}
+
+export function roundNumber(v: number): number {
+  return round2(v);
 }

@@ -11,7 +11,7 @@ export interface Color {
 export const QUAD_COLOR: Color = { r: 0, g: 230, b: 90, a: 1 };
 export const TOP_LEFT_COLOR: Color = { r: 255, g: 210, b: 0, a: 1 };
 export const CORNER_COLOR: Color = { r: 0, g: 230, b: 90, a: 1 };
-export const EDGE_COLOR: Color = { r: 255, g: 0, b: 200, a: 0.85 };
+export const EDGE_COLOR: Color = { r: 255, g: 0, b: 200, a: 0.7 };
 
 /** A fresh copy, so drawing never touches pixels the caller still uses. */
 export function cloneImage(img: RgbaImage): RgbaImage {

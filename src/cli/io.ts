@@ -40,7 +40,13 @@ export function writeStdout(bytes: Uint8Array | string): Promise<void> {
 /** Writes an output file, or stdout for `-`. */
 export async function writeOutput(path: string, bytes: Uint8Array): Promise<void> {
   if (path === "-") return writeStdout(bytes);
-  await writeFile(path, bytes);
+  try {
+    await writeFile(path, bytes);
+  } catch (err) {
+    // Name the output: "permission denied" alone would read as if the input were unreadable.
+    const code = (err as { code?: unknown }).code;
+    throw Object.assign(new Error(`cannot write ${path}: ${describeError(err)}`, { cause: err }), { code });
+  }
 }
 
 export async function ensureFolder(path: string): Promise<void> {
@@ -71,6 +77,8 @@ export function packageVersion(): string {
 export function describeError(err: unknown): string {
   if (err instanceof Error) {
     if (isDocedgeError(err)) return `${err.message} [${err.code}]`;
+    // Errors we wrapped ourselves (with a cause) already carry a full message.
+    if (err.cause !== undefined) return err.message;
     const code = (err as { code?: unknown }).code;
     switch (code) {
       case "ENOENT":

@@ -114,7 +114,7 @@ export class Progress {
       failed: this.failed,
       elapsedMs: t - this.started,
       label: this.label,
-      columns: this.stream.columns ?? 80,
+      columns: this.stream.columns || 80,
     });
     this.stream.write(`\r\x1b[K${line}`);
     this.drawn = true;

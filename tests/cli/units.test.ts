@@ -1,12 +1,13 @@
 // Pure pieces of the CLI: glob, argument values, progress line, output naming, drawing.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { parseArgs } from "node:util";
 import { mkdtemp, mkdir, writeFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expandGlob, segmentToRegExp, splitPattern } from "../../src/cli/glob.ts";
 import { expandInputs } from "../../src/cli/inputs.ts";
-import { parseChoice, parseNumber, parseQuad, parseCommandArgs } from "../../src/cli/args.ts";
+import { parseChoice, parseNumber, parseQuad, withUsageErrors } from "../../src/cli/args.ts";
 import { formatDuration, formatProgress, Progress } from "../../src/cli/progress.ts";
 import { OutputNamer, planOutput } from "../../src/cli/outputs.ts";
 import { blendEdgeMap, drawLine, drawQuad, fillCircle } from "../../src/cli/draw.ts";
@@ -87,8 +88,8 @@ test("argument values: numbers, choices, quads, unknown options", () => {
   assert.throws(() => parseQuad("1,2 3,4 5,6 7,x"), /finite/);
   assert.throws(() => parseQuad("[[1,2]]"), /four \[x, y\]/);
 
-  assert.throws(() => parseCommandArgs(["--nope"], { json: { type: "boolean" } }), (e: Error & { code?: string }) => e.code === "INVALID_INPUT" && /--nope/.test(e.message));
-  assert.throws(() => parseCommandArgs(["--quad", "-1,2 3,4 5,6 7,8"], { quad: { type: "string" } }), /--option=-value/);
+  assert.throws(() => withUsageErrors(() => parseArgs({ args: ["--nope"], options: { json: { type: "boolean" } }, strict: true })), (e: Error & { code?: string }) => e.code === "INVALID_INPUT" && /--nope/.test(e.message));
+  assert.throws(() => withUsageErrors(() => parseArgs({ args: ["--quad", "-1,2 3,4 5,6 7,8"], options: { quad: { type: "string" } }, strict: true })), /--option=-value/);
 });
 
 test("progress line: count, rate, time left, width", () => {

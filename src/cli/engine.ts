@@ -1,0 +1,44 @@
+import { createDetector, type Detector } from "../detector.ts";
+import { parseNumber } from "./args.ts";
+
+export interface EngineFlags {
+  threads?: string;
+  model?: string;
+}
+
+export interface EngineOptions {
+  numThreads?: number;
+  model?: string;
+}
+
+/** Validates --threads / --model (at parse time, so a typo is a usage error before any work). */
+export function engineOptions(flags: EngineFlags): EngineOptions {
+  const numThreads = parseNumber("threads", flags.threads, { min: 1, max: 64, integer: true });
+  return { numThreads, model: flags.model };
+}
+
+/**
+ * Creates the detector on first use, so a command whose inputs all fail to resolve (or `--help`)
+ * never pays for loading the model and ONNX Runtime.
+ */
+export function lazyDetector(options: EngineOptions & { threshold?: number }): {
+  get(): Promise<Detector>;
+  dispose(): Promise<void>;
+} {
+  let pending: Promise<Detector> | null = null;
+  return {
+    get() {
+      pending ??= createDetector({
+        ...(options.numThreads !== undefined ? { numThreads: options.numThreads } : {}),
+        ...(options.model !== undefined ? { model: options.model } : {}),
+        ...(options.threshold !== undefined ? { threshold: options.threshold } : {}),
+      });
+      return pending;
+    },
+    async dispose() {
+      if (pending === null) return;
+      const d = await pending.catch(() => null);
+      await d?.dispose();
+    },
+  };
+}
