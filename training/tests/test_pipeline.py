@@ -1,0 +1,141 @@
+"""CPU tests for the training pipeline (a few seconds): python3 -m unittest discover -s training/tests"""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import unittest
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+
+try:
+    import torch  # noqa: F401
+    import cv2  # noqa: F401
+except ImportError:  # the TypeScript CI does not need torch
+    raise unittest.SkipTest("torch/opencv not installed")
+
+from synth import AssetPools, draw_label, make_sample, warp_onto  # noqa: E402
+
+
+def tiny_pools() -> AssetPools:
+    rng = np.random.default_rng(0)
+    bgs = [rng.integers(0, 255, (96, 96, 3), dtype=np.uint8) for _ in range(3)]
+    pages = []
+    for _ in range(3):
+        p = np.full((140, 100, 3), 245, np.uint8)
+        p[20:25, 10:90] = 30  # a printed line
+        pages.append(p)
+    return AssetPools(bgs, pages)
+
+
+def point_segment_distance(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
+    ab = b - a
+    t = np.clip(np.dot(p - a, ab) / max(np.dot(ab, ab), 1e-9), 0, 1)
+    return float(np.linalg.norm(p - (a + t * ab)))
+
+
+class LabelAlignment(unittest.TestCase):
+    def test_label_pixels_lie_on_the_document_boundary(self):
+        pools = tiny_pools()
+        rng = np.random.default_rng(3)
+        checked = 0
+        for _ in range(20):
+            img, label, quad = make_sample(rng, pools, 64, negative_rate=0.0)
+            self.assertEqual(img.shape, (64, 64, 3))
+            self.assertIsNotNone(quad)
+            ys, xs = np.nonzero(label > 0.5)
+            self.assertGreater(len(xs), 10)
+            for x, y in zip(xs, ys):
+                centre = np.array([x + 0.5, y + 0.5])
+                d = min(point_segment_distance(centre, quad[i], quad[(i + 1) % 4]) for i in range(4))
+                # 2 px wide anti-aliased line: half-width 1 px plus half a pixel's diagonal (0.71).
+                self.assertLess(d, 1.75)
+                checked += 1
+        self.assertGreater(checked, 500)
+
+    def test_label_sits_on_the_drawn_edge(self):
+        size = 64
+        g = size * 2
+        canvas = np.zeros((g, g, 3), np.uint8)
+        quad = np.array([[30.3, 20.7], [100.2, 28.1], [95.6, 110.4], [25.1, 100.9]], np.float32)
+        warp_onto(canvas, np.full((100, 80, 3), 255, np.uint8), quad, alpha_blur=0.0)
+        small = cv2.resize(canvas, (size, size), interpolation=cv2.INTER_AREA).astype(np.float32).mean(2)
+        grad = np.hypot(cv2.Sobel(small, cv2.CV_32F, 1, 0), cv2.Sobel(small, cv2.CV_32F, 0, 1))
+        label = draw_label(quad, size, size / g)
+        on = grad[label > 0.5].mean()
+        off = grad[label < 0.05].mean()
+        self.assertGreater(on, 8 * off)
+
+    def test_negatives_have_empty_labels(self):
+        img, label, quad = make_sample(np.random.default_rng(1), tiny_pools(), 64, negative_rate=1.0)
+        self.assertIsNone(quad)
+        self.assertEqual(float(label.max()), 0.0)
+
+
+class TrainingStep(unittest.TestCase):
+    def test_a_few_steps_lower_the_loss(self):
+        from losses import edge_loss
+        from model import EdgeNet
+
+        torch.manual_seed(0)
+        pools = tiny_pools()
+        rng = np.random.default_rng(5)
+        xs, ys = [], []
+        for _ in range(4):
+            img, label, _ = make_sample(rng, pools, 64, negative_rate=0.0)
+            xs.append(torch.from_numpy(img).permute(2, 0, 1).float() / 255)
+            ys.append(torch.from_numpy(label)[None])
+        x, y = torch.stack(xs), torch.stack(ys)
+        net = EdgeNet().train()
+        opt = torch.optim.Adam(net.parameters(), 3e-3)
+        losses = []
+        for _ in range(25):
+            fused, sides = net(x)
+            loss = edge_loss(fused, sides, y, 0.5)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            losses.append(loss.item())
+        self.assertLess(np.mean(losses[-5:]), 0.8 * np.mean(losses[:3]))
+
+
+class ExportRoundTrip(unittest.TestCase):
+    def test_onnx_matches_torch_and_int8_agrees(self):
+        import onnxruntime as ort
+        from export import compact_names, compare, export_fp32, quantize_int8
+        from model import EdgeNet, ExportWrapper
+
+        torch.manual_seed(0)
+        net = EdgeNet()
+        # Non-trivial BatchNorm statistics, so folding is really exercised.
+        for m in net.modules():
+            if isinstance(m, torch.nn.BatchNorm2d):
+                m.running_mean.uniform_(-0.5, 0.5)
+                m.running_var.uniform_(0.5, 2.0)
+                m.weight.data.uniform_(0.5, 1.5)
+                m.bias.data.uniform_(-0.2, 0.2)
+        net.eval()
+        with tempfile.TemporaryDirectory() as tmp:
+            fp32 = os.path.join(tmp, "m-fp32.onnx")
+            int8 = os.path.join(tmp, "m-int8.onnx")
+            export_fp32(net, 64, fp32)
+            x = np.random.default_rng(0).random((1, 3, 64, 64), dtype=np.float32)
+            got = ort.InferenceSession(fp32, providers=["CPUExecutionProvider"]).run(None, {"image": x})[0]
+            with torch.no_grad():
+                want = ExportWrapper(net)(torch.from_numpy(x)).numpy()
+            self.assertEqual(got.shape, (1, 1, 64, 64))
+            np.testing.assert_allclose(got, want, atol=1e-4)
+            images = [np.random.default_rng(i).random((1, 3, 64, 64), dtype=np.float32) for i in range(8)]
+            quantize_int8(fp32, int8, images)
+            compact_names(fp32)
+            compact_names(int8)
+            report = compare(fp32, int8, images)
+            self.assertLess(report["mean_abs_diff"], 0.05)
+            self.assertLess(os.path.getsize(int8), 0.4 * os.path.getsize(fp32))
+
+
+if __name__ == "__main__":
+    unittest.main()
