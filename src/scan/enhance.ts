@@ -345,9 +345,9 @@ export function enhance(img: RgbaImage, mode: EnhanceMode): void {
     return;
   }
   toGray(img);
-  if (mode === "gray") {
-    levels(img);
-    return;
-  }
+  // Levels before thresholding too: Sauvola's rule is not contrast-invariant (s is compared to a
+  // fixed R), and stretching faint, blurred strokes (low-resolution photos) keeps them.
+  levels(img);
+  if (mode === "gray") return;
   sauvola(img);
 }
