@@ -33,7 +33,7 @@ Examples:
   docedge detect "photos/**/*.jpg" --json > corners.ndjson
   docedge scan receipt.jpg -o receipt-flat.jpg --enhance bw
   cat photo.jpg | docedge scan - -o - > page.jpg
-  docedge serve --port 8080
+  docedge serve --port 3000
   docedge eval ./datasets
 
 ${EXIT_CODES}`;
@@ -98,34 +98,45 @@ ${EXIT_CODES}`;
 
 export const SERVE_HELP = `Usage: docedge serve [options]
 
-Runs the docedge HTTP API on this runtime (Node, Bun or Deno) until Ctrl-C.
-Endpoints: POST /v1/detect, POST /v1/scan (image bytes or multipart), GET /healthz, and the OpenAPI
-document at /openapi.json.
+Runs the docedge HTTP API on the runtime that started the command (Node, Bun or Deno) until
+Ctrl-C. Endpoints: POST /v1/detect, POST /v1/scan (image bytes or multipart), GET /healthz, and the
+OpenAPI document at GET /openapi.json.
 
 Options:
-  --port N           port to listen on (default 8080; 0 picks a free one)
+  -p, --port N       port to listen on (default 8787; 0 picks a free one)
   --host H           interface to bind (default 127.0.0.1; 0.0.0.0 to accept remote clients)
 ${COMMON}
 
 Examples:
   docedge serve
   docedge serve --port 3000 --host 0.0.0.0
-  curl --data-binary @photo.jpg -H "content-type: image/jpeg" http://127.0.0.1:8080/v1/detect`;
+  curl --data-binary @photo.jpg -H "content-type: image/jpeg" http://127.0.0.1:8787/v1/detect
+  curl --data-binary @photo.jpg -H "content-type: image/jpeg" "http://127.0.0.1:8787/v1/scan?enhance=bw" -o page.jpg
+
+The model is loaded before the port opens; a model that cannot be loaded fails the command
+(exit 1). Ctrl-C or SIGTERM closes the server after the requests in flight (exit 0).`;
 
 export const EVAL_HELP = `Usage: docedge eval <folder> [options]
 
 Measures accuracy on labelled photos: <folder> holds labels.json (a list of {file, width, height,
-quad}) or subfolders that do. For each folder it reports the SmartDoc 2015 Jaccard index (mean,
-share of images at JI >= 0.9), negatives handled correctly, and the worst cases.
+quad}, quad null for a photo without a document) or subfolders that do. For each folder it reports
+the SmartDoc 2015 Jaccard index (mean, share of photos at JI >= 0.9), how many photos without a
+document were answered "no document", the worst cases and the time per stage.
+A photo that cannot be read counts as a miss and makes the exit code 1.
 
 Options:
-  --json             print the full report as JSON
+  --json             print the full report (every photo) as JSON instead of the table
+  --out FILE         also write the full JSON report to FILE
+  --overlays DIR     write one JPEG per photo with the true quad, docedge's quad and the edge map
   --threshold X      minimum confidence to count a detection as found
   --limit N          use at most N photos per folder (quick checks)
+  --baseline         also score the classical OpenCV.js pipeline (needs @techstark/opencv-js)
+  --fail-under X     exit 1 when the overall mean JI is below X (for CI)
 ${COMMON}
 
 Examples:
   docedge eval ../shared/datasets
+  docedge eval ./my-labelled-photos --limit 20 --fail-under 0.9
   docedge eval ./my-labelled-photos --json > report.json
 
 ${EXIT_CODES}`;

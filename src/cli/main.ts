@@ -2,7 +2,9 @@ import { isDocedgeError } from "../errors.ts";
 import type { Command } from "./command.ts";
 import { printError, printLine } from "./command.ts";
 import { detectCommand } from "./commands/detect.ts";
+import { evalCommand } from "./commands/eval.ts";
 import { scanCommand } from "./commands/scan.ts";
+import { serveCommand } from "./commands/serve.ts";
 import { EXIT } from "./exit.ts";
 import { MAIN_HELP } from "./help.ts";
 import { onInterrupt } from "./interrupt.ts";
@@ -11,6 +13,8 @@ import { describeError, packageVersion } from "./io.ts";
 export const COMMANDS: Record<string, Command> = {
   detect: detectCommand,
   scan: scanCommand,
+  serve: serveCommand,
+  eval: evalCommand,
 };
 
 /** Runs the CLI and returns the exit code (never calls process.exit itself on the normal path). */

@@ -1,0 +1,90 @@
+import { parseArgs } from "node:util";
+import { InvalidInputError } from "../../errors.ts";
+import { formatEvalReport, runEval } from "../../eval/index.ts";
+import { COMMON_OPTIONS, parseNumber, withUsageErrors } from "../args.ts";
+import { printError, printLine, type Command, type RunContext } from "../command.ts";
+import { engineOptions } from "../engine.ts";
+import { EXIT } from "../exit.ts";
+import { EVAL_HELP } from "../help.ts";
+import { writeStdout } from "../io.ts";
+import { Progress } from "../progress.ts";
+
+const OPTIONS = {
+  ...COMMON_OPTIONS,
+  json: { type: "boolean" },
+  out: { type: "string" },
+  overlays: { type: "string" },
+  threshold: { type: "string" },
+  limit: { type: "string" },
+  baseline: { type: "boolean" },
+  "fail-under": { type: "string" },
+} as const;
+
+interface EvalArgs {
+  root: string;
+  json: boolean;
+  out?: string;
+  overlays?: string;
+  threshold?: number;
+  limit?: number;
+  baseline: boolean;
+  failUnder?: number;
+  quiet: boolean;
+  engine: ReturnType<typeof engineOptions>;
+}
+
+export const evalCommand: Command = {
+  help: EVAL_HELP,
+  parse(argv) {
+    const { values, positionals } = withUsageErrors(() => parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true }));
+    if (values.help) return { help: true };
+    if (positionals.length !== 1) throw new InvalidInputError(`eval takes one folder, got ${positionals.length}`);
+    const args: EvalArgs = {
+      root: positionals[0],
+      json: values.json ?? false,
+      out: values.out,
+      overlays: values.overlays,
+      threshold: parseNumber("threshold", values.threshold, { min: 0, max: 1 }),
+      limit: parseNumber("limit", values.limit, { min: 1, integer: true }),
+      baseline: values.baseline ?? false,
+      failUnder: parseNumber("fail-under", values["fail-under"], { min: 0, max: 1 }),
+      quiet: values.quiet ?? false,
+      engine: engineOptions(values),
+    };
+    return { help: false, run: (ctx) => runEvalCommand(args, ctx) };
+  },
+};
+
+async function runEvalCommand(args: EvalArgs, ctx: RunContext): Promise<number> {
+  let progress: Progress | null = null;
+  const report = await runEval(args.root, {
+    detectorOptions: {
+      ...(args.engine.numThreads !== undefined ? { numThreads: args.engine.numThreads } : {}),
+      ...(args.engine.model !== undefined ? { model: args.engine.model } : {}),
+    },
+    ...(args.threshold !== undefined ? { threshold: args.threshold } : {}),
+    ...(args.limit !== undefined ? { limit: args.limit } : {}),
+    ...(args.overlays !== undefined ? { overlaysDir: args.overlays } : {}),
+    ...(args.out !== undefined ? { jsonFile: args.out } : {}),
+    baseline: args.baseline,
+    signal: ctx.signal,
+    onProgress(done, total, image) {
+      // The total is known only once the labels are read, i.e. at the first photo.
+      progress ??= new Progress(total, process.stderr, { enabled: !args.quiet });
+      progress.start(`${image.folder}/${image.file}`);
+      progress.step(image.error === undefined);
+      if (image.error !== undefined) progress.log(() => printError(`docedge: ${image.folder}/${image.file}: ${image.error}`));
+    },
+  });
+  (progress as Progress | null)?.finish();
+  if (args.json) await writeStdout(JSON.stringify(report) + "\n");
+  else printLine(formatEvalReport(report));
+
+  const mean = report.overall.docedge.meanJI;
+  if (args.failUnder !== undefined && mean !== null && mean < args.failUnder) {
+    printError(`docedge eval: mean JI ${mean.toFixed(4)} is under --fail-under ${args.failUnder}`);
+    return EXIT.FAILED;
+  }
+  // Photos that could not be read count as misses in the report; the exit code says so too.
+  return report.images.some((i) => i.error !== undefined) ? EXIT.FAILED : EXIT.OK;
+}

@@ -1,0 +1,78 @@
+import { parseArgs } from "node:util";
+import { InvalidInputError } from "../../errors.ts";
+import { createDetector } from "../../detector.ts";
+import { DEFAULT_LIMITS } from "../../http/app.ts";
+import { serveBun } from "../../http/bun.ts";
+import { serveDeno } from "../../http/deno.ts";
+import { serveNode, type RunningServer, type ServeOptions } from "../../http/node.ts";
+import { detectRuntime } from "../../runtime/detect.ts";
+import { COMMON_OPTIONS, parseNumber, withUsageErrors } from "../args.ts";
+import { printError, printLine, type Command, type RunContext } from "../command.ts";
+import { engineOptions } from "../engine.ts";
+import { EXIT } from "../exit.ts";
+import { SERVE_HELP } from "../help.ts";
+
+const OPTIONS = {
+  ...COMMON_OPTIONS,
+  port: { type: "string", short: "p" },
+  host: { type: "string" },
+} as const;
+
+export const DEFAULT_PORT = 8787;
+
+interface ServeArgs {
+  port: number;
+  host: string;
+  engine: ReturnType<typeof engineOptions>;
+}
+
+export const serveCommand: Command = {
+  help: SERVE_HELP,
+  parse(argv) {
+    const { values, positionals } = withUsageErrors(() => parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true }));
+    if (values.help) return { help: true };
+    if (positionals.length > 0) throw new InvalidInputError(`serve takes no arguments, got "${positionals.join(" ")}"`);
+    const args: ServeArgs = {
+      port: parseNumber("port", values.port, { min: 0, max: 65535, integer: true }) ?? DEFAULT_PORT,
+      host: values.host ?? "127.0.0.1",
+      engine: engineOptions(values),
+    };
+    return { help: false, run: (ctx) => runServe(args, ctx) };
+  },
+};
+
+async function runServe(args: ServeArgs, ctx: RunContext): Promise<number> {
+  // Load the model before listening: a broken model then fails the command at once (exit 1)
+  // instead of every request, and the first request is as fast as the rest.
+  const detector = await createDetector({
+    ...(args.engine.numThreads !== undefined ? { numThreads: args.engine.numThreads } : {}),
+    ...(args.engine.model !== undefined ? { model: args.engine.model } : {}),
+    limits: DEFAULT_LIMITS,
+  });
+  const options: ServeOptions = {
+    port: args.port,
+    hostname: args.host,
+    detector: () => detector,
+    onError: (error) => printError(`docedge serve: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+  };
+  const runtime = detectRuntime();
+  let server: RunningServer;
+  try {
+    server = runtime === "bun" ? serveBun(options) : runtime === "deno" ? await serveDeno(options) : await serveNode(options);
+  } catch (err) {
+    await detector.dispose();
+    throw err;
+  }
+  const shownHost = server.hostname.includes(":") ? `[${server.hostname}]` : server.hostname;
+  printLine(`docedge: listening on http://${shownHost}:${server.port} (${runtime}; POST /v1/detect, POST /v1/scan, GET /healthz; Ctrl-C to stop)`);
+
+  await new Promise<void>((resolve) => {
+    if (ctx.signal.aborted) resolve();
+    else ctx.signal.addEventListener("abort", () => resolve(), { once: true });
+  });
+  printError("docedge serve: shutting down");
+  await server.close();
+  await detector.dispose();
+  // For a server, Ctrl-C is the normal way to stop: a clean shutdown is a success.
+  return EXIT.OK;
+}
