@@ -65,78 +65,120 @@ export function warpRows(
   const sh = src.height;
   const od = out.data;
   const ow = out.width;
-  const [a, b, c, d, e, f, g, k, l] = h;
-  // Bilinear tap at continuous source position (x, y); pixel (i, j) has its centre at (i+.5, j+.5).
-  // Inside [0, sw] x [0, sh] the edge pixels are replicated out to the image border; beyond it,
-  // the fill colour.
-  let r = 0, gg = 0, bb = 0;
-  const tap = (x: number, y: number, weight: number): void => {
-    if (!(x >= 0 && x <= sw && y >= 0 && y <= sh)) {
-      const v = fill * weight;
-      r += v; gg += v; bb += v;
-      return;
-    }
-    const fx = x - 0.5;
-    const fy = y - 0.5;
-    let x0 = Math.floor(fx);
-    let y0i = Math.floor(fy);
-    const tx = fx - x0;
-    const ty = fy - y0i;
-    let x1 = x0 + 1;
-    let y1i = y0i + 1;
-    if (x0 < 0) x0 = 0;
-    if (x1 > sw - 1) x1 = sw - 1;
-    if (y0i < 0) y0i = 0;
-    if (y1i > sh - 1) y1i = sh - 1;
-    const w00 = (1 - tx) * (1 - ty) * weight;
-    const w10 = tx * (1 - ty) * weight;
-    const w01 = (1 - tx) * ty * weight;
-    const w11 = tx * ty * weight;
-    const i00 = (y0i * sw + x0) * 4;
-    const i10 = (y0i * sw + x1) * 4;
-    const i01 = (y1i * sw + x0) * 4;
-    const i11 = (y1i * sw + x1) * 4;
-    r += sd[i00] * w00 + sd[i10] * w10 + sd[i01] * w01 + sd[i11] * w11;
-    gg += sd[i00 + 1] * w00 + sd[i10 + 1] * w10 + sd[i01 + 1] * w01 + sd[i11 + 1] * w11;
-    bb += sd[i00 + 2] * w00 + sd[i10 + 2] * w10 + sd[i01 + 2] * w01 + sd[i11 + 2] * w11;
-  };
+  const a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], k = h[7], l = h[8];
+  const acc = new Float64Array(3);
   for (let v = y0; v < y1; v++) {
     const vc = v + 0.5;
     let o = v * ow * 4;
-    for (let u = 0; u < ow; u++, o += 4) {
-      const uc = u + 0.5;
-      const wz = g * uc + k * vc + l;
-      const x = (a * uc + b * vc + c) / wz;
-      const y = (d * uc + e * vc + f) / wz;
-      r = 0; gg = 0; bb = 0;
+    // Numerators and denominator at the row start, stepped by one output pixel per column.
+    let xn = a * 0.5 + b * vc + c;
+    let yn = d * 0.5 + e * vc + f;
+    let wz = g * 0.5 + k * vc + l;
+    for (let u = 0; u < ow; u++, o += 4, xn += a, yn += d, wz += g) {
+      const iw = 1 / wz;
+      const x = xn * iw;
+      const y = yn * iw;
       let nu = 1, nv = 1;
       if (area) {
-        // Jacobian of the homography at this pixel: source pixels per output pixel along u and v.
-        const su = Math.hypot(a - x * g, d - y * g) / Math.abs(wz);
-        const sv = Math.hypot(b - x * k, e - y * k) / Math.abs(wz);
+        // Jacobian of the homography here: source pixels per output pixel along u and v.
         // Bilinear's own tent (2 source px wide) already band-limits shrinks up to 1.5x; beyond
         // that, taps at most one source pixel apart span the footprint.
-        nu = su > 1.5 ? Math.min(maxTaps, Math.ceil(su)) : 1;
-        nv = sv > 1.5 ? Math.min(maxTaps, Math.ceil(sv)) : 1;
+        const jux = a - x * g, juy = d - y * g, jvx = b - x * k, jvy = e - y * k;
+        const iw2 = iw * iw;
+        const su2 = (jux * jux + juy * juy) * iw2;
+        const sv2 = (jvx * jvx + jvy * jvy) * iw2;
+        if (su2 > 2.25) nu = Math.min(maxTaps, Math.ceil(Math.sqrt(su2)));
+        if (sv2 > 2.25) nv = Math.min(maxTaps, Math.ceil(Math.sqrt(sv2)));
       }
       if (nu === 1 && nv === 1) {
-        tap(x, y, 1);
+        // One bilinear tap, inlined: the common case when the page is not shrunk much.
+        if (x >= 0 && x <= sw && y >= 0 && y <= sh) {
+          const fx = x - 0.5;
+          const fy = y - 0.5;
+          let x0 = Math.floor(fx);
+          let yy0 = Math.floor(fy);
+          const tx = fx - x0;
+          const ty = fy - yy0;
+          let x1 = x0 + 1;
+          let yy1 = yy0 + 1;
+          if (x0 < 0) x0 = 0;
+          if (x1 > sw - 1) x1 = sw - 1;
+          if (yy0 < 0) yy0 = 0;
+          if (yy1 > sh - 1) yy1 = sh - 1;
+          const i00 = (yy0 * sw + x0) * 4;
+          const i10 = (yy0 * sw + x1) * 4;
+          const i01 = (yy1 * sw + x0) * 4;
+          const i11 = (yy1 * sw + x1) * 4;
+          const w00 = (1 - tx) * (1 - ty), w10 = tx * (1 - ty), w01 = (1 - tx) * ty, w11 = tx * ty;
+          // Truncating v + 0.5 rounds the same way into Uint8Array and Uint8ClampedArray.
+          od[o] = (sd[i00] * w00 + sd[i10] * w10 + sd[i01] * w01 + sd[i11] * w11 + 0.5) | 0;
+          od[o + 1] = (sd[i00 + 1] * w00 + sd[i10 + 1] * w10 + sd[i01 + 1] * w01 + sd[i11 + 1] * w11 + 0.5) | 0;
+          od[o + 2] = (sd[i00 + 2] * w00 + sd[i10 + 2] * w10 + sd[i01 + 2] * w01 + sd[i11 + 2] * w11 + 0.5) | 0;
+        } else {
+          od[o] = fill; od[o + 1] = fill; od[o + 2] = fill;
+        }
       } else {
+        acc[0] = 0; acc[1] = 0; acc[2] = 0;
         const wt = 1 / (nu * nv);
         for (let j = 0; j < nv; j++) {
           const vv = v + (j + 0.5) / nv;
+          const bx = b * vv + c, by = e * vv + f, bz = k * vv + l;
           for (let i = 0; i < nu; i++) {
             const uu = u + (i + 0.5) / nu;
-            const w2 = g * uu + k * vv + l;
-            tap((a * uu + b * vv + c) / w2, (d * uu + e * vv + f) / w2, wt);
+            const w2 = 1 / (g * uu + bz);
+            tap(sd, sw, sh, (a * uu + bx) * w2, (d * uu + by) * w2, wt, fill, acc);
           }
         }
+        od[o] = (acc[0] + 0.5) | 0;
+        od[o + 1] = (acc[1] + 0.5) | 0;
+        od[o + 2] = (acc[2] + 0.5) | 0;
       }
-      // Truncating r + 0.5 rounds the same way into Uint8Array and Uint8ClampedArray.
-      od[o] = (r + 0.5) | 0;
-      od[o + 1] = (gg + 0.5) | 0;
-      od[o + 2] = (bb + 0.5) | 0;
       od[o + 3] = 255;
     }
   }
+}
+
+/**
+ * Add weight x the bilinear sample at continuous source position (x, y) to acc; pixel (i, j) has
+ * its centre at (i+.5, j+.5). Inside [0, sw] x [0, sh] the edge pixels are replicated out to the
+ * image border; beyond it, the fill grey.
+ */
+function tap(
+  sd: Uint8Array | Uint8ClampedArray,
+  sw: number,
+  sh: number,
+  x: number,
+  y: number,
+  weight: number,
+  fill: number,
+  acc: Float64Array,
+): void {
+  if (!(x >= 0 && x <= sw && y >= 0 && y <= sh)) {
+    const v = fill * weight;
+    acc[0] += v; acc[1] += v; acc[2] += v;
+    return;
+  }
+  const fx = x - 0.5;
+  const fy = y - 0.5;
+  let x0 = Math.floor(fx);
+  let y0 = Math.floor(fy);
+  const tx = fx - x0;
+  const ty = fy - y0;
+  let x1 = x0 + 1;
+  let y1 = y0 + 1;
+  if (x0 < 0) x0 = 0;
+  if (x1 > sw - 1) x1 = sw - 1;
+  if (y0 < 0) y0 = 0;
+  if (y1 > sh - 1) y1 = sh - 1;
+  const w00 = (1 - tx) * (1 - ty) * weight;
+  const w10 = tx * (1 - ty) * weight;
+  const w01 = (1 - tx) * ty * weight;
+  const w11 = tx * ty * weight;
+  const i00 = (y0 * sw + x0) * 4;
+  const i10 = (y0 * sw + x1) * 4;
+  const i01 = (y1 * sw + x0) * 4;
+  const i11 = (y1 * sw + x1) * 4;
+  acc[0] += sd[i00] * w00 + sd[i10] * w10 + sd[i01] * w01 + sd[i11] * w11;
+  acc[1] += sd[i00 + 1] * w00 + sd[i10 + 1] * w10 + sd[i01 + 1] * w01 + sd[i11 + 1] * w11;
+  acc[2] += sd[i00 + 2] * w00 + sd[i10 + 2] * w10 + sd[i01 + 2] * w01 + sd[i11 + 2] * w11;
 }
