@@ -1,0 +1,76 @@
+import type { EvalReport, FolderSummary, MethodSummary } from "./types.ts";
+
+const f4 = (v: number | null): string => (v === null ? "-" : v.toFixed(4));
+const ms = (v: number): string => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+
+function frac(share: number | null, n: number): string {
+  return share === null ? "-" : `${Math.round(share * n)}/${n}`;
+}
+
+function cells(m: MethodSummary): string[] {
+  return [f4(m.meanJI), frac(m.shareJI90, m.positives), frac(m.negativeAccuracy, m.negatives)];
+}
+
+/**
+ * Which method wins a folder: mean JI where it has documents, "no document" accuracy where it has
+ * only negatives (and on a tie in JI, the per-photo score that counts both).
+ */
+export function folderWinner(f: FolderSummary): "docedge" | "baseline" | "tie" | null {
+  if (!f.baseline) return null;
+  const a = f.docedge, b = f.baseline;
+  const ka = a.meanJI ?? a.negativeAccuracy ?? 0;
+  const kb = b.meanJI ?? b.negativeAccuracy ?? 0;
+  if (Math.abs(ka - kb) > 1e-9) return ka > kb ? "docedge" : "baseline";
+  if (Math.abs(a.score - b.score) > 1e-9) return a.score > b.score ? "docedge" : "baseline";
+  return "tie";
+}
+
+/** The human-readable report; its last line is `mean JI: 0.xxxx over N images`. */
+export function formatEvalReport(report: EvalReport): string {
+  const lines: string[] = [];
+  const o = report.overall.docedge;
+  lines.push(`docedge eval: ${report.root}`);
+  lines.push(
+    `${report.folders.length} folder(s), ${o.images} photos: ${o.positives} with a document, ${o.negatives} without · model ${report.model} · threshold ${report.threshold ?? "default"}`,
+  );
+  const b = report.baseline;
+  if (b && "name" in b) lines.push(`baseline: ${b.name} (${b.description})`);
+  else if (b && "skipped" in b) lines.push(`baseline skipped: ${b.skipped}`);
+  lines.push("");
+  const hasBaseline = report.overall.baseline !== undefined;
+  const head = ["folder", "photos", "neg", "docedge JI", ">=0.9", "neg ok"];
+  if (hasBaseline) head.push("baseline JI", ">=0.9", "neg ok", "better");
+  const rows: string[][] = [head];
+  for (const f of [...report.folders, report.overall]) {
+    const row = [f === report.overall ? "all" : f.name, String(f.docedge.images), String(f.docedge.negatives), ...cells(f.docedge)];
+    if (hasBaseline && f.baseline) row.push(...cells(f.baseline), folderWinner(f) ?? "");
+    rows.push(row);
+  }
+  const widths = head.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length)));
+  rows.forEach((r, i) => {
+    lines.push(r.map((v, c) => (c === 0 ? v.padEnd(widths[c]) : v.padStart(widths[c]))).join("  "));
+    if (i === 0 || i === rows.length - 2) lines.push(widths.map((w) => "-".repeat(w)).join("  "));
+  });
+  lines.push("");
+  if (report.worst.length) {
+    lines.push("worst docedge results:");
+    for (const w of report.worst) {
+      const what = w.negative ? (w.ji === 0 ? "false document" : "ok") : `JI ${w.ji.toFixed(4)}`;
+      const base = w.baselineJi !== undefined ? ` · baseline ${w.baselineJi.toFixed(4)}` : "";
+      lines.push(`  ${what.padEnd(14)} conf ${w.confidence.toFixed(2)}  ${w.folder}/${w.file}${base}`);
+    }
+    lines.push("");
+  }
+  const s = report.stages;
+  lines.push("timings, ms (median / p90 / max):");
+  lines.push(`  docedge total ${ms(s.total.median)} / ${ms(s.total.p90)} / ${ms(s.total.max)} (after decode)`);
+  lines.push(
+    `  inference ${ms(s.inference.median)} / ${ms(s.inference.p90)} / ${ms(s.inference.max)} · quad finder ${ms(s.quad.median)} / ${ms(s.quad.p90)} / ${ms(s.quad.max)} · resize ${ms(s.preprocess.median)} · decode ${ms(s.decode.median)}`,
+  );
+  if (report.overall.baseline) {
+    const t = report.overall.baseline.ms;
+    lines.push(`  baseline ${ms(t.median)} / ${ms(t.p90)} / ${ms(t.max)}`);
+  }
+  lines.push(`mean JI: ${(o.meanJI ?? 0).toFixed(4)} over ${o.positives} images`);
+  return lines.join("\n");
+}

@@ -1,0 +1,200 @@
+import { createDetector, type Detector } from "../detector.ts";
+import { InvalidInputError } from "../errors.ts";
+import { jaccardIndex } from "../geometry/jaccard.ts";
+import { encodeJpeg } from "../image/codecs.ts";
+import { decodeImage } from "../image/decode.ts";
+import type { DetectorOptions } from "../options.ts";
+import type { Quad, RgbaImage } from "../types.ts";
+import { loadOpenCvBaseline, type Baseline } from "./baseline-opencv.ts";
+import { findLabelledFolders, type Label } from "./labels.ts";
+import { evalOverlay } from "./overlay.ts";
+import { summariseFolder, timingStats, worstCases } from "./summary.ts";
+import type { EvalImage, EvalReport, MethodResult } from "./types.ts";
+
+export interface EvalOptions {
+  /** Options for the detector eval creates (ignored when `detector` is given). */
+  detectorOptions?: DetectorOptions;
+  /** Use this detector (eval does not dispose it). */
+  detector?: Detector;
+  /** Minimum confidence for "found"; default: the detector's. */
+  threshold?: number;
+  /** Run the classical OpenCV.js baseline on the same photos (default true; skipped with a note when OpenCV.js is missing). */
+  baseline?: boolean;
+  /** Write one overlay JPEG per photo here. */
+  overlaysDir?: string;
+  /** Write the full report (every photo) as JSON here. */
+  jsonFile?: string;
+  /** At most this many photos per folder. */
+  limit?: number;
+  /** Called after each photo. */
+  onProgress?: (done: number, total: number, image: EvalImage) => void;
+  signal?: AbortSignal;
+}
+
+const BASELINE_DESCRIPTION = "OpenCV.js Canny + Otsu + largest contour + farthest point per quadrant, as jscanify";
+
+/**
+ * Score docedge (and the classical baseline) on every labelled folder under `root`. Each photo is
+ * read and decoded once; both methods see the same pixels.
+ */
+export async function runEval(root: string, options: EvalOptions = {}): Promise<EvalReport> {
+  if (typeof root !== "string" || root.length === 0) throw new InvalidInputError("eval: a folder is required");
+  if (options.limit !== undefined && !(Number.isInteger(options.limit) && options.limit > 0)) {
+    throw new InvalidInputError("eval: limit must be a positive integer");
+  }
+  const fs = await import("node:fs/promises");
+  const path = await import("node:path");
+  const folders = await findLabelledFolders(root);
+  const work: { folder: string; dir: string; label: Label }[] = [];
+  for (const f of folders) {
+    const labels = options.limit ? f.labels.slice(0, options.limit) : f.labels;
+    for (const label of labels) work.push({ folder: f.name, dir: f.dir, label });
+  }
+
+  let baseline: Baseline | null = null;
+  let baselineInfo: EvalReport["baseline"] = null;
+  if (options.baseline ?? true) {
+    const b = await loadOpenCvBaseline();
+    if ("unavailable" in b) baselineInfo = { skipped: b.unavailable };
+    else {
+      baseline = b;
+      baselineInfo = { name: b.name, description: BASELINE_DESCRIPTION };
+    }
+  }
+  if (options.overlaysDir) await fs.mkdir(options.overlaysDir, { recursive: true });
+
+  const ownDetector = options.detector === undefined;
+  const detector = options.detector ?? (await createDetector(options.detectorOptions));
+  const images: EvalImage[] = [];
+  try {
+    for (const item of work) {
+      if (options.signal?.aborted) throw options.signal.reason ?? new Error("aborted");
+      const img = await evalOne(item, detector, baseline, options, fs, path);
+      images.push(img);
+      options.onProgress?.(images.length, work.length, img);
+    }
+  } finally {
+    if (ownDetector) await detector.dispose();
+  }
+
+  const report: EvalReport = {
+    root,
+    createdAt: new Date().toISOString(),
+    model: describeModel(options),
+    threshold: options.threshold ?? options.detectorOptions?.threshold ?? null,
+    baseline: baselineInfo,
+    folders: folders.map((f) => summariseFolder(f.name, images.filter((i) => i.folder === f.name))),
+    overall: summariseFolder("all", images),
+    worst: worstCases(images, 5),
+    stages: {
+      decode: timingStats(images.map((i) => i.timings.decode)),
+      preprocess: timingStats(images.map((i) => i.timings.preprocess)),
+      inference: timingStats(images.map((i) => i.timings.inference)),
+      quad: timingStats(images.map((i) => i.timings.quad)),
+      total: timingStats(images.map((i) => i.timings.total)),
+    },
+    images,
+  };
+  if (options.jsonFile) await fs.writeFile(options.jsonFile, JSON.stringify(report, null, 1));
+  return report;
+}
+
+function describeModel(options: EvalOptions): string {
+  const m = options.detectorOptions?.model;
+  if (options.detector) return "(caller's detector)";
+  if (m === undefined) return "int8 (shipped)";
+  if (typeof m === "string") return m;
+  if (m instanceof URL) return m.href;
+  return "(model bytes)";
+}
+
+async function evalOne(
+  item: { folder: string; dir: string; label: Label },
+  detector: Detector,
+  baseline: Baseline | null,
+  options: EvalOptions,
+  fs: typeof import("node:fs/promises"),
+  path: typeof import("node:path"),
+): Promise<EvalImage> {
+  const { label } = item;
+  const base = {
+    folder: item.folder,
+    file: label.file,
+    width: label.width,
+    height: label.height,
+    tags: label.tags ?? [],
+  };
+  const t0 = performance.now();
+  let image: RgbaImage;
+  try {
+    image = await decodeImage(await fs.readFile(path.join(item.dir, label.file)));
+  } catch (error) {
+    const miss: MethodResult = { found: false, quad: null, ji: label.quad ? 0 : null, correct: label.quad === null, ms: 0 };
+    return {
+      ...base,
+      truth: label.quad,
+      docedge: { ...miss, confidence: 0 },
+      timings: { decode: 0, preprocess: 0, inference: 0, quad: 0, total: 0 },
+      ...(baseline ? { baseline: miss } : {}),
+      error: error instanceof Error ? error.message : String(error),
+    };
+  }
+  const decodeMs = performance.now() - t0;
+  // Labels are in the stored image's pixels; should a file differ in size, scale them along.
+  const truth = label.quad ? scaleQuad(label.quad, image.width / label.width, image.height / label.height) : null;
+
+  const t1 = performance.now();
+  const r = await detector.detect(image, {
+    returnEdgeMap: options.overlaysDir !== undefined,
+    ...(options.threshold !== undefined ? { threshold: options.threshold } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  const detectMs = performance.now() - t1;
+  const docedge = score(truth, r.found ? r.quad : null, detectMs);
+  docedge.confidence = r.confidence;
+
+  let baselineResult: MethodResult | undefined;
+  if (baseline) {
+    const t2 = performance.now();
+    let b: { found: boolean; quad: Quad | null };
+    try {
+      b = baseline.detect(image);
+    } catch {
+      b = { found: false, quad: null };
+    }
+    baselineResult = score(truth, b.found ? b.quad : null, performance.now() - t2);
+  }
+
+  if (options.overlaysDir) {
+    const overlay = evalOverlay(image, truth, docedge.quad, baselineResult?.quad ?? null, r.edgeMap);
+    const name = `${item.folder === "." ? "" : item.folder.replace(/[\\/]/g, "__") + "__"}${label.file.replace(/\.[^.]+$/, "")}.jpg`;
+    await fs.writeFile(path.join(options.overlaysDir, name), await encodeJpeg(overlay, { quality: 80 }));
+  }
+
+  return {
+    ...base,
+    width: image.width,
+    height: image.height,
+    truth,
+    docedge,
+    timings: {
+      decode: decodeMs,
+      preprocess: r.timings.preprocess,
+      inference: r.timings.inference,
+      quad: r.timings.quad,
+      total: decodeMs + detectMs,
+    },
+    ...(baselineResult ? { baseline: baselineResult } : {}),
+  };
+}
+
+function score(truth: Quad | null, quad: Quad | null, ms: number): MethodResult {
+  if (truth === null) return { found: quad !== null, quad, ji: null, correct: quad === null, ms };
+  const ji = jaccardIndex(truth, quad);
+  return { found: quad !== null, quad, ji, correct: ji >= 0.9, ms };
+}
+
+function scaleQuad(q: Quad, sx: number, sy: number): Quad {
+  if (sx === 1 && sy === 1) return q;
+  return q.map(([x, y]) => [x * sx, y * sy]) as Quad;
+}
