@@ -208,11 +208,9 @@ def add_distractor(rng: np.random.Generator, canvas: np.ndarray, pools: AssetPoo
     q = distractor_rect(rng, g, at, scale)
     if kind == 0:  # another paper (unlabelled: only the main document counts)
         warp_onto(canvas, page_image(rng, pools), q)
-    elif kind == 1:  # phone / tablet / screen: dark body with a bright screen
-        body = np.full((200, 120, 3), rng.integers(0, 60), np.uint8)
-        screen = pools.backgrounds[rng.integers(len(pools.backgrounds))]
-        body[10:190, 8:112] = cv2.resize(screen, (104, 180))
-        warp_onto(canvas, body, q)
+    elif kind == 1:  # phone / tablet / screen: the hard negatives (rectangles that are not paper)
+        sprite, alpha = device_sprite(rng, pools)
+        warp_sprite(canvas, sprite, alpha, portrait(q))
     elif kind == 2:  # keyboard: grid of keys
         kb = np.full((120, 360, 3), rng.integers(20, 230), np.uint8)
         key = int(rng.integers(0, 256))
@@ -232,6 +230,55 @@ def add_distractor(rng: np.random.Generator, canvas: np.ndarray, pools: AssetPoo
         color = rng.integers(0, 256, 3).tolist()
         p0, p1 = rng.uniform(0, g, 2), rng.uniform(0, g, 2)
         cv2.line(canvas, tuple(int(v) for v in p0), tuple(int(v) for v in p1), color, int(rng.integers(2, max(3, g // 40))), cv2.LINE_AA)
+
+
+def portrait(q: np.ndarray) -> np.ndarray:
+    """Re-index corners so the sprite's long side maps onto the rectangle's long side."""
+    w, h = np.linalg.norm(q[1] - q[0]), np.linalg.norm(q[3] - q[0])
+    return np.roll(q, 1, axis=0) if w > h else q
+
+
+def rounded_mask(h: int, w: int, r: int) -> np.ndarray:
+    m = np.zeros((h, w), np.float32)
+    cv2.rectangle(m, (r, 0), (w - 1 - r, h - 1), 1.0, -1)
+    cv2.rectangle(m, (0, r), (w - 1, h - 1 - r), 1.0, -1)
+    for cx, cy in ((r, r), (w - 1 - r, r), (r, h - 1 - r), (w - 1 - r, h - 1 - r)):
+        cv2.circle(m, (cx, cy), r, 1.0, -1, cv2.LINE_AA)
+    return m
+
+
+def device_sprite(rng: np.random.Generator, pools: AssetPools) -> tuple[np.ndarray, np.ndarray]:
+    """A phone or tablet: rounded body, thin bezel, bright screen with content or an app grid."""
+    h, w = 240, int(240 / rng.uniform(1.3, 2.2))
+    body_col = rng.integers(0, 60, 3) if rng.random() < 0.6 else rng.integers(100, 256, 3)
+    sprite = np.zeros((h, w, 3), np.uint8)
+    sprite[:] = body_col
+    bez = int(rng.integers(3, 14))
+    sh, sw = h - 2 * bez, w - 2 * bez
+    if rng.random() < 0.6:
+        src = pools.backgrounds[rng.integers(len(pools.backgrounds))]
+        screen = cv2.resize(src, (sw, sh))
+    else:
+        screen = np.zeros((sh, sw, 3), np.uint8)
+        screen[:] = rng.integers(0, 256, 3)
+        for y in range(12, sh - 20, 34):
+            for x in range(8, sw - 20, 30):
+                cv2.rectangle(screen, (x, y), (x + 20, y + 20), rng.integers(0, 256, 3).tolist(), -1)
+    if rng.random() < 0.15:
+        screen[:] = rng.integers(0, 40)  # switched-off screen
+    r = int(rng.integers(8, 30))
+    sm = rounded_mask(sh, sw, max(2, r - bez))[..., None]
+    sprite[bez:bez + sh, bez:bez + sw] = (screen * sm + sprite[bez:bez + sh, bez:bez + sw] * (1 - sm)).astype(np.uint8)
+    return sprite, rounded_mask(h, w, r)
+
+
+def warp_sprite(canvas: np.ndarray, sprite: np.ndarray, alpha: np.ndarray, quad: np.ndarray) -> None:
+    g = canvas.shape[0]
+    h, w = sprite.shape[:2]
+    hm = cv2.getPerspectiveTransform(np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32), quad.astype(np.float32))
+    warped = cv2.warpPerspective(sprite, hm, (g, g), flags=cv2.INTER_LINEAR)
+    m = cv2.warpPerspective(alpha, hm, (g, g), flags=cv2.INTER_LINEAR)[..., None]
+    canvas[:] = (canvas * (1 - m) + warped * m).astype(np.uint8)
 
 
 def add_occluder(rng: np.random.Generator, canvas: np.ndarray, quad: np.ndarray) -> None:
@@ -306,7 +353,7 @@ def draw_label(quad: np.ndarray, size: int, scale: float) -> np.ndarray:
     return np.clip(label, 0, 1)
 
 
-def make_sample(rng: np.random.Generator, pools: AssetPools, size: int, negative_rate: float = 0.1):
+def make_sample(rng: np.random.Generator, pools: AssetPools, size: int, negative_rate: float = 0.12):
     """Returns (image uint8 [size, size, 3] RGB, label float32 [size, size], quad or None in output pixels)."""
     g = size * 2
     canvas = background(rng, pools, g)
@@ -330,6 +377,10 @@ def make_sample(rng: np.random.Generator, pools: AssetPools, size: int, negative
     else:
         for _ in range(int(rng.integers(1, 3))):
             add_distractor(rng, canvas, pools)
+        if rng.random() < 0.5:
+            sprite, alpha = device_sprite(rng, pools)
+            q = distractor_rect(rng, g, rng.uniform(0.3, 0.7, 2) * g, 0.9)
+            warp_sprite(canvas, sprite, alpha, portrait(q))
     canvas = lighting(rng, canvas)
     canvas = degrade(rng, canvas)
     img = cv2.resize(canvas, (size, size), interpolation=cv2.INTER_AREA)

@@ -11,6 +11,7 @@ import argparse
 import json
 import math
 import os
+import signal
 import sys
 import time
 
@@ -89,6 +90,12 @@ def main() -> None:
     vx, vy = vx.to(device), vy.to(device)
 
     budget = args.minutes * 60
+    # A resumed run continues the cosine schedule: its position is the share of all training time
+    # (earlier runs plus this run's budget) already spent.
+    prior_s = trained_s
+    stop = {"now": False}
+    signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
+    signal.signal(signal.SIGINT, lambda *_: stop.update(now=True))
     start = time.time()
     last_save = start
     log = open(os.path.join(args.out, "train.log"), "a")
@@ -113,9 +120,9 @@ def main() -> None:
     t_log = time.time()
     for x, y in loader:
         elapsed = time.time() - start
-        if elapsed >= budget:
+        if elapsed >= budget or stop["now"]:
             break
-        frac = elapsed / budget
+        frac = (prior_s + elapsed) / (prior_s + budget)
         # Warm up, then cosine to 5% over the budget of this run.
         lr = args.lr * min(1.0, (steps + 1) / 100) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * frac)))
         for grp in opt.param_groups:
@@ -124,7 +131,7 @@ def main() -> None:
         y = y.to(device, non_blocking=True)
         with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=cuda):
             fused, sides = net(x)
-        side_w = 0.5 * (1 - frac) + 0.1
+        side_w = 0.5 * (1 - frac) + 0.1  # deep supervision early, the fused output alone late
         loss = edge_loss(fused.float(), [s.float() for s in sides], y, side_w)
         opt.zero_grad(set_to_none=True)
         loss.backward()
