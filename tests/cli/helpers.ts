@@ -1,0 +1,171 @@
+// Spawning the real `docedge` CLI under Node (built dist/), Bun and Deno (sources), and reading
+// what it prints. Shared by the CLI tests.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { copyFileSync, existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { DATASETS, MODEL_INT8, ROOT } from "../core/helpers.ts";
+import type { Quad } from "../../src/types.ts";
+
+export { DATASETS, ROOT, SAMPLE, hasModel } from "../core/helpers.ts";
+
+export const DIST_BIN = join(ROOT, "dist/src/cli/bin.js");
+export const SRC_BIN = join(ROOT, "src/cli/bin.ts");
+export const TONY = join(DATASETS, "tony_xlh_document_scanning_dataset");
+
+export interface Runtime {
+  name: "node" | "bun" | "deno";
+  command: string;
+  args: string[];
+}
+
+/** Rebuilds dist/ when a CLI source is newer than the built bin (targeted runs skip `npm run build`). */
+export function ensureBuilt(): void {
+  const built = existsSync(DIST_BIN) ? statSync(DIST_BIN).mtimeMs : 0;
+  const newest = Math.max(...sourceTimes(join(ROOT, "src")));
+  if (built >= newest) return;
+  const r = spawnSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], { cwd: ROOT, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`build failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+function sourceTimes(dir: string): number[] {
+  const out: number[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...sourceTimes(p));
+    else if (e.name.endsWith(".ts")) out.push(statSync(p).mtimeMs);
+  }
+  return out;
+}
+
+function works(command: string, args: string[]): boolean {
+  if (!existsSync(command)) return false;
+  const r = spawnSync(command, args, { encoding: "utf8", timeout: 60_000 });
+  return r.status === 0;
+}
+
+export const node: Runtime = { name: "node", command: process.execPath, args: [DIST_BIN] };
+
+/**
+ * Bun from node_modules. `.bin/bun` needs bun's postinstall (skipped by `npm ci --ignore-scripts`),
+ * so fall back to the platform package's binary, which is complete either way.
+ */
+export function findBun(): Runtime | null {
+  for (const c of [join(ROOT, "node_modules/.bin/bun"), join(ROOT, "node_modules/@oven/bun-linux-x64/bin/bun"), join(ROOT, "node_modules/@oven/bun-linux-x64-baseline/bin/bun")]) {
+    if (works(c, ["--version"])) return { name: "bun", command: c, args: [SRC_BIN] };
+  }
+  return null;
+}
+
+/**
+ * Deno from node_modules: the real binary, not `.bin/deno` (a Node wrapper that does not pass
+ * signals on, so Ctrl-C tests would hit the wrapper instead of docedge).
+ */
+export function findDeno(): Runtime | null {
+  for (const c of [join(ROOT, "node_modules/deno/deno"), join(ROOT, "node_modules/.bin/deno")]) {
+    if (works(c, ["--version"])) return { name: "deno", command: c, args: ["run", "-A", `--config=${join(ROOT, "deno.json")}`, SRC_BIN] };
+  }
+  return null;
+}
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: Buffer;
+  stderr: string;
+  /** stdout as text, split into non-empty lines. */
+  lines: string[];
+}
+
+export interface Started {
+  child: ChildProcess;
+  done: Promise<CliResult>;
+  /** Resolves with stdout so far once it contains `pattern`. */
+  waitForStdout(pattern: RegExp): Promise<string>;
+}
+
+export function startCli(rt: Runtime, args: string[], options: { cwd?: string; input?: Uint8Array; timeoutMs?: number } = {}): Started {
+  const child = spawn(rt.command, [...rt.args, ...args], {
+    cwd: options.cwd ?? ROOT,
+    env: { ...process.env, NO_COLOR: "1" },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  const out: Buffer[] = [];
+  let err = "";
+  const waiters: { pattern: RegExp; resolve: (s: string) => void }[] = [];
+  child.stdout!.on("data", (b: Buffer) => {
+    out.push(b);
+    const text = Buffer.concat(out).toString("utf8");
+    for (const w of waiters.splice(0)) {
+      if (w.pattern.test(text)) w.resolve(text);
+      else waiters.push(w);
+    }
+  });
+  child.stderr!.on("data", (b: Buffer) => (err += b.toString("utf8")));
+  child.stdin!.on("error", () => {}); // the CLI may exit before reading stdin (usage errors)
+  if (options.input) child.stdin!.end(options.input);
+  else child.stdin!.end();
+  const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 300_000);
+  const done = new Promise<CliResult>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      const stdout = Buffer.concat(out);
+      resolve({ code, signal, stdout, stderr: err, lines: stdout.toString("utf8").split("\n").filter((l) => l.trim() !== "") });
+    });
+  });
+  return {
+    child,
+    done,
+    waitForStdout(pattern) {
+      const text = Buffer.concat(out).toString("utf8");
+      if (pattern.test(text)) return Promise.resolve(text);
+      return new Promise((resolve, reject) => {
+        waiters.push({ pattern, resolve });
+        done.then((r) => reject(new Error(`exited (${r.code}) before printing ${pattern}:\n${r.stdout}\n${r.stderr}`)), reject);
+      });
+    },
+  };
+}
+
+export function runCli(rt: Runtime, args: string[], options: { cwd?: string; input?: Uint8Array; timeoutMs?: number } = {}): Promise<CliResult> {
+  return startCli(rt, args, options).done;
+}
+
+export interface Label {
+  file: string;
+  width: number;
+  height: number;
+  quad: Quad | null;
+}
+
+/** Labelled photos of the CC0 folder (the one allowed as fixtures), or [] when ../shared is absent. */
+export function tonyPhotos(): (Label & { path: string })[] {
+  const file = join(TONY, "labels.json");
+  if (!existsSync(file)) return [];
+  return (JSON.parse(readFileSync(file, "utf8")) as Label[]).map((l) => ({ ...l, path: join(TONY, l.file) }));
+}
+
+export const quadArg = (q: Quad): string => q.map(([x, y]) => `${x},${y}`).join(" ");
+
+export interface DetectLine {
+  file: string;
+  found: boolean;
+  quad: Quad | null;
+  confidence: number;
+  width: number;
+  height: number;
+}
+
+export function maxCornerDistance(a: Quad, b: Quad): number {
+  return Math.max(...a.map((p, i) => Math.hypot(p[0] - b[i][0], p[1] - b[i][1])));
+}
+
+/**
+ * A private copy of the shipped model. The lead replaces models/*.onnx in place while training, so
+ * tests that compare the corners of several processes pin one copy for all of them.
+ */
+export function pinModel(dir: string): string {
+  const copy = join(dir, "model.onnx");
+  copyFileSync(MODEL_INT8, copy);
+  return copy;
+}

@@ -1,0 +1,95 @@
+// The same CLI sources under Bun and Deno (as `bunx docedge` / `deno run npm:docedge` users get
+// it): same corners as under Node, stdin/stdout, a failing input, and `serve` on each runtime.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { decodeImage } from "../../src/image/decode.ts";
+import {
+  ensureBuilt,
+  findBun,
+  findDeno,
+  hasModel,
+  maxCornerDistance,
+  node,
+  pinModel,
+  quadArg,
+  runCli,
+  startCli,
+  tonyPhotos,
+  type DetectLine,
+  type Runtime,
+} from "./helpers.ts";
+
+const photos = tonyPhotos().slice(0, 2);
+const skip = !hasModel() ? "no model in models/" : photos.length < 2 ? "../shared/datasets/tony_xlh_document_scanning_dataset is absent" : false;
+let T: string[] = [];
+const runtimes: [string, Runtime | null][] = [
+  ["bun", findBun()],
+  ["deno", findDeno()],
+];
+
+let reference: DetectLine[] = [];
+let tmp = "";
+after(() => {
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+before(async () => {
+  if (skip) return;
+  ensureBuilt();
+  tmp = mkdtempSync(join(tmpdir(), "docedge-cli-rt-"));
+  T = ["--threads", "1", "--model", pinModel(tmp)];
+  const r = await runCli(node, ["detect", ...photos.map((p) => p.path), "--json", ...T]);
+  assert.equal(r.code, 0, r.stderr);
+  reference = r.lines.map((l) => JSON.parse(l) as DetectLine);
+});
+
+for (const [name, rt] of runtimes) {
+  const why = skip || (rt === null ? `${name} not found in node_modules` : false);
+
+  test(`${name}: detect --json gives Node's corners; a missing file fails alone (exit 1)`, { skip: why, timeout: 600_000 }, async () => {
+    const r = await runCli(rt!, ["detect", photos[0].path, "/no/such/photo.jpg", photos[1].path, "--json", ...T]);
+    assert.equal(r.code, 1, r.stderr);
+    const rows = r.lines.map((l) => JSON.parse(l) as DetectLine & { error?: { code: string } });
+    assert.equal(rows.length, 3);
+    assert.equal(rows[1].error?.code, "NOT_FOUND");
+    assert.match(r.stderr, /docedge: \/no\/such\/photo\.jpg: no such file or folder/);
+    for (const [row, ref] of [
+      [rows[0], reference[0]],
+      [rows[2], reference[1]],
+    ] as const) {
+      assert.equal(row.found, ref.found, `${row.file}: found`);
+      assert.deepEqual([row.width, row.height], [ref.width, ref.height]);
+      if (ref.found) assert.ok(maxCornerDistance(row.quad!, ref.quad!) < 0.05, `${row.file}: ${JSON.stringify(row.quad)} vs ${JSON.stringify(ref.quad)}`);
+    }
+  });
+
+  test(`${name}: scan - -o - reads stdin and writes the page to stdout`, { skip: why, timeout: 600_000 }, async () => {
+    const a = photos[0];
+    const r = await runCli(rt!, ["scan", "-", "-o", "-", "--quad", quadArg(a.quad!), "--enhance", "gray", ...T], { input: new Uint8Array(readFileSync(a.path)) });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual([...r.stdout.subarray(0, 3)], [0xff, 0xd8, 0xff], "a JPEG on stdout");
+    const page = await decodeImage(new Uint8Array(r.stdout));
+    assert.ok(page.width > 100 && page.height > 100);
+  });
+
+  test(`${name}: serve answers /v1/detect and stops cleanly on Ctrl-C`, { skip: why, timeout: 600_000 }, async () => {
+    const run = startCli(rt!, ["serve", "--port", "0", ...T]);
+    const text = await run.waitForStdout(/listening on (http:\/\/\S+)/);
+    assert.match(text, new RegExp(`\\(${name};`), "names the runtime it serves on");
+    const url = /listening on (http:\/\/\S+)/.exec(text)![1];
+    try {
+      const res = await fetch(`${url}/v1/detect`, { method: "POST", body: readFileSync(photos[0].path), headers: { "content-type": "image/jpeg" } });
+      assert.equal(res.status, 200);
+      const body = (await res.json()) as DetectLine;
+      assert.equal(body.found, reference[0].found);
+      if (body.found) assert.ok(maxCornerDistance(body.quad!, reference[0].quad!) < 0.05);
+    } finally {
+      run.child.kill("SIGINT");
+    }
+    const r = await run.done;
+    assert.equal(r.code, 0, `clean shutdown\n${r.stderr}`);
+  });
+}
