@@ -92,6 +92,11 @@ export class RequestQueue {
         }
         const started = Date.now();
         try {
+          // Detection is CPU-bound and mostly synchronous: without a macrotask break here, a
+          // single-threaded server would parse (and admit) no other request until the job ends, so
+          // the backlog would pile up unbounded in the socket queue instead of getting 503s.
+          await yieldToEventLoop();
+          if (signal?.aborted) throw abortError();
           return await job();
         } finally {
           this.#recordJob(Date.now() - started);
@@ -135,6 +140,10 @@ export class RequestQueue {
   #recordJob(ms: number): void {
     this.#avgJobMs = this.#avgJobMs === 0 ? ms : this.#avgJobMs * 0.8 + ms * 0.2;
   }
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 function abortError(): DocedgeError {

@@ -63,7 +63,6 @@ export const detectQuerySchema = z
 
 export const scanQuerySchema = z
   .strictObject({
-    threshold,
     enhance: z
       .enum(["none", "color", "gray", "bw"])
       .optional()

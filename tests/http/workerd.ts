@@ -7,6 +7,7 @@
  * dispatcher). workerd itself is the same runtime `wrangler dev` starts.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -86,7 +87,7 @@ export interface RunningWorkerd {
 export async function startWorkerd(dir: string, port: number): Promise<RunningWorkerd> {
   const { outDir, main } = await bundleWorker(dir);
   const config = await writeConfig(outDir, main, port);
-  const child = spawn(path.join(BIN, "workerd"), ["serve", config, "--verbose"], {
+  const child = spawn(workerdBinary(), ["serve", config, "--verbose"], {
     cwd: outDir,
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -118,4 +119,10 @@ export async function startWorkerd(dir: string, port: number): Promise<RunningWo
     await new Promise((r) => setTimeout(r, 200));
   }
   return { url, child, stop, log: () => log };
+}
+
+/** The workerd executable itself (node_modules/.bin/workerd is a Node wrapper around it). */
+function workerdBinary(): string {
+  const direct = path.join(ROOT, `node_modules/@cloudflare/workerd-${process.platform}-${process.arch === "x64" ? "64" : process.arch}/bin/workerd`);
+  return existsSync(direct) ? direct : path.join(BIN, "workerd");
 }

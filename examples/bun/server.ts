@@ -1,0 +1,16 @@
+// docedge HTTP API on Bun (Bun.serve). In your own project: import { serveBun } from "docedge/http/bun".
+//   PORT=8787 bun examples/bun/server.ts
+import { serveBun } from "../../src/http/bun.ts";
+
+const server = serveBun({
+  port: Number(process.env.PORT ?? 8787),
+  hostname: process.env.HOST ?? "127.0.0.1",
+  maxQueue: Number(process.env.MAX_QUEUE ?? 32),
+  // Optional overrides; unset means the defaults (20 MiB, 40 megapixels).
+  limits: { maxBytes: optionalInt(process.env.MAX_BYTES), maxPixels: optionalInt(process.env.MAX_PIXELS) },
+});
+console.log(`docedge listening on http://${server.hostname}:${server.port}`);
+
+function optionalInt(value: string | undefined) {
+  return value ? Number(value) : undefined;
+}
