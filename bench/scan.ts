@@ -13,6 +13,7 @@ import type { EnhanceMode, ScanFormat } from "../src/scan/options.ts";
 import { scanImage } from "../src/scan/scan.ts";
 import { warpPerspective } from "../src/scan/warp.ts";
 import type { Quad, RgbaImage } from "../src/types.ts";
+import { photographQuad } from "../tests/scan/synthetic.ts";
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -21,7 +22,11 @@ function arg(name: string, fallback: number): number {
 const RUNS = arg("runs", 3);
 const MAX_SIZE = arg("maxSize", 3508);
 const W = 4000, H = 3000;
-const QUAD: Quad = [[1150, 260], [2950, 420], [3350, 2800], [620, 2650]];
+// An A4 page photographed by a 28 mm-equivalent phone camera, tilted 35 and 15 degrees.
+const QUAD: Quad = photographQuad(210, 297, {
+  f: Math.hypot(W, H) * (26 / 43.27), imageW: W, imageH: H,
+  pitch: (35 * Math.PI) / 180, yaw: (15 * Math.PI) / 180, roll: (4 * Math.PI) / 180, distance: 380,
+});
 
 /** A page (text-like strokes, rules) on a desk, drawn through the quad's homography. */
 function makePhoto(): RgbaImage {

@@ -5,7 +5,7 @@ import { encodePage } from "./encode.ts";
 import { enhance } from "./enhance.ts";
 import { resolveScanOptions, type ResolvedScanOptions, type ScanOptions, type ScanResult } from "./options.ts";
 import { validateQuad } from "./quad.ts";
-import { outputToSource, warpRows } from "./warp.ts";
+import { outputToSource, reduceForWarp, warpRows } from "./warp.ts";
 
 export type { ScanOptions, ScanResult } from "./options.ts";
 
@@ -47,9 +47,10 @@ async function rectifyResolved(image: RgbaImage, rawQuad: Quad, opts: ResolvedSc
   const aspect = estimateAspect(quad, image.width, image.height);
   const { width, height } = pageSize(quad, aspect.ratio, opts.maxSize);
   const out: RgbaImage = { data: new Uint8Array(width * height * 4), width, height };
-  const h = outputToSource(quad, width, height);
+  const from = reduceForWarp(image, quad, width, height);
+  const h = outputToSource(from.quad, width, height);
   for (let y = 0; y < height; y += STRIP_ROWS) {
-    warpRows(image, h, out, y, Math.min(height, y + STRIP_ROWS));
+    warpRows(from.src, h, out, y, Math.min(height, y + STRIP_ROWS));
     if (y + STRIP_ROWS < height) await yieldToEventLoop();
   }
   enhance(out, opts.enhance);

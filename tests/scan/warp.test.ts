@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { applyHomography } from "../../src/geometry/homography.ts";
 import { decodePng } from "../../src/image/codecs.ts";
 import { scanImage } from "../../src/scan/scan.ts";
-import { outputToSource, warpPerspective } from "../../src/scan/warp.ts";
+import { outputToSource, reduceForWarp, warpPerspective, warpRows } from "../../src/scan/warp.ts";
 import type { Quad, RgbaImage } from "../../src/types.ts";
 import { meanAbsDiff, Page, photographQuad, renderPage, renderPhoto, ssim } from "./synthetic.ts";
 
@@ -111,4 +111,22 @@ test("a quad partly outside the photo: inside part matches the page, outside com
   assert.ok(outside > 0.15 * out.width * out.height, `outside share ${outside}`);
   assert.equal(white, outside, "everything off the photo is white");
   assert.ok(diff / inside < 12, `MAD inside ${diff / inside}`);
+});
+
+test("big shrinks pre-average k x k blocks: same page as the direct area filter, from a quarter of the pixels", () => {
+  const big = renderPage(page, 990, 1500, 2);
+  const q: Quad = [[0, 0], [990, 0], [990, 1500], [0, 1500]];
+  const reduced = reduceForWarp(big, q, 198, 300);
+  assert.equal(reduced.factor, 5);
+  assert.deepEqual([reduced.src.width, reduced.src.height], [198, 300]);
+  const viaBlocks = warpPerspective(big, q, 198, 300);
+  const direct: RgbaImage = { data: new Uint8Array(198 * 300 * 4), width: 198, height: 300 };
+  warpRows(big, outputToSource(q, 198, 300), direct, 0, 300);
+  assert.ok(meanAbsDiff(viaBlocks, direct) < 4, `block-averaged vs direct MAD ${meanAbsDiff(viaBlocks, direct)}`);
+  assert.ok(ssim(viaBlocks, renderPage(page, 198, 300)) > 0.9);
+  // Under perspective the factor follows the least-shrunk corner.
+  const persp: Quad = [[100, 50], [890, 0], [990, 1500], [0, 1400]];
+  const pf = reduceForWarp(big, persp, 150, 230).factor;
+  assert.ok(pf >= 2 && pf < 990 / 150, `perspective factor ${pf}`);
+  assert.equal(reduceForWarp(big, q, 600, 900).factor, 1);
 });
