@@ -129,3 +129,30 @@ test("detector errors: options, model, dispose, abort", { skip }, async () => {
   assert.equal(await code(d.detect(pixels)), "DISPOSED");
   await d.dispose(); // idempotent
 });
+
+test("detectDocument and scanDocument (shared default detector)", { skip: skip || noPhotos }, async () => {
+  const { detectDocument, scanDocument, disposeDefaultDetector } = await import("../../src/detector.ts");
+  try {
+    const bytes = readBytes(photos[0]);
+    const viaShared = await detectDocument(bytes);
+    const viaOwn = await (await shared()).detect(bytes);
+    assert.deepEqual(viaShared.quad, viaOwn.quad);
+    assert.equal(viaShared.confidence, viaOwn.confidence);
+    // A given quad skips detection: the page is flattened from exactly those corners.
+    const { width: w, height: h } = viaShared;
+    const quad: [[number, number], [number, number], [number, number], [number, number]] = [
+      [w * 0.1, h * 0.1],
+      [w * 0.9, h * 0.12],
+      [w * 0.88, h * 0.9],
+      [w * 0.12, h * 0.88],
+    ];
+    const page = await scanDocument(bytes, { quad, format: "png", maxSize: 400 });
+    assert.equal(page.format, "png");
+    assert.deepEqual(Array.from(page.image.subarray(0, 4)), [0x89, 0x50, 0x4e, 0x47]);
+    assert.ok(page.width > 0 && page.height > 0 && Math.max(page.width, page.height) <= 400);
+    const decoded = await decodeImage(page.image);
+    assert.deepEqual([decoded.width, decoded.height], [page.width, page.height]);
+  } finally {
+    await disposeDefaultDetector();
+  }
+});
