@@ -10,6 +10,9 @@ export interface EdgePixels {
   w: Float32Array;
   /** Angle of the local line normal in [0, pi), from the structure tensor. */
   normal: Float32Array;
+  /** The same normal as a unit vector. */
+  normalX: Float32Array;
+  normalY: Float32Array;
   /** Coherence of the structure tensor in [0, 1]: 1 on a straight line, 0 on blobs and corners. */
   coherence: Float32Array;
   /** The probability cut that was actually used (raised when too many pixels pass). */
@@ -25,28 +28,30 @@ export function extractEdges(map: FloatMap, threshold: number, maxCount: number)
   const { data, width: W, height: H } = map;
   const n = W * H;
   let cut = threshold;
+  // One pass counts the candidates and histograms them, in case the cut has to rise.
+  const bins = 1024;
+  const hist = histBuf;
+  hist.fill(0);
+  const span = 1 - cut + 1e-9;
   let count = 0;
-  for (let i = 0; i < n; i++) if (data[i] >= cut) count++;
-  if (count > maxCount) {
-    const bins = 1024;
-    const hist = new Uint32Array(bins);
-    for (let i = 0; i < n; i++) {
-      const v = data[i];
-      if (v >= cut) hist[Math.min(bins - 1, Math.floor(((v - cut) / (1 - cut + 1e-9)) * bins))]++;
+  for (let i = 0; i < n; i++) {
+    const v = data[i];
+    if (v >= cut) {
+      count++;
+      const b = Math.floor(((v - threshold) / span) * bins);
+      hist[b >= bins ? bins - 1 : b]++;
     }
+  }
+  if (count > maxCount) {
+    // The lowest bin edge that keeps at most maxCount pixels.
     let acc = 0;
     let b = bins - 1;
-    for (; b > 0; b--) {
+    for (; b >= 0; b--) {
+      if (acc + hist[b] > maxCount) break;
       acc += hist[b];
-      if (acc >= maxCount) break;
     }
-    cut = cut + (b / bins) * (1 - cut + 1e-9);
-    count = 0;
-    for (let i = 0; i < n; i++) if (data[i] >= cut) count++;
-    if (count > maxCount) {
-      // Many equal values (e.g. a constant map): a strict cut keeps the work bounded.
-      cut += 1e-6;
-    }
+    cut = threshold + ((b + 1) / bins) * span;
+    count = acc;
   }
   const cap = Math.min(count, maxCount);
   const out: EdgePixels = {
@@ -55,6 +60,8 @@ export function extractEdges(map: FloatMap, threshold: number, maxCount: number)
     y: new Float32Array(cap),
     w: new Float32Array(cap),
     normal: new Float32Array(cap),
+    normalX: new Float32Array(cap),
+    normalY: new Float32Array(cap),
     coherence: new Float32Array(cap),
     threshold: cut,
   };
@@ -64,10 +71,11 @@ export function extractEdges(map: FloatMap, threshold: number, maxCount: number)
     for (let x = 0; x < W && k < cap; x++) {
       const v = data[y * W + x];
       if (!(v >= cut)) continue;
-      // Structure tensor of the gradient over a 5x5 window: the gradient vanishes on a ridge's
-      // crest but is strong on its flanks, and both flanks agree on the normal.
-      const x0 = x < 2 ? 0 : x - 2, x1 = x + 2 >= W ? W - 1 : x + 2;
-      const y0 = y < 2 ? 0 : y - 2, y1 = y + 2 >= H ? H - 1 : y + 2;
+      // Structure tensor of the gradient over a 3x3 window (5x5 support with Sobel's): the
+      // gradient vanishes on a ridge's crest but is strong on its flanks, and both flanks agree
+      // on the normal.
+      const x0 = x < 1 ? 0 : x - 1, x1 = x + 1 >= W ? W - 1 : x + 1;
+      const y0 = y < 1 ? 0 : y - 1, y1 = y + 1 >= H ? H - 1 : y + 1;
       let jxx = 0, jxy = 0, jyy = 0;
       for (let yy = y0; yy <= y1; yy++) {
         const row = yy * W;
@@ -84,6 +92,8 @@ export function extractEdges(map: FloatMap, threshold: number, maxCount: number)
       out.y[k] = y + 0.5;
       out.w[k] = v;
       out.normal[k] = phi;
+      out.normalX[k] = Math.cos(phi);
+      out.normalY[k] = Math.sin(phi);
       const dxy = jxx - jyy;
       out.coherence[k] = tr > 1e-12 ? Math.min(1, Math.sqrt(dxy * dxy + 4 * jxy * jxy) / tr) : 0;
       k++;
@@ -96,8 +106,11 @@ export function extractEdges(map: FloatMap, threshold: number, maxCount: number)
 /** Sobel gradient of the map (edges replicated). */
 function sobel(map: FloatMap): { gx: Float32Array; gy: Float32Array } {
   const { data, width: W, height: H } = map;
-  const gx = new Float32Array(W * H);
-  const gy = new Float32Array(W * H);
+  if (gxBuf.length < W * H) {
+    gxBuf = new Float32Array(W * H);
+    gyBuf = new Float32Array(W * H);
+  }
+  const gx = gxBuf, gy = gyBuf;
   for (let y = 0; y < H; y++) {
     const ym = (y > 0 ? y - 1 : 0) * W, y0 = y * W, yp = (y < H - 1 ? y + 1 : y) * W;
     for (let x = 0; x < W; x++) {
@@ -111,3 +124,9 @@ function sobel(map: FloatMap): { gx: Float32Array; gy: Float32Array } {
   }
   return { gx, gy };
 }
+
+// Reused between calls (every slot is overwritten): the finder runs per frame and must not churn
+// the garbage collector with two map-sized arrays each time.
+let gxBuf = new Float32Array(0);
+let gyBuf = new Float32Array(0);
+let histBuf = new Uint32Array(1024);

@@ -80,7 +80,7 @@ export function findQuadDetailed(map: FloatMap, options: FindQuadOptions = {}): 
   const sx = (aspect * H) / W;
 
   const empty: QuadFindingDetail = { found: false, quad: null, confidence: 0, lines: [], candidate: null, sideCoverage: [] };
-  const edges = extractEdges(map, options.edgeThreshold ?? DEFAULTS.edgeThreshold, Math.round(W * H * 0.15));
+  const edges = extractEdges(map, options.edgeThreshold ?? DEFAULTS.edgeThreshold, Math.round(W * H * 0.1));
   if (edges.count < 12) return empty;
 
   const scale = Math.sqrt(W * H);

@@ -25,7 +25,9 @@ export function houghLines(edges: EdgePixels, W: number, H: number, maxLines: nu
   const ox = W / 2, oy = H / 2;
   const rhoMax = Math.ceil(Math.hypot(W, H) / 2) + 2;
   const R = 2 * rhoMax + 1;
-  const acc = new Float32Array(THETA_BINS * R);
+  if (accBuf.length < THETA_BINS * R) accBuf = new Float32Array(THETA_BINS * R);
+  const acc = accBuf;
+  acc.fill(0, 0, THETA_BINS * R);
   const binScale = THETA_BINS / Math.PI;
   for (let i = 0; i < edges.count; i++) {
     const coh = edges.coherence[i];
@@ -106,29 +108,33 @@ export function refitToEdges(
   tRange?: [number, number],
 ): Line | null {
   let cur = line;
-  const xs = new Float32Array(edges.count);
-  const ys = new Float32Array(edges.count);
-  const ws = new Float32Array(edges.count);
+  if (scratchX.length < edges.count) {
+    scratchX = new Float32Array(edges.count);
+    scratchY = new Float32Array(edges.count);
+    scratchW = new Float32Array(edges.count);
+  }
+  const xs = scratchX, ys = scratchY, ws = scratchW;
+  const { x: ex, y: ey, w: ew, normalX, normalY, coherence } = edges;
   let ok = false;
   for (let it = 0; it < iterations; it++) {
-    const normalAngle = Math.atan2(cur.ny, cur.nx);
+    const { nx, ny, c } = cur;
     let n = 0;
     let mass = 0;
     for (let i = 0; i < edges.count; i++) {
-      const x = edges.x[i], y = edges.y[i];
-      const d = cur.nx * x + cur.ny * y - cur.c;
+      const x = ex[i], y = ey[i];
+      const d = nx * x + ny * y - c;
       if (d > band || d < -band) continue;
       if (tRange) {
-        const t = -cur.ny * x + cur.nx * y;
+        const t = -ny * x + nx * y;
         if (t < tRange[0] || t > tRange[1]) continue;
       }
-      if (edges.coherence[i] > 0.5) {
-        let da = Math.abs(edges.normal[i] - normalAngle) % Math.PI;
-        if (da > Math.PI / 2) da = Math.PI - da;
-        if (da > 0.35) continue;
+      // Pixels whose own orientation disagrees by more than ~20 degrees belong to something else.
+      if (coherence[i] > 0.5) {
+        const dot = nx * normalX[i] + ny * normalY[i];
+        if (dot < 0.94 && dot > -0.94) continue;
       }
-      xs[n] = x; ys[n] = y; ws[n] = edges.w[i];
-      mass += edges.w[i];
+      xs[n] = x; ys[n] = y; ws[n] = ew[i];
+      mass += ew[i];
       n++;
     }
     if (n < 6 || mass < 3) break;
@@ -140,3 +146,10 @@ export function refitToEdges(
   }
   return ok ? cur : null;
 }
+
+let accBuf = new Float32Array(0);
+
+// Reused between calls: refits run a few dozen times per map and must not allocate each time.
+let scratchX = new Float32Array(0);
+let scratchY = new Float32Array(0);
+let scratchW = new Float32Array(0);

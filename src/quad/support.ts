@@ -20,6 +20,8 @@ export interface EvidenceScale {
 }
 
 const OFFSETS = [-1.5, -0.75, 0, 0.75, 1.5];
+/** Distance across the line at which the background level is read. */
+const BACKGROUND = 5;
 
 export function lineSupport(map: FloatMap, line: Line, scale: EvidenceScale): LineSupport {
   const range = clipLineToFrame(line, map.width, map.height);
@@ -40,7 +42,11 @@ export function lineSupport(map: FloatMap, line: Line, scale: EvidenceScale): Li
       const v = sample(map, px + line.nx * o, py + line.ny * o);
       if (v > best) best = v;
     }
-    const e = (best - scale.floor) * inv;
+    // Evidence is a ridge, not a level: what the line holds above what lies a few pixels to
+    // either side. A washed-out or constant map then supports nothing, however high its values.
+    const left = sample(map, px - line.nx * BACKGROUND, py - line.ny * BACKGROUND);
+    const right = sample(map, px + line.nx * BACKGROUND, py + line.ny * BACKGROUND);
+    const e = (best - (left < right ? left : right) - scale.floor) * inv;
     acc += e <= 0 ? 0 : e >= 1 ? 1 : e;
     prefix[k + 1] = acc;
   }

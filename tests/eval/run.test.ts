@@ -1,0 +1,98 @@
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { runEval, formatEvalReport, folderWinner } from "../../src/eval/index.ts";
+import { findLabelledFolders } from "../../src/eval/labels.ts";
+import { jaccardIndex } from "../../src/geometry/jaccard.ts";
+import { DocedgeError } from "../../src/errors.ts";
+
+const repo = fileURLToPath(new URL("../../", import.meta.url));
+const model = join(repo, "models/docedge-int8.onnx");
+const folder = join(repo, "../shared/datasets/tony_xlh_document_scanning_dataset");
+const skipModel = existsSync(model) ? false : `no model at ${model} (the lead ships models/)`;
+const skipData = existsSync(join(folder, "labels.json")) ? false : `${folder} is absent`;
+
+const tmp = mkdtempSync(join(tmpdir(), "docedge-eval-"));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+test("end to end on a real dataset folder: report, JSON, overlays, baseline side by side", { skip: skipModel || skipData }, async () => {
+  const overlays = join(tmp, "overlays");
+  const jsonFile = join(tmp, "report.json");
+  let progress = 0;
+  const report = await runEval(folder, {
+    detectorOptions: { numThreads: 1 },
+    limit: 2,
+    overlaysDir: overlays,
+    jsonFile,
+    onProgress: () => progress++,
+  });
+  assert.equal(progress, 2);
+  assert.equal(report.images.length, 2);
+  assert.equal(report.folders.length, 1);
+  for (const img of report.images) {
+    assert.ok(img.truth, "this folder's photos all hold a document");
+    // The JI in the report is the metric applied to what the detector returned.
+    assert.equal(img.docedge.ji, jaccardIndex(img.truth, img.docedge.quad));
+    assert.ok(img.docedge.ji !== null && img.docedge.ji >= 0 && img.docedge.ji <= 1);
+    assert.ok(img.timings.inference > 0 && img.timings.total >= img.timings.inference);
+  }
+  const mean = report.images.reduce((s, i) => s + (i.docedge.ji ?? 0), 0) / 2;
+  assert.ok(Math.abs((report.overall.docedge.meanJI ?? -1) - mean) < 1e-12);
+
+  // The OpenCV.js baseline is a dev dependency, installed here: it ran on the same photos.
+  assert.ok(report.baseline && "name" in report.baseline, JSON.stringify(report.baseline));
+  for (const img of report.images) assert.ok(img.baseline && img.baseline.ji !== null);
+  assert.ok(folderWinner(report.folders[0]) !== null);
+
+  const text = formatEvalReport(report);
+  assert.match(text.split("\n").at(-1) ?? "", /^mean JI: \d\.\d{4} over 2 images$/);
+  assert.match(text, /baseline JI/);
+
+  const saved = JSON.parse(readFileSync(jsonFile, "utf8"));
+  assert.equal(saved.images.length, 2);
+  const files = readdirSync(overlays);
+  assert.equal(files.length, 2);
+  const jpeg = readFileSync(join(overlays, files[0]));
+  assert.deepEqual([...jpeg.subarray(0, 3)], [0xff, 0xd8, 0xff]);
+});
+
+test("negatives, a folder of folders, and the baseline switched off", { skip: skipModel }, async () => {
+  // A labelled tree built here: one real JPEG from the repository's sample (or a generated one),
+  // labelled as a negative, so the no-document bookkeeping is exercised without ../shared.
+  const root = join(tmp, "tree");
+  const sub = join(root, "b", "negatives");
+  mkdirSync(sub, { recursive: true });
+  const { encodeJpeg } = await import("../../src/image/codecs.ts");
+  const w = 160, h = 120;
+  const data = new Uint8ClampedArray(w * h * 4);
+  for (let i = 0; i < w * h; i++) {
+    const x = i % w, y = (i / w) | 0;
+    data.set([((x * 7) ^ (y * 3)) & 255, (x + y) & 255, 128, 255], i * 4);
+  }
+  writeFileSync(join(sub, "texture.jpg"), await encodeJpeg({ data, width: w, height: h }));
+  writeFileSync(join(sub, "labels.json"), JSON.stringify([{ file: "texture.jpg", width: w, height: h, quad: null }]));
+  const report = await runEval(root, { detectorOptions: { numThreads: 1 }, baseline: false, threshold: 0.99 });
+  assert.equal(report.baseline, null);
+  assert.equal(report.folders[0].name, join("b", "negatives"));
+  const img = report.images[0];
+  assert.equal(img.truth, null);
+  assert.equal(img.docedge.ji, null);
+  assert.equal(img.docedge.correct, !img.docedge.found);
+  assert.equal(report.overall.docedge.meanJI, null);
+  assert.equal(report.overall.docedge.negatives, 1);
+  assert.match(formatEvalReport(report), /mean JI: 0\.0000 over 0 images$/);
+});
+
+test("labels: malformed labels.json and empty trees fail with typed errors", async () => {
+  const bad = join(tmp, "bad");
+  mkdirSync(bad, { recursive: true });
+  writeFileSync(join(bad, "labels.json"), JSON.stringify([{ file: "x.jpg", width: 10, height: 10, quad: [[0, 0], [1, 0]] }]));
+  await assert.rejects(findLabelledFolders(bad), (e: unknown) => e instanceof DocedgeError && e.code === "INVALID_INPUT" && /quad/.test(e.message));
+  const empty = join(tmp, "empty");
+  mkdirSync(empty, { recursive: true });
+  await assert.rejects(findLabelledFolders(empty), (e: unknown) => e instanceof DocedgeError && e.code === "INVALID_INPUT");
+  await assert.rejects(runEval(join(tmp, "missing")), (e: unknown) => e instanceof DocedgeError && e.code === "INVALID_INPUT");
+});
