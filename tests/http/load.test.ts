@@ -1,0 +1,119 @@
+/**
+ * Load test: a few hundred real detections, 16 in flight at a time, against each runtime's example
+ * server. Every answer is checked against the SDK's own result, and the server's resident memory
+ * must settle: after the warm-up round it may not keep growing from round to round.
+ *
+ * LOAD_RUNTIMES=node,bun (comma list) picks runtimes; default all four. LOAD_ROUNDS (default 3)
+ * and LOAD_PER_ROUND (default 64) size it: 16 + 3 x 64 = 208 requests per runtime.
+ */
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { createDetector } from "../../src/detector.ts";
+import type { DetectResult } from "../../src/types.ts";
+import { PHOTOS, postImage, waitForIdleQueue } from "./client.ts";
+import { RUNTIMES, rssBytes, startTarget, type RuntimeName, type Target } from "./servers.ts";
+
+const CONCURRENCY = 16;
+const ROUNDS = Number(process.env.LOAD_ROUNDS ?? 3);
+const PER_ROUND = Number(process.env.LOAD_PER_ROUND ?? 64);
+const WARMUP = 16;
+const selected = (process.env.LOAD_RUNTIMES?.split(",") ?? RUNTIMES) as RuntimeName[];
+
+const reference = new Map<string, DetectResult>();
+
+before(async () => {
+  const detector = await createDetector({ numThreads: 1 });
+  try {
+    for (const photo of PHOTOS) reference.set(photo.name, await detector.detect(photo.bytes));
+  } finally {
+    await detector.dispose();
+  }
+});
+
+/** Sends `count` detections with CONCURRENCY in flight; returns failures (status or content). */
+async function round(url: string, count: number, tolerance: number): Promise<string[]> {
+  const failures: string[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      const i = next++;
+      if (i >= count) return;
+      const photo = PHOTOS[i % PHOTOS.length]!;
+      const ref = reference.get(photo.name)!;
+      try {
+        const res = await postImage(url, "/v1/detect", photo.bytes, photo.type);
+        const text = await res.text();
+        if (res.status !== 200) {
+          failures.push(`#${i} ${photo.name}: ${res.status} ${text}`);
+          continue;
+        }
+        const body = JSON.parse(text) as DetectResult;
+        const quadOk =
+          ref.quad === null
+            ? body.quad === null
+            : body.quad !== null && body.quad.every((p, c) => Math.abs(p[0] - ref.quad![c]![0]) <= 0.5 && Math.abs(p[1] - ref.quad![c]![1]) <= 0.5);
+        if (body.found !== ref.found || !quadOk || Math.abs(body.confidence - ref.confidence) > tolerance || body.width !== photo.width) {
+          failures.push(`#${i} ${photo.name}: unexpected ${text}`);
+        }
+      } catch (error) {
+        failures.push(`#${i} ${photo.name}: ${String(error)}`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return failures;
+}
+
+/** RSS once the server is idle: the lowest of a few readings, after the queue drained. */
+async function settledRss(target: Target): Promise<number> {
+  await waitForIdleQueue(target.url);
+  let lowest = Infinity;
+  for (let i = 0; i < 5; i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    lowest = Math.min(lowest, rssBytes(target.pid));
+  }
+  return lowest;
+}
+
+const MiB = 1024 * 1024;
+
+for (const runtime of selected) {
+  describe(`load on ${runtime}`, { timeout: 900_000 }, () => {
+    let target: Target;
+    before(async () => {
+      target = await startTarget(runtime, { maxQueue: 16 });
+    });
+    after(async () => {
+      await target?.stop();
+    });
+
+    it(`${WARMUP} + ${ROUNDS} x ${PER_ROUND} detections, ${CONCURRENCY} at a time: all correct, memory settles`, async () => {
+      const tolerance = runtime === "workerd" ? 0.03 : 0.01;
+      const started = performance.now();
+      const warm = await round(target.url, WARMUP, tolerance);
+      assert.deepEqual(warm, [], "warm-up failures");
+      const rss: number[] = [await settledRss(target)];
+      for (let r = 0; r < ROUNDS; r++) {
+        const t0 = performance.now();
+        const failures = await round(target.url, PER_ROUND, tolerance);
+        const seconds = (performance.now() - t0) / 1000;
+        rss.push(await settledRss(target));
+        console.log(
+          `${runtime} round ${r + 1}: ${PER_ROUND} requests in ${seconds.toFixed(1)} s ` +
+            `(${(PER_ROUND / seconds).toFixed(1)}/s), RSS ${(rss.at(-1)! / MiB).toFixed(1)} MiB`,
+        );
+        assert.deepEqual(failures, [], `round ${r + 1} failures`);
+      }
+      const total = WARMUP + ROUNDS * PER_ROUND;
+      console.log(
+        `${runtime}: ${total} requests in ${((performance.now() - started) / 1000).toFixed(1)} s; RSS after warm-up ` +
+          `${(rss[0]! / MiB).toFixed(1)} MiB, per round ${rss.slice(1).map((b) => (b / MiB).toFixed(1)).join(", ")} MiB`,
+      );
+      // Settled memory may wobble (GC timing, allocator pools) but must not climb round after
+      // round: the last round ends within 10% + 24 MiB of the first measured round.
+      const first = rss[1]!;
+      const last = rss.at(-1)!;
+      assert.ok(last <= first * 1.1 + 24 * MiB, `RSS grew from ${(first / MiB).toFixed(1)} to ${(last / MiB).toFixed(1)} MiB`);
+    });
+  });
+}
