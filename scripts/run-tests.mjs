@@ -3,7 +3,7 @@
 // Node's test runner and tsx, one file at a time: the machine is small and the e2e tests spawn
 // runtimes of their own.
 import { spawnSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -22,6 +22,18 @@ function walk(dir) {
   }
   return out;
 }
+
+// `npm ci --ignore-scripts` leaves Bun's launcher without its binary; bun's own install script
+// links it from the already installed @oven/bun-<platform> package (no network).
+function ensureBun() {
+  const bun = join(root, "node_modules/.bin/bun");
+  if (spawnSync(bun, ["--version"], { encoding: "utf8" }).status === 0) return;
+  const install = join(root, "node_modules/bun/install.js");
+  if (!existsSync(install)) return;
+  console.log("linking the Bun binary (node node_modules/bun/install.js)");
+  spawnSync(process.execPath, [install], { cwd: join(root, "node_modules/bun"), stdio: "inherit" });
+}
+ensureBun();
 
 const files = walk(join(root, "tests"))
   .sort()
