@@ -70,6 +70,9 @@ function zhangHe(quad: Quad, u0: number, v0: number): { f: number; n2: Vec3; n3:
  */
 export const MIN_PERSPECTIVE = 0.03;
 
+/** Largest factor the perspective correction may change the side-average ratio by. */
+export const MAX_CORRECTION = 2;
+
 /** Paper sizes worth snapping to, as long side / short side. */
 export const PAPER_RATIOS: ReadonlyArray<{ name: string; ratio: number }> = [
   { name: "A-series (A4)", ratio: Math.SQRT2 },
@@ -112,7 +115,11 @@ export function estimateAspect(
   const w2 = backProjectedNorm2(est.n2, focal, 0, 0);
   const h2 = backProjectedNorm2(est.n3, focal, 0, 0);
   let ratio = Math.sqrt(w2 / h2);
-  if (!Number.isFinite(ratio) || ratio <= 0) ratio = naiveAspect(quad);
+  const naive = naiveAspect(quad);
+  if (!Number.isFinite(ratio) || ratio <= 0) ratio = naive;
+  // A 70-degree tilt changes the ratio by ~1.7x; beyond 2x the quad's corners are not a real page
+  // in perspective (typically a small hand-drawn quad whose sides "converge" within a few widths).
+  ratio = Math.min(MAX_CORRECTION * naive, Math.max(naive / MAX_CORRECTION, ratio));
   let snappedTo: string | null = null;
   if (options.snap !== false) {
     const snapped = snapRatio(ratio);

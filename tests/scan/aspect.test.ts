@@ -107,3 +107,12 @@ test("pageSize keeps the photo's resolution along the best-resolved side and cap
   assert.equal(capped.height, 600);
   assert.equal(capped.width, 420);
 });
+
+test("a small quad whose sides meet a few widths away is not stretched without bound", () => {
+  // Left and right sides parallel, top and bottom meeting 50 px to the left of a 10 px quad: read
+  // literally, a 5:1 strip seen almost edge-on. The correction is capped at 2x the side average.
+  const q: Quad = [[10, 10], [20, 10], [20, 22], [10, 20]];
+  const est = estimateAspect(q, 300, 200, { snap: false });
+  const naive = naiveAspect(q);
+  assert.ok(est.ratio <= 2 * naive + 1e-9 && est.ratio >= naive / 2 - 1e-9, `ratio ${est.ratio} vs side average ${naive}`);
+});
