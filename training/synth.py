@@ -200,9 +200,9 @@ def distractor_rect(rng: np.random.Generator, g: int, at: np.ndarray | None = No
 
 
 def add_distractor(rng: np.random.Generator, canvas: np.ndarray, pools: AssetPools,
-                   at: np.ndarray | None = None, scale: float = 0.5) -> None:
+                   at: np.ndarray | None = None, scale: float = 0.5, paper: bool = True) -> None:
     g = canvas.shape[0]
-    kind = rng.integers(0, 5)
+    kind = rng.integers(0 if paper else 1, 5)
     if at is not None and kind == 3:
         kind = 4
     q = distractor_rect(rng, g, at, scale)
@@ -255,9 +255,13 @@ def device_sprite(rng: np.random.Generator, pools: AssetPools) -> tuple[np.ndarr
     sprite[:] = body_col
     bez = int(rng.integers(3, 14))
     sh, sw = h - 2 * bez, w - 2 * bez
-    if rng.random() < 0.6:
+    r = rng.random()
+    if r < 0.4:
         src = pools.backgrounds[rng.integers(len(pools.backgrounds))]
         screen = cv2.resize(src, (sw, sh))
+    elif r < 0.7:  # a light app or web page: the screen that looks most like paper
+        page = pools.pages[rng.integers(len(pools.pages))]
+        screen = cv2.resize(page, (sw, sh))
     else:
         screen = np.zeros((sh, sw, 3), np.uint8)
         screen[:] = rng.integers(0, 256, 3)
@@ -353,7 +357,7 @@ def draw_label(quad: np.ndarray, size: int, scale: float) -> np.ndarray:
     return np.clip(label, 0, 1)
 
 
-def make_sample(rng: np.random.Generator, pools: AssetPools, size: int, negative_rate: float = 0.12):
+def make_sample(rng: np.random.Generator, pools: AssetPools, size: int, negative_rate: float = 0.15):
     """Returns (image uint8 [size, size, 3] RGB, label float32 [size, size], quad or None in output pixels)."""
     g = size * 2
     canvas = background(rng, pools, g)
@@ -376,8 +380,9 @@ def make_sample(rng: np.random.Generator, pools: AssetPools, size: int, negative
             add_distractor(rng, canvas, pools, at=top * (1 - t[1]) + bottom * t[1], scale=0.2)
     else:
         for _ in range(int(rng.integers(1, 3))):
-            add_distractor(rng, canvas, pools)
-        if rng.random() < 0.5:
+            # No paper here: a sheet of paper is a document, and this image must have none.
+            add_distractor(rng, canvas, pools, paper=False)
+        if rng.random() < 0.7:
             sprite, alpha = device_sprite(rng, pools)
             q = distractor_rect(rng, g, rng.uniform(0.3, 0.7, 2) * g, 0.9)
             warp_sprite(canvas, sprite, alpha, portrait(q))
