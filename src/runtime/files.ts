@@ -24,8 +24,8 @@ export async function readFileBytes(location: URL | string): Promise<Uint8Array>
 export async function fileExists(location: URL | string): Promise<boolean> {
   const fs = await nodeFs();
   try {
-    await fs.access(location);
-    return true;
+    // stat, not access: Deno's node:fs access() asks for --allow-sys (it reads the uid).
+    return (await fs.stat(location)).isFile();
   } catch {
     return false;
   }

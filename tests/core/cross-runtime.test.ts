@@ -45,7 +45,7 @@ test("Node (dist), Bun and Deno give the same corners on real photos (within 1 p
     const build = spawnSync(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, "-p", "tsconfig.json"], { cwd: ROOT, encoding: "utf8" });
     assert.ok(existsSync(`${ROOT}dist/mod.js`), `build failed:\n${build.stdout}`);
   }
-  const model = "models/docedge-int8.onnx";
+  const model = "default"; // each runtime finds models/docedge-int8.onnx itself
   const results = {
     node: run(process.execPath, [RUNNER, "dist/mod.js", model, "default", ...photos]),
     bun: run(BIN("bun"), [RUNNER, "mod.ts", model, "default", ...photos]),

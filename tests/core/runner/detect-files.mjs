@@ -1,6 +1,6 @@
 // Runs docedge on image files and prints one JSON line per file. Used by the cross-runtime tests:
 // the same script under Node (importing dist/mod.js, no TypeScript loader), Bun and Deno (importing
-// mod.ts). Usage: <runtime> detect-files.mjs <module> <model> <threads|default> <file>...
+// mod.ts). Usage: <runtime> detect-files.mjs <module> <model|default> <threads|default> <file>...
 import process from "node:process";
 import { readFile } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
@@ -9,7 +9,8 @@ import { resolve } from "node:path";
 const [modulePath, model, threads, ...files] = process.argv.slice(2);
 const docedge = await import(pathToFileURL(resolve(modulePath)).href);
 const detector = await docedge.createDetector({
-  model,
+  // "default": the shipped model, found by walking up from the module (the installed-package path).
+  ...(model === "default" ? {} : { model }),
   ...(threads === "default" ? {} : { numThreads: Number(threads) }),
 });
 for (const file of files) {
