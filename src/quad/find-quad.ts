@@ -3,7 +3,7 @@ import type { FloatMap, Point, Quad } from "../types.ts";
 import { extractEdges, type EdgePixels } from "./edges.ts";
 import { houghLines, refitToEdges } from "./hough.ts";
 import { along, intersect, type Line } from "./line.ts";
-import { bestQuad, type SearchLine, type SearchParams } from "./search.ts";
+import { searchQuads, type SearchLine, type SearchParams } from "./search.ts";
 import { lineSupport, prefixAt, type EvidenceScale } from "./support.ts";
 
 export interface FindQuadOptions {
@@ -102,7 +102,7 @@ export function findQuadDetailed(map: FloatMap, options: FindQuadOptions = {}): 
     maxOppositeAngle: 70,
     outside: offFrame ? 0.6 : 0.01,
   };
-  const best = bestQuad(lines, params);
+  const best = searchQuads(lines, params, 1)[0] ?? null;
   const detail: QuadFindingDetail = { ...empty, lines: found.map(({ nx, ny, c }) => ({ nx, ny, c })) };
   if (!best) return detail;
 

@@ -82,7 +82,7 @@ export function houghLines(edges: EdgePixels, W: number, H: number, maxLines: nu
         dk = THETA_BINS - dk;
         dr = Math.abs(c.rho + rho);
       }
-      if (dk <= 4 && dr <= 6) { dup = true; break; }
+      if (dk <= 2 && dr <= 3) { dup = true; break; }
     }
     if (!dup) chosen.push({ k, rho, votes: acc[peaks[i]] });
   }
@@ -91,6 +91,8 @@ export function houghLines(edges: EdgePixels, W: number, H: number, maxLines: nu
   for (const c of chosen) {
     const l = lineFromAngle((c.k * Math.PI) / THETA_BINS, c.rho, ox, oy);
     const refined = refitToEdges(l, edges, 2.5, 2) ?? l;
+    // Two peaks of one thick ridge converge when refitted: keep the first (stronger) one.
+    if (lines.some((o) => sameLine(o, refined, W, H))) continue;
     lines.push({ nx: refined.nx, ny: refined.ny, c: refined.c, votes: c.votes });
   }
   return lines;
@@ -153,3 +155,17 @@ let accBuf = new Float32Array(0);
 let scratchX = new Float32Array(0);
 let scratchY = new Float32Array(0);
 let scratchW = new Float32Array(0);
+
+/** Within about a degree and 1.5 px of each other across the frame. */
+function sameLine(a: Line, b: Line, W: number, H: number): boolean {
+  const dot = a.nx * b.nx + a.ny * b.ny;
+  if (Math.abs(dot) < 0.9998) return false;
+  const s = dot < 0 ? -1 : 1;
+  // Compare offsets at the frame's corners (the lines are nearly parallel, so this bounds the gap).
+  for (const [x, y] of [[0, 0], [W, 0], [0, H], [W, H]]) {
+    const da = a.nx * x + a.ny * y - a.c;
+    const db = s * (b.nx * x + b.ny * y - b.c);
+    if (Math.abs(da - db) > 1.5) return false;
+  }
+  return true;
+}

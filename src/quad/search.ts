@@ -35,10 +35,16 @@ export interface Candidate {
   sides: [number, number, number, number];
   corners: [[number, number], [number, number], [number, number], [number, number]];
   score: number;
+  /** Supported share of the detected sides' in-frame length, overall and for the worst side. */
+  coverage: number;
+  minCoverage: number;
+  area: number;
+  /** Sides that are frame borders. */
+  borders: number;
 }
 
 /**
- * Best quadrilateral made of four of the given lines. Every 4-subset is tried with its three ways
+ * The best-scoring quadrilaterals (at most `keep`, best first) made of four of the given lines. Every 4-subset is tried with its three ways
  * of pairing opposite sides: C(M, 4) * 3 cheap checks for M lines (M <= 24 keeps this ~32k), with
  * pairwise intersections precomputed and each side's support an O(1) prefix-sum lookup.
  *
@@ -46,7 +52,7 @@ export interface Candidate {
  * well-supported nested quads (a page and a table printed on it) the larger wins, while a quad
  * that borrows a side from elsewhere pays for the gaps it has to bridge.
  */
-export function bestQuad(lines: readonly SearchLine[], p: SearchParams): Candidate | null {
+export function searchQuads(lines: readonly SearchLine[], p: SearchParams, keep: number): Candidate[] {
   const M = lines.length;
   const W = p.width, H = p.height;
   const ix = new Float64Array(M * M);
@@ -83,7 +89,7 @@ export function bestQuad(lines: readonly SearchLine[], p: SearchParams): Candida
     }
   }
 
-  let best: Candidate | null = null;
+  const top: Candidate[] = [];
   const order = [0, 0, 0, 0];
   const cosMax = Math.cos((p.minAngle * Math.PI) / 180);
   const cx = new Float64Array(4), cy = new Float64Array(4);
@@ -128,7 +134,7 @@ export function bestQuad(lines: readonly SearchLine[], p: SearchParams): Candida
             }
             if (!ok) continue;
             if (Math.abs(area2) / 2 < p.minArea) continue;
-            let score = 0;
+            let score = 0, supSum = 0, visSum = 0, minCov = 1;
             for (let k = 0; k < 4 && ok; k++) {
               const line = order[k];
               const ta = tOn[line * M + order[(k + 3) & 3]];
@@ -146,20 +152,31 @@ export function bestQuad(lines: readonly SearchLine[], p: SearchParams): Candida
               const s = prefixAt(sup, hi - sup.t0) - prefixAt(sup, lo - sup.t0);
               if (s < p.minSideCoverage * inFrame) { ok = false; break; }
               score += s - p.gapPenalty * (inFrame - s);
+              supSum += s; visSum += inFrame;
+              if (s / inFrame < minCov) minCov = s / inFrame;
             }
             if (!ok || score <= 0) continue;
-            score *= angleFactor;
-            if (!best || score > best.score) {
-              best = {
-                sides: [order[0], order[1], order[2], order[3]],
-                corners: [[cx[0], cy[0]], [cx[1], cy[1]], [cx[2], cy[2]], [cx[3], cy[3]]],
-                score,
-              };
-            }
+            // Sides standing in for the frame border are assumptions: two of them (only an L of
+            // real edges) must not outbid a quad whose four sides were all seen.
+            score *= angleFactor * (borders >= 2 ? 0.5 : borders === 1 ? 0.9 : 1);
+            if (top.length === keep && score <= top[keep - 1].score) continue;
+            const cand: Candidate = {
+              sides: [order[0], order[1], order[2], order[3]],
+              corners: [[cx[0], cy[0]], [cx[1], cy[1]], [cx[2], cy[2]], [cx[3], cy[3]]],
+              score,
+              coverage: supSum / visSum,
+              minCoverage: minCov,
+              area: Math.abs(area2) / 2,
+              borders,
+            };
+            let at = top.length;
+            while (at > 0 && top[at - 1].score < score) at--;
+            top.splice(at, 0, cand);
+            if (top.length > keep) top.pop();
           }
         }
       }
     }
   }
-  return best;
+  return top;
 }
