@@ -1,5 +1,5 @@
 import { readdir, stat } from "node:fs/promises";
-import { basename, extname, join } from "node:path";
+import { basename, extname, join, resolve } from "node:path";
 import { expandGlob, hasGlobMagic } from "./glob.ts";
 
 /** Image file extensions picked up from folders and globs (explicit files are always tried). */
@@ -35,8 +35,10 @@ export async function expandInputs(args: string[], options: { recursive?: boolea
   const items: InputItem[] = [];
   const seen = new Set<string>();
   const push = (path: string) => {
-    if (seen.has(path)) return;
-    seen.add(path);
+    // "a.jpg" and "./a.jpg" are one file: processing it twice would only repeat the same line.
+    const key = resolve(path);
+    if (seen.has(key)) return;
+    seen.add(key);
     items.push({ kind: "file", path });
   };
   let stdinUsed = false;

@@ -23,13 +23,20 @@ export function formatDuration(ms: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${sec}` : `${m}:${sec}`;
 }
 
+/** Throughput in the unit that reads best: images per second, or seconds per image when slow. */
+export function formatRate(perSecond: number): string {
+  if (!(perSecond > 0)) return "-- img/s";
+  if (perSecond < 1) return `${(1 / perSecond).toFixed(1)} s/img`;
+  return `${perSecond >= 10 ? perSecond.toFixed(0) : perSecond.toFixed(1)} img/s`;
+}
+
 /** One line: count, bar, percent, rate, time left, current file; cut to the terminal width. */
 export function formatProgress(st: ProgressState): string {
   const { done, total, failed, elapsedMs } = st;
   const frac = total > 0 ? Math.min(1, done / total) : 0;
   const secs = elapsedMs / 1000;
   const rate = done > 0 && secs > 0 ? done / secs : 0;
-  const rateText = rate > 0 ? `${rate >= 10 ? rate.toFixed(0) : rate.toFixed(1)} img/s` : "-- img/s";
+  const rateText = formatRate(rate);
   const eta = rate > 0 ? formatDuration(((total - done) / rate) * 1000) : "--:--";
   const count = `${String(done).padStart(String(total).length)}/${total}`;
   const fails = failed > 0 ? `  ${failed} failed` : "";

@@ -1,4 +1,5 @@
 import type { BatchSummary } from "./batch.ts";
+import { formatRate } from "./progress.ts";
 
 /** The closing stderr line of a batch: counts, time and rate. */
 export function summaryLine(s: BatchSummary, elapsedMs: number, detail?: string): string {
@@ -9,7 +10,7 @@ export function summaryLine(s: BatchSummary, elapsedMs: number, detail?: string)
   if (detail) parts.push(detail);
   if (s.failed > 0) parts.push(`${s.failed} failed`);
   const secs = elapsedMs / 1000;
-  const rate = done > 0 && secs > 0 ? `, ${(done / secs).toFixed(1)} img/s` : "";
+  const rate = done > 0 && secs > 0 ? `, ${formatRate(done / secs)}` : "";
   const head = s.interrupted ? `interrupted after ${done} of ${total} ${noun}` : `${total} ${noun}`;
   return `${head}: ${parts.join(", ")} in ${secs.toFixed(1)} s${rate}`;
 }

@@ -103,7 +103,7 @@ test("detect --json: one NDJSON line per input; a missing file and a non-image a
   assert.match(r.stderr, new RegExp(`docedge: ${missing}: no such file or folder`));
   assert.match(r.stderr, new RegExp(`docedge: ${notImage}: not a JPEG, PNG or WebP`));
   assert.match(r.stderr, /6 images: 4 ok, \d found, 2 failed/);
-  assert.ok(!r.stderr.includes("\r") && !/img\/s.*ETA/.test(r.stderr), "no progress bar when stderr is not a terminal");
+  assert.ok(!r.stderr.includes("\r") && !/ETA/.test(r.stderr), "no progress bar when stderr is not a terminal");
 
   for (const [i, label] of [
     [0, chosen[0]],
@@ -264,7 +264,7 @@ test("progress bar: count, rate and time left on a terminal", { skip: skip || (s
   const r = spawnSync("script", ["-qfec", `${cmd} > '${out}'`, typescript], { encoding: "utf8", timeout: 600_000 });
   assert.equal(r.status, 0, r.stderr);
   const tty = readFileSync(typescript, "utf8");
-  assert.match(tty, /2\/2 █+ 100% +[\d.]+ img\/s +ETA 0:00/, "final frame on the terminal");
+  assert.match(tty, /2\/2 █+ 100% +[\d.]+ (img\/s|s\/img) +ETA 0:00/, "final frame on the terminal");
   assert.match(tty, /\r\x1b\[K/, "redrawn in place");
   assert.equal(readFileSync(out, "utf8").trim().split("\n").length, 2, "results still go to stdout");
 });

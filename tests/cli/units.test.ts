@@ -51,7 +51,7 @@ test("glob and folder expansion over a real tree", async () => {
     const deep = await expandInputs([root], { recursive: true });
     assert.equal(deep.length, 5, "recursive folder gives every image except under hidden folders");
 
-    const mixed = await expandInputs([join(root, "notes.txt"), join(root, "nope.jpg"), `${root}/*.gif`, "-", "-", join(root, "1.jpg"), `${root}/*.jpg`]);
+    const mixed = await expandInputs([join(root, "notes.txt"), join(root, "nope.jpg"), `${root}/*.gif`, "-", "-", join(root, "1.jpg"), `${root}/*.jpg`, `${root}/./1.jpg`]);
     assert.deepEqual(
       mixed.map((i) => i.kind),
       ["file", "missing", "missing", "stdin", "file"],
@@ -155,6 +155,7 @@ test("output planning and naming", () => {
 test("summary line", () => {
   assert.equal(summaryLine({ ok: 3, failed: 1, skipped: 0, interrupted: false }, 2000, "2 found"), "4 images: 3 ok, 2 found, 1 failed in 2.0 s, 2.0 img/s");
   assert.match(summaryLine({ ok: 2, failed: 0, skipped: 8, interrupted: true }, 1000), /^interrupted after 2 of 10 images/);
+  assert.match(summaryLine({ ok: 2, failed: 0, skipped: 0, interrupted: false }, 5000), /, 2\.5 s\/img$/, "slow runs read as seconds per image");
 });
 
 function blank(w: number, h: number): RgbaImage {
