@@ -139,6 +139,12 @@ function toWireImage(input: WorkerImageSource, maxSize: number | undefined): { i
   };
 }
 
+function startWorker(url: URL | string | undefined): Worker {
+  // The default is written in the exact form bundlers (Vite, webpack) recognise and bundle.
+  if (url === undefined) return new Worker(new URL("./worker.js", import.meta.url), { type: "module", name: "docedge" });
+  return new Worker(new URL(String(url), pageBase()), { type: "module", name: "docedge" });
+}
+
 export async function createWorkerDetector(options: WorkerDetectorOptions = {}): Promise<WorkerDetector> {
   const parsed = optionsSchema.safeParse(options);
   if (!parsed.success) throw new InvalidInputError(`invalid worker detector options: ${z.prettifyError(parsed.error)}`);
@@ -146,13 +152,7 @@ export async function createWorkerDetector(options: WorkerDetectorOptions = {}):
   const opts = parsed.data;
 
   const owned = !(opts.worker instanceof Worker);
-  const worker =
-    opts.worker instanceof Worker
-      ? opts.worker
-      : new Worker(opts.worker === undefined ? new URL("./worker.js", import.meta.url) : new URL(String(opts.worker), pageBase()), {
-          type: "module",
-          name: "docedge",
-        });
+  const worker = opts.worker instanceof Worker ? opts.worker : startWorker(opts.worker);
 
   let nextId = 1;
   let disposed = false;

@@ -56,7 +56,10 @@ async function openExample(server: Server): Promise<Page> {
   page.on("console", (m) => {
     if (m.type() === "error" && !m.text().includes("favicon")) errors.push(m.text());
   });
+  if (process.env.DOCEDGE_BROWSER_DEBUG) page.on("console", (m) => console.log(`# [page] ${m.text()}`));
   await page.goto(`${server.url}index.html`);
+  // Model fetch + ORT start can take a while on a busy machine; fail instead of hanging.
+  await page.waitForFunction(() => /^(ready|could not start)/.test(document.getElementById("status")?.textContent ?? ""), null, { timeout: 120_000 });
   await page.evaluate(() => (globalThis as unknown as { docedgeExample: { ready: Promise<void> } }).docedgeExample.ready);
   (page as Page & { errors?: string[] }).errors = errors;
   return page;
@@ -71,7 +74,7 @@ async function chooseFixture(page: Page): Promise<{ quad: Quad | null; status: s
   return { quad, status };
 }
 
-describe("browser example (Chromium)", { skip, concurrency: 1 }, () => {
+describe("browser example (Chromium)", { skip, concurrency: 1, timeout: 900_000 }, () => {
   before(async () => {
     const build = await promisify(execFile)(process.execPath, [join(exampleDir, "build.mjs"), "--test"], { cwd: root });
     console.log(`# ${build.stdout.trim().split("\n").at(-1)}`);
@@ -111,7 +114,7 @@ describe("browser example (Chromium)", { skip, concurrency: 1 }, () => {
 
   let plainQuad: Quad | null = null;
 
-  test("a still photo chosen with <input type=file> gives the right corners; dragging a corner and saving flattens the page", async () => {
+  test("a still photo chosen with <input type=file> gives the right corners; dragging a corner and saving flattens the page", { timeout: 300_000 }, async () => {
     const page = await openExample(plain);
     const info = await page.evaluate(() => ({
       isolated: crossOriginIsolated,
@@ -159,7 +162,7 @@ describe("browser example (Chromium)", { skip, concurrency: 1 }, () => {
     await page.close();
   });
 
-  test("every page image source gives the same corners (ImageData, canvas, OffscreenCanvas, ImageBitmap, video, Blob)", async () => {
+  test("every page image source gives the same corners (ImageData, canvas, OffscreenCanvas, ImageBitmap, video, Blob)", { timeout: 300_000 }, async () => {
     const page = await openExample(plain);
     const results = await page.evaluate(async (file) => {
       type D = { detect(input: unknown): Promise<{ quad: Quad | null; width: number; height: number }> };
@@ -212,7 +215,37 @@ describe("browser example (Chromium)", { skip, concurrency: 1 }, () => {
     await page.close();
   });
 
-  test("a synthetic video of a page moving under noise: the tracked quad is steadier than the detections, follows the page, and triggers capture once", async () => {
+  test("the library bundle itself works on the main thread: detectDocument and scanDocument with files from configured URLs", { timeout: 300_000 }, async () => {
+    const page = await openExample(plain);
+    const r = await page.evaluate(async (file) => {
+      // The plain `import ... from "docedge"` bundle, no worker: assets from URLs set on env.
+      const d = (await import(new URL("./dist/docedge.js", location.href).href)) as typeof import("../../mod.ts");
+      const assets = new URL("./dist/", location.href);
+      d.env.assetBase = assets;
+      d.env.wasm.ort = new URL("ort-wasm-simd-threaded.wasm", assets);
+      const blob = await (await fetch(`/fixtures/${file}`)).blob();
+      const fromBlob = await d.detectDocument(blob); // decoded by docedge's WASM codecs
+      const bitmap = await createImageBitmap(blob);
+      const fromPixels = await d.detectDocument(await d.toRgbaImage(bitmap));
+      const page = await d.scanDocument(blob, { format: "png", maxSize: 400 });
+      return {
+        runtime: d.env.runtime,
+        fromBlob: fromBlob.quad,
+        fromPixels: fromPixels.quad,
+        scan: { width: page.width, height: page.height, format: page.format, png: Array.from(page.image.slice(1, 4)) },
+      };
+    }, label.file);
+    assert.equal(r.runtime, "browser");
+    assert.ok(r.fromBlob && r.fromPixels);
+    assert.ok(maxCornerError(r.fromBlob, label.quad) < 0.03 * diag, "blob corners");
+    assert.ok(maxCornerError(r.fromPixels, r.fromBlob) < 1, "same corners from pixels");
+    assert.equal(String.fromCharCode(...r.scan.png), "PNG");
+    assert.ok(Math.max(r.scan.width, r.scan.height) <= 400);
+    assert.deepEqual((page as Page & { errors?: string[] }).errors, []);
+    await page.close();
+  });
+
+  test("a synthetic video of a page moving under noise: the tracked quad is steadier than the detections, follows the page, and triggers capture once", { timeout: 300_000 }, async () => {
     const page = await openExample(plain);
     await page.addScriptTag({ url: `${plain.url}dist/test-harness.js`, type: "module" });
     await page.waitForFunction(() => "docedgeHarness" in globalThis);
@@ -228,7 +261,8 @@ describe("browser example (Chromium)", { skip, concurrency: 1 }, () => {
       scale: 0.5,
       start: { cx: 150, cy: 220, angle: 0.03 },
       end: { cx: 215, cy: 255, angle: 0.16 },
-      noise: 14,
+      noise: 40,
+      blur: 1.5,
       seed: 5,
     };
     const t0 = Date.now();
@@ -252,6 +286,9 @@ describe("browser example (Chromium)", { skip, concurrency: 1 }, () => {
     const pairs = both.map((r) => ({ raw: r.raw!, quad: r.quad!, truth: r.truth }));
     const rawJitter = jitter(pairs.map((p) => p.raw), pairs.map((p) => p.truth));
     const trackedJitter = jitter(pairs.map((p) => p.quad), pairs.map((p) => p.truth));
+    const still = records.slice(options.rest + options.move + 4).filter((r) => r.raw && r.quad);
+    const settleJitter = jitter(still.map((r) => r.quad!), still.map((r) => r.truth));
+    const rawSettleJitter = jitter(still.map((r) => r.raw!), still.map((r) => r.truth));
     const moving = records.slice(options.rest + 2, options.rest + options.move).filter((r) => r.quad);
     const movingError = rmsError(moving.map((r) => r.quad!), moving.map((r) => r.truth));
     const rawMovingError = rmsError(moving.filter((r) => r.raw).map((r) => r.raw!), moving.filter((r) => r.raw).map((r) => r.truth));
@@ -264,6 +301,8 @@ describe("browser example (Chromium)", { skip, concurrency: 1 }, () => {
       frames: n,
       rawJitterPx: +rawJitter.toFixed(2),
       trackedJitterPx: +trackedJitter.toFixed(2),
+      stillRawJitterPx: +rawSettleJitter.toFixed(2),
+      stillTrackedJitterPx: +settleJitter.toFixed(2),
       movingRmsErrorPx: +movingError.toFixed(2),
       rawMovingRmsErrorPx: +rawMovingError.toFixed(2),
       finalCornerErrorPx: +lastErr.toFixed(2),
@@ -274,8 +313,11 @@ describe("browser example (Chromium)", { skip, concurrency: 1 }, () => {
     };
     console.log(`# synthetic video: ${JSON.stringify(summary)}`);
 
-    assert.ok(trackedJitter < 0.6 * rawJitter || trackedJitter < 0.75, `tracked jitter ${trackedJitter.toFixed(2)} px vs raw ${rawJitter.toFixed(2)} px`);
-    assert.ok(trackedJitter < 2.5, `tracked frame-to-frame jitter ${trackedJitter.toFixed(2)} px`);
+    // Never jumpier than the detections, bounded in absolute terms, and a clear cut once the page
+    // is still (where jitter shows most: an overlay shimmering on a page lying on a desk).
+    assert.ok(trackedJitter <= rawJitter, `tracked jitter ${trackedJitter.toFixed(2)} px vs raw ${rawJitter.toFixed(2)} px`);
+    assert.ok(trackedJitter < 0.75, `tracked frame-to-frame jitter ${trackedJitter.toFixed(2)} px`);
+    assert.ok(settleJitter < 0.5 * rawSettleJitter, `still page: tracked ${settleJitter.toFixed(2)} px vs raw ${rawSettleJitter.toFixed(2)} px`);
     // Following: while moving, no further from the page than about one frame of motion plus the
     // detector's own error; at the end, on the page.
     const step = Math.hypot(options.end.cx - options.start.cx, options.end.cy - options.start.cy) / options.move;
@@ -290,7 +332,7 @@ describe("browser example (Chromium)", { skip, concurrency: 1 }, () => {
     await page.close();
   });
 
-  test("cross-origin isolated: threads are used and the corners are the same", async () => {
+  test("cross-origin isolated: threads are used and the corners are the same", { timeout: 300_000 }, async () => {
     const page = await openExample(isolated);
     const info = await page.evaluate(() => ({
       isolated: crossOriginIsolated,
@@ -310,7 +352,7 @@ describe("browser example (Chromium)", { skip, concurrency: 1 }, () => {
     await page.close();
   });
 
-  test("the camera opens and feeds the tracker (Chromium's fake camera: no page in view)", async () => {
+  test("the camera opens and feeds the tracker (Chromium's fake camera: no page in view)", { timeout: 300_000 }, async () => {
     const page = await openExample(plain);
     await page.click("#camera");
     await page.waitForFunction(() => /looking for a page|tracking|holding|acquiring/.test(document.getElementById("status")!.textContent ?? ""), null, { timeout: 30_000 });

@@ -28,6 +28,8 @@ export interface SyntheticVideoOptions {
   end: { cx: number; cy: number; angle: number };
   /** Per-channel uniform pixel noise amplitude (0-255 units). */
   noise: number;
+  /** Each frame is blurred by a random radius up to this many pixels (focus hunting, shake). */
+  blur: number;
   seed: number;
 }
 
@@ -124,7 +126,9 @@ export async function runSyntheticVideo(o: SyntheticVideoOptions): Promise<Frame
       ctx.putImageData(bg, 0, 0);
       ctx.setTransform(Math.cos(angle), Math.sin(angle), -Math.sin(angle), Math.cos(angle), cx, cy);
       ctx.imageSmoothingEnabled = true;
+      ctx.filter = o.blur > 0 ? `blur(${(rand() * o.blur).toFixed(2)}px)` : "none";
       ctx.drawImage(photo, bx0, by0, bx1 - bx0, by1 - by0, -pw / 2, -ph / 2, pw, ph);
+      ctx.filter = "none";
       ctx.setTransform(1, 0, 0, 1, 0, 0);
       const frame = ctx.getImageData(0, 0, o.width, o.height);
       const d = frame.data;
