@@ -34,6 +34,11 @@ export function serveNode(options: ServeOptions = {}): Promise<RunningServer> {
           }),
       });
     });
+    // Node closes idle keep-alive connections after 5 s; a client that reuses one just as it
+    // closes sees a reset. Keep them longer than common client pools keep theirs (undici: 4 s,
+    // but late under CPU load) so that race stays rare.
+    (server as Server).keepAliveTimeout = 30_000;
+    (server as Server).headersTimeout = 35_000;
     server.once("error", reject);
   });
 }

@@ -56,7 +56,8 @@ async function round(url: string, count: number, tolerance: number): Promise<str
           failures.push(`#${i} ${photo.name}: unexpected ${text}`);
         }
       } catch (error) {
-        failures.push(`#${i} ${photo.name}: ${String(error)}`);
+        const cause = (error as { cause?: unknown }).cause;
+        failures.push(`#${i} ${photo.name}: ${String(error)}${cause ? ` (${String(cause)})` : ""}`);
       }
     }
   };
