@@ -80,11 +80,11 @@ export function findQuadDetailed(map: FloatMap, options: FindQuadOptions = {}): 
   const sx = (aspect * H) / W;
 
   const empty: QuadFindingDetail = { found: false, quad: null, confidence: 0, lines: [], candidate: null, sideCoverage: [] };
-  const edges = extractEdges(map, options.edgeThreshold ?? DEFAULTS.edgeThreshold, Math.round(W * H * 0.1));
+  const edges = extractEdges(map, options.edgeThreshold ?? DEFAULTS.edgeThreshold, Math.max(6000, Math.round(W * H * 0.1)));
   if (edges.count < 12) return empty;
 
   const scale = Math.sqrt(W * H);
-  const found = houghLines(edges, W, H, maxLines, Math.max(6, 0.03 * scale));
+  const found = houghLines(edges, W, H, maxLines, Math.max(3, 0.015 * scale));
   const lines: SearchLine[] = found.map((l) => ({ line: l, support: lineSupport(map, l, EVIDENCE), border: false }));
   if (offFrame) {
     for (const l of frameBorders(W, H)) lines.push({ line: l, support: lineSupport(map, l, EVIDENCE), border: true });
