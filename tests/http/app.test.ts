@@ -1,0 +1,51 @@
+// createApp in-process (app.fetch, no socket): server-side failures stay generic and are retried.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { createApp } from "../../src/http/app.ts";
+import { PHOTOS } from "./client.ts";
+
+function post(app: ReturnType<typeof createApp>, photo = PHOTOS[2]!): Promise<Response> {
+  return app.fetch(
+    new Request("http://local/v1/detect", {
+      method: "POST",
+      headers: { "content-type": photo.type },
+      body: photo.bytes as Uint8Array<ArrayBuffer>,
+    }),
+  );
+}
+
+describe("createApp", () => {
+  it("a model that fails to load gives a generic 500 (no paths, no stack) and is retried", async () => {
+    const logged: unknown[] = [];
+    let attempts = 0;
+    const app = createApp({
+      detectorOptions: { model: "/nonexistent/secret-dir/model.onnx" },
+      onError: (e) => logged.push(e),
+    });
+    const appWithCount = createApp({
+      detector: () => {
+        attempts++;
+        throw new Error("internal detail /srv/secret");
+      },
+      onError: (e) => logged.push(e),
+    });
+    for (const a of [app, appWithCount]) {
+      const res = await post(a);
+      assert.equal(res.status, 500);
+      assert.match(res.headers.get("content-type") ?? "", /problem\+json/);
+      const text = await res.text();
+      assert.doesNotMatch(text, /secret|nonexistent|\bat\b.*\.ts/);
+      assert.equal(JSON.parse(text).code, "MODEL_LOAD_FAILED");
+    }
+    await post(appWithCount);
+    assert.equal(attempts, 2, "the factory is called again after a failure");
+    assert.ok(logged.length >= 3, "server-side failures reach onError");
+    const health = (await (await app.fetch(new Request("http://local/healthz"))).json()) as { detector: string };
+    assert.equal(health.detector, "failed");
+  });
+
+  it("rejects invalid limits at construction", () => {
+    assert.throws(() => createApp({ limits: { maxBytes: 0 } }), RangeError);
+    assert.throws(() => createApp({ limits: { maxPixels: 1.5 } }), RangeError);
+  });
+});
