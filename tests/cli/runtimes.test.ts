@@ -85,7 +85,7 @@ for (const [name, rt] of runtimes) {
       assert.equal(res.status, 200);
       const body = (await res.json()) as DetectLine;
       assert.equal(body.found, reference[0].found);
-      if (body.found) assert.ok(maxCornerDistance(body.quad!, reference[0].quad!) < 0.05);
+      if (body.found) assert.ok(maxCornerDistance(body.quad!, reference[0].quad!) < 0.05, `${JSON.stringify(body.quad)} vs ${JSON.stringify(reference[0].quad)}`);
     } finally {
       run.child.kill("SIGINT");
     }
