@@ -2,11 +2,12 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { BIN, MODEL_INT8, ROOT, datasetPhotos, hasModel } from "./helpers.ts";
+import { BIN, MODEL_INT8, ROOT, SAMPLE, datasetPhotos, hasModel } from "./helpers.ts";
 
 // The same photos through Node (the built dist/, no TypeScript loader: what npm users run), Bun
 // and Deno (the sources): all three must find the same corners.
 const photos = [
+  SAMPLE, // bundled (CC0): the test runs on a clean clone too
   ...datasetPhotos("tony_xlh_document_scanning_dataset", 5),
   ...datasetPhotos("smartdoc15_ch1_shehryar_sample", 2),
   ...datasetPhotos("midv500_fcakyon_testdata", 2),
@@ -36,8 +37,8 @@ function run(cmd: string, args: string[]): Line[] {
 
 const skip = !hasModel()
   ? `no model at ${MODEL_INT8}`
-  : photos.length === 0
-    ? "../shared/datasets is absent"
+  : !existsSync(SAMPLE)
+    ? `no ${SAMPLE}`
     : false;
 
 test("Node (dist), Bun and Deno give the same corners on real photos (within 1 px)", { skip, timeout: 900_000 }, () => {
