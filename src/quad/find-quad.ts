@@ -85,9 +85,14 @@ export function findQuadDetailed(map: FloatMap, options: FindQuadOptions = {}): 
 
   const scale = Math.sqrt(W * H);
   const found = houghLines(edges, W, H, maxLines, Math.max(3, 0.015 * scale));
-  const lines: SearchLine[] = found.map((l) => ({ line: l, support: lineSupport(map, l, EVIDENCE), border: false }));
+  // A dense map (the edge cut had to rise to bound the work: noise, texture, an untrained
+  // network) raises the bar for evidence by half as much: a ridge must stand out from the map's
+  // own typical level, not just from zero.
+  const raised = (edges.threshold - (options.edgeThreshold ?? DEFAULTS.edgeThreshold)) / 2;
+  const evidence: EvidenceScale = raised > 0 ? { floor: EVIDENCE.floor + raised, full: EVIDENCE.full + raised } : EVIDENCE;
+  const lines: SearchLine[] = found.map((l) => ({ line: l, support: lineSupport(map, l, evidence), border: false }));
   if (offFrame) {
-    for (const l of frameBorders(W, H)) lines.push({ line: l, support: lineSupport(map, l, EVIDENCE), border: true });
+    for (const l of frameBorders(W, H)) lines.push({ line: l, support: lineSupport(map, l, evidence), border: true });
   }
   const params: SearchParams = {
     width: W,
@@ -119,12 +124,12 @@ export function findQuadDetailed(map: FloatMap, options: FindQuadOptions = {}): 
     const l = finalLines[k];
     const a = corners[k], b = corners[(k + 1) % 4];
     if (isBorder[k]) {
-      const s = lineSupport(map, l, EVIDENCE);
+      const s = lineSupport(map, l, evidence);
       borderLen += inFrameLength(s.t0, s.t1, along(l, a[0], a[1]), along(l, b[0], b[1]));
       sideCoverage.push(-1);
       continue;
     }
-    const s = lineSupport(map, l, EVIDENCE);
+    const s = lineSupport(map, l, evidence);
     let lo = along(l, a[0], a[1]), hi = along(l, b[0], b[1]);
     if (lo > hi) { const t = lo; lo = hi; hi = t; }
     lo = Math.max(lo, s.t0); hi = Math.min(hi, s.t1);

@@ -43,7 +43,8 @@ export function lineSupport(map: FloatMap, line: Line, scale: EvidenceScale): Li
       if (v > best) best = v;
     }
     // Evidence is a ridge, not a level: what the line holds above what lies a few pixels to
-    // either side. A washed-out or constant map then supports nothing, however high its values.
+    // either side (the higher side, so it must stand above both). A washed-out, constant or
+    // noisy map then supports nothing, however high its values.
     const left = sample(map, px - line.nx * BACKGROUND, py - line.ny * BACKGROUND);
     const right = sample(map, px + line.nx * BACKGROUND, py + line.ny * BACKGROUND);
     const e = (best - (left < right ? left : right) - scale.floor) * inv;
