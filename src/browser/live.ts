@@ -6,30 +6,33 @@
  * waiting one, and a superseded `track()` call resolves with the current state. So a slow device
  * simply tracks at a lower rate instead of falling further and further behind the camera.
  */
-import { InvalidInputError } from "../errors.ts";
-import type { DetectResult, RgbaImage } from "../types.ts";
+import { DocedgeError } from "../errors.ts";
+import type { DetectResult } from "../types.ts";
 import { createQuadTracker, type QuadTracker, type TrackerOptions, type TrackState } from "./tracker.ts";
 import { createWorkerDetector, type WorkerDetectorOptions, type WorkerImageSource } from "./worker-detector.ts";
 
-/** Anything that detects a document in a frame: a worker detector, or docedge's own Detector. */
-export interface FrameDetector {
-  detect(input: WorkerImageSource, options?: { signal?: AbortSignal }): Promise<DetectResult>;
-  dispose?(): void;
+/**
+ * Anything that detects a document in a frame: a worker detector (frames: any browser image
+ * source), or docedge's own `Detector` (frames: RgbaImage or encoded bytes, on any runtime).
+ */
+export interface FrameDetector<F = WorkerImageSource> {
+  detect(input: F, options?: { signal?: AbortSignal }): Promise<DetectResult>;
+  dispose?(): void | Promise<void>;
 }
 
-export interface LiveTrackerOptions extends TrackerOptions {
+export interface LiveTrackerOptions<F = WorkerImageSource> extends TrackerOptions {
   /**
    * The detector to run on each frame. Default: a new worker detector made with `worker` options
    * (disposed with the tracker).
    */
-  detector?: FrameDetector;
+  detector?: FrameDetector<F>;
   /** Options for the default worker detector. */
   worker?: WorkerDetectorOptions;
 }
 
-export interface LiveTracker {
+export interface LiveTracker<F = WorkerImageSource> {
   /** The detector in use. */
-  readonly detector: FrameDetector;
+  readonly detector: FrameDetector<F>;
   /** The pure smoothing / hold / steady state machine (exposed for custom pipelines). */
   readonly tracker: QuadTracker;
   /** Latest state. */
@@ -38,10 +41,11 @@ export interface LiveTracker {
    * Detect in one frame and update the track. `timeMs` defaults to now (performance.now()).
    * Resolves with the new state, or with the current one if a newer frame superseded this one.
    */
-  track(frame: WorkerImageSource, timeMs?: number): Promise<TrackState & { superseded?: true }>;
+  track(frame: F, timeMs?: number): Promise<TrackState & { superseded?: true }>;
   /**
    * Track a playing video until stopped: one detection at a time, each on the frame showing when
-   * the previous one finished (requestVideoFrameCallback where available).
+   * the previous one finished (requestVideoFrameCallback where available). Needs a detector
+   * that takes video elements (the worker detector does).
    */
   start(video: HTMLVideoElement, onState: (state: TrackState) => void, onError?: (error: unknown) => void): () => void;
   /** Forget the current track (e.g. after a capture, to scan the next page). */
@@ -53,7 +57,7 @@ function now(): number {
   return typeof performance === "object" ? performance.now() : Date.now();
 }
 
-function frameSize(frame: WorkerImageSource): { width: number; height: number } | null {
+function frameSize(frame: unknown): { width: number; height: number } | null {
   const f = frame as { videoWidth?: number; videoHeight?: number; naturalWidth?: number; naturalHeight?: number; width?: number; height?: number; displayWidth?: number; displayHeight?: number };
   if (typeof f.videoWidth === "number") return { width: f.videoWidth, height: f.videoHeight ?? 0 };
   if (typeof f.displayWidth === "number") return { width: f.displayWidth, height: f.displayHeight ?? 0 };
@@ -62,18 +66,18 @@ function frameSize(frame: WorkerImageSource): { width: number; height: number } 
   return null;
 }
 
-export async function createTracker(options: LiveTrackerOptions = {}): Promise<LiveTracker> {
+export async function createTracker<F = WorkerImageSource>(options: LiveTrackerOptions<F> = {}): Promise<LiveTracker<F>> {
   const { detector: given, worker: workerOptions, ...trackerOptions } = options;
   const tracker = createQuadTracker(trackerOptions);
-  const detector: FrameDetector = given ?? (await createWorkerDetector(workerOptions));
+  const detector: FrameDetector<F> = given ?? ((await createWorkerDetector(workerOptions)) as FrameDetector<WorkerImageSource> as FrameDetector<F>);
   const ownsDetector = given === undefined;
 
   let busy = false;
-  let waiting: { frame: WorkerImageSource | RgbaImage; timeMs: number; resolve: (s: TrackState & { superseded?: true }) => void; reject: (e: unknown) => void } | null = null;
+  let waiting: { frame: F; timeMs: number; resolve: (s: TrackState & { superseded?: true }) => void; reject: (e: unknown) => void } | null = null;
   let disposed = false;
   const controller = new AbortController();
 
-  async function runOne(frame: WorkerImageSource, timeMs: number): Promise<TrackState> {
+  async function runOne(frame: F, timeMs: number): Promise<TrackState> {
     const size = frameSize(frame);
     const result = await detector.detect(frame, { signal: controller.signal });
     const width = result.width || size?.width || 0;
@@ -81,7 +85,7 @@ export async function createTracker(options: LiveTrackerOptions = {}): Promise<L
     return tracker.update({ quad: result.found ? result.quad : null, confidence: result.confidence, width, height }, timeMs);
   }
 
-  async function pump(frame: WorkerImageSource, timeMs: number): Promise<TrackState> {
+  async function pump(frame: F, timeMs: number): Promise<TrackState> {
     busy = true;
     try {
       return await runOne(frame, timeMs);
@@ -93,11 +97,11 @@ export async function createTracker(options: LiveTrackerOptions = {}): Promise<L
     }
   }
 
-  function track(frame: WorkerImageSource, timeMs: number = now()): Promise<TrackState & { superseded?: true }> {
-    if (disposed) return Promise.reject(new InvalidInputError("the tracker was disposed"));
+  function track(frame: F, timeMs: number = now()): Promise<TrackState & { superseded?: true }> {
+    if (disposed) return Promise.reject(new DocedgeError("DISPOSED", "the tracker was disposed"));
     if (!busy) return pump(frame, timeMs);
     // Grab a video's pixels now: by the time the detector is free, the element shows a later frame.
-    const snapshot = isLiveElement(frame) ? snapshotFrame(frame) : frame;
+    const snapshot = isLiveElement(frame) ? (snapshotFrame(frame) as F) : frame;
     if (waiting) waiting.resolve({ ...tracker.state, superseded: true });
     return new Promise((resolve, reject) => {
       waiting = { frame: snapshot, timeMs, resolve, reject };
@@ -118,7 +122,7 @@ export async function createTracker(options: LiveTrackerOptions = {}): Promise<L
         schedule();
         return;
       }
-      track(video).then(
+      track(video as F).then(
         (s) => {
           if (!stopped) onState(s);
           schedule();
@@ -151,12 +155,12 @@ export async function createTracker(options: LiveTrackerOptions = {}): Promise<L
       controller.abort();
       if (waiting) waiting.resolve({ ...tracker.state, superseded: true });
       waiting = null;
-      if (ownsDetector) detector.dispose?.();
+      if (ownsDetector) void detector.dispose?.();
     },
   };
 }
 
-function isLiveElement(frame: WorkerImageSource): frame is HTMLVideoElement {
+function isLiveElement(frame: unknown): frame is HTMLVideoElement {
   return typeof HTMLVideoElement === "function" && frame instanceof HTMLVideoElement;
 }
 
