@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { createApp } from "../../src/http/app.ts";
 import { PHOTOS } from "./client.ts";
 
-function post(app: ReturnType<typeof createApp>, photo = PHOTOS[2]!): Promise<Response> {
+async function post(app: ReturnType<typeof createApp>, photo = PHOTOS[2]!): Promise<Response> {
   return app.fetch(
     new Request("http://local/v1/detect", {
       method: "POST",
