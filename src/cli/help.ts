@@ -1,6 +1,7 @@
 /** Help texts. Kept apart from the commands so `--help` never loads the model or WASM. */
 
-const COMMON = `Common options:
+const COMMON = `
+Common options:
   --threads N        WASM threads for inference (default: 2 on Node and Bun, 1 on Deno)
   --model M          the model: int8 (default, bundled), fp32 (bundled float32 reference) or the
                      path of an ONNX file with the same interface
