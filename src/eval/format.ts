@@ -63,7 +63,7 @@ export function formatEvalReport(report: EvalReport): string {
   }
   const s = report.stages;
   lines.push("timings, ms (median / p90 / max):");
-  lines.push(`  docedge total ${ms(s.total.median)} / ${ms(s.total.p90)} / ${ms(s.total.max)} (after decode)`);
+  lines.push(`  docedge total ${ms(s.total.median)} / ${ms(s.total.p90)} / ${ms(s.total.max)} (decode + detect)`);
   lines.push(
     `  inference ${ms(s.inference.median)} / ${ms(s.inference.p90)} / ${ms(s.inference.max)} · quad finder ${ms(s.quad.median)} / ${ms(s.quad.p90)} / ${ms(s.quad.max)} · resize ${ms(s.preprocess.median)} · decode ${ms(s.decode.median)}`,
   );

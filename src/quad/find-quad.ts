@@ -98,7 +98,7 @@ export function findQuadDetailed(map: FloatMap, options: FindQuadOptions = {}): 
     width: W,
     height: H,
     sx,
-    gapPenalty: 1,
+    gapPenalty: 2,
     borderPenalty: 0.35,
     maxBorderSides: offFrame ? 2 : 0,
     minSideCoverage: 0.3,
@@ -134,7 +134,7 @@ export function findQuadDetailed(map: FloatMap, options: FindQuadOptions = {}): 
     if (lo > hi) { const t = lo; lo = hi; hi = t; }
     lo = Math.max(lo, s.t0); hi = Math.min(hi, s.t1);
     const len = Math.max(0, hi - lo);
-    const sp = len > 0 ? prefixAt(s, hi - s.t0) - prefixAt(s, lo - s.t0) : 0;
+    const sp = len > 0 ? prefixAt(s.prefix, hi - s.t0) - prefixAt(s.prefix, lo - s.t0) : 0;
     sup += sp; vis += len;
     const cov = len > 0 ? sp / len : 0;
     sideCoverage.push(cov);

@@ -14,7 +14,10 @@ export interface SearchParams {
   height: number;
   /** Map x units per true unit relative to y: true geometry is (x * sx, y). */
   sx: number;
-  /** Cost per unsupported in-frame pixel of a detected side, relative to a supported one's gain. */
+  /**
+   * Cost per in-frame pixel of a detected side with (next to) no evidence, relative to a fully
+   * supported pixel's gain. Faint evidence is not a gap: it gains less but costs nothing.
+   */
   gapPenalty: number;
   /** Cost per pixel of a frame-border side. */
   borderPenalty: number;
@@ -48,7 +51,7 @@ export interface Candidate {
  * of pairing opposite sides: C(M, 4) * 3 cheap checks for M lines (M <= 24 keeps this ~32k), with
  * pairwise intersections precomputed and each side's support an O(1) prefix-sum lookup.
  *
- * The score is supported perimeter minus a penalty for unsupported perimeter, so of two
+ * The score is supported perimeter minus a penalty for gaps in it, so of two
  * well-supported nested quads (a page and a table printed on it) the larger wins, while a quad
  * that borrows a side from elsewhere pays for the gaps it has to bridge.
  */
@@ -149,9 +152,10 @@ export function searchQuads(lines: readonly SearchLine[], p: SearchParams, keep:
                 continue;
               }
               if (inFrame < 4) { ok = false; break; }
-              const s = prefixAt(sup, hi - sup.t0) - prefixAt(sup, lo - sup.t0);
+              const s = prefixAt(sup.prefix, hi - sup.t0) - prefixAt(sup.prefix, lo - sup.t0);
               if (s < p.minSideCoverage * inFrame) { ok = false; break; }
-              score += s - p.gapPenalty * (inFrame - s);
+              const gaps = prefixAt(sup.gaps, hi - sup.t0) - prefixAt(sup.gaps, lo - sup.t0);
+              score += s - p.gapPenalty * gaps;
               supSum += s; visSum += inFrame;
               if (s / inFrame < minCov) minCov = s / inFrame;
             }

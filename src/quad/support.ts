@@ -11,7 +11,12 @@ export interface LineSupport {
   t1: number;
   /** prefix[k] = evidence summed over the first k unit steps from t0. */
   prefix: Float32Array;
+  /** gaps[k] = how many of the first k steps are gaps (next to no evidence). */
+  gaps: Float32Array;
 }
+
+/** Evidence below this at a step makes the step a gap (faint but present edges are not gaps). */
+export const GAP_LEVEL = 0.25;
 
 /** Probability below `floor` counts as nothing, above `full` as a fully supported step. */
 export interface EvidenceScale {
@@ -25,14 +30,15 @@ const BACKGROUND = 5;
 
 export function lineSupport(map: FloatMap, line: Line, scale: EvidenceScale): LineSupport {
   const range = clipLineToFrame(line, map.width, map.height);
-  if (!range) return { t0: 0, t1: -1, prefix: new Float32Array(1) };
+  if (!range) return { t0: 0, t1: -1, prefix: new Float32Array(1), gaps: new Float32Array(1) };
   const [t0, t1] = range;
   const steps = Math.max(0, Math.ceil(t1 - t0));
   const prefix = new Float32Array(steps + 1);
+  const gaps = new Float32Array(steps + 1);
   const dx = -line.ny, dy = line.nx;
   const bx = line.c * line.nx, by = line.c * line.ny;
   const inv = 1 / Math.max(1e-6, scale.full - scale.floor);
-  let acc = 0;
+  let acc = 0, gapAcc = 0;
   for (let k = 0; k < steps; k++) {
     const t = t0 + k + 0.5;
     const px = bx + dx * t, py = by + dy * t;
@@ -48,10 +54,13 @@ export function lineSupport(map: FloatMap, line: Line, scale: EvidenceScale): Li
     const left = sample(map, px - line.nx * BACKGROUND, py - line.ny * BACKGROUND);
     const right = sample(map, px + line.nx * BACKGROUND, py + line.ny * BACKGROUND);
     const e = (best - (left < right ? left : right) - scale.floor) * inv;
-    acc += e <= 0 ? 0 : e >= 1 ? 1 : e;
+    const ec = e <= 0 ? 0 : e >= 1 ? 1 : e;
+    acc += ec;
+    if (ec < GAP_LEVEL) gapAcc++;
     prefix[k + 1] = acc;
+    gaps[k + 1] = gapAcc;
   }
-  return { t0, t1, prefix };
+  return { t0, t1, prefix, gaps };
 }
 
 /** Bilinear sample at a continuous map position (pixel centres at +0.5); 0 outside. */
@@ -74,13 +83,14 @@ export function segmentSupport(s: LineSupport, ta: number, tb: number): { suppor
   if (a < s.t0) a = s.t0;
   if (b > s.t1) b = s.t1;
   if (!(b > a)) return { support: 0, inFrame: 0 };
-  return { support: prefixAt(s, b - s.t0) - prefixAt(s, a - s.t0), inFrame: b - a };
+  return { support: prefixAt(s.prefix, b - s.t0) - prefixAt(s.prefix, a - s.t0), inFrame: b - a };
 }
 
-export function prefixAt(s: LineSupport, u: number): number {
-  const n = s.prefix.length - 1;
+/** A prefix-sum array read at a fractional step count. */
+export function prefixAt(prefix: Float32Array, u: number): number {
+  const n = prefix.length - 1;
   if (u <= 0 || n <= 0) return 0;
-  if (u >= n) return s.prefix[n];
+  if (u >= n) return prefix[n];
   const k = Math.floor(u);
-  return s.prefix[k] + (u - k) * (s.prefix[k + 1] - s.prefix[k]);
+  return prefix[k] + (u - k) * (prefix[k + 1] - prefix[k]);
 }
