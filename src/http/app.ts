@@ -85,7 +85,8 @@ export function createApp(options: AppOptions = {}): OpenAPIHono {
       );
     }
     return detectorPromise.catch((error: unknown) => {
-      if (isDocedgeError(error)) throw error;
+      // Whatever went wrong (even bad detectorOptions) is the server's fault, never a client 4xx.
+      if (isDocedgeError(error) && error.code === "MODEL_LOAD_FAILED") throw error;
       throw new DocedgeError("MODEL_LOAD_FAILED", "the detector could not be created", { cause: error });
     });
   };
