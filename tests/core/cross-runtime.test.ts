@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { BIN, MODEL_INT8, ROOT, SAMPLE, datasetPhotos, hasModel } from "./helpers.ts";
 
 // The same photos through Node (the built dist/, no TypeScript loader: what npm users run), Bun
@@ -26,6 +27,21 @@ interface Line {
   error?: string;
 }
 
+/** True when some source is newer than its compiled file (or dist/ is missing). */
+function distIsStale(): boolean {
+  const sources = ["mod.ts", ...walk("src")];
+  return sources.some((src) => {
+    const out = join(ROOT, "dist", src.replace(/\.ts$/, ".js"));
+    return !existsSync(out) || statSync(out).mtimeMs < statSync(join(ROOT, src)).mtimeMs;
+  });
+}
+
+function walk(dir: string): string[] {
+  return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith(".ts") && !e.name.endsWith(".d.ts") ? [join(dir, e.name)] : [],
+  );
+}
+
 function run(cmd: string, args: string[]): Line[] {
   const r = spawnSync(cmd, args, { cwd: ROOT, encoding: "utf8", timeout: 600_000, env: { ...process.env, NO_COLOR: "1" } });
   assert.equal(r.status, 0, `${cmd} ${args.slice(0, 3).join(" ")} failed (${r.status}):\n${r.stderr}\n${r.stdout}`);
@@ -42,9 +58,10 @@ const skip = !hasModel()
     : false;
 
 test("Node (dist), Bun and Deno give the same corners on real photos (within 1 px)", { skip, timeout: 900_000 }, () => {
-  if (!existsSync(`${ROOT}dist/mod.js`)) {
+  if (distIsStale()) {
+    // Node runs the build; a stale dist/ would compare old code with new.
     const build = spawnSync(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, "-p", "tsconfig.json"], { cwd: ROOT, encoding: "utf8" });
-    assert.ok(existsSync(`${ROOT}dist/mod.js`), `build failed:\n${build.stdout}`);
+    assert.ok(!distIsStale(), `build failed:\n${build.stdout}`);
   }
   const model = "default"; // each runtime finds models/docedge-int8.onnx itself
   const results = {
