@@ -17,7 +17,7 @@ export interface FindQuadOptions {
   aspect?: number;
   /** Edge probability from which a pixel votes for lines (default 0.2). */
   edgeThreshold?: number;
-  /** Most line hypotheses kept for the quad search, 4..28 (default 20). Bounds the search. */
+  /** Most line hypotheses kept for the quad search, 4..28 (default 16). Bounds the search. */
   maxLines?: number;
   /**
    * Allow quads that run off the frame: corners outside the map, and frame borders standing in
@@ -47,7 +47,7 @@ export interface QuadFindingDetail extends QuadFinding {
 const DEFAULTS = {
   threshold: 0.5,
   edgeThreshold: 0.2,
-  maxLines: 20,
+  maxLines: 16,
 };
 
 /** Evidence scale: a probability of 0.1 is noise, 0.5 or more is a confident boundary. */
