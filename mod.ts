@@ -73,3 +73,5 @@ export {
   type BrowserBinary,
 } from "./src/browser/worker-detector.ts";
 export { toRgbaImage, toRgbaFrame, grabFrame, decodeBlob, type BrowserImageSource, type GrabbedFrame, type GrabOptions } from "./src/browser/input.ts";
+export { findQuad, findQuadDetailed, type FindQuadOptions, type QuadFinding, type QuadFindingDetail } from "./src/quad/find-quad.ts";
+export { jaccardIndex } from "./src/geometry/jaccard.ts";
