@@ -36,6 +36,15 @@ const maps: [string, FloatMap][] = [
     for (let i = 0; i < 60; i++) drawSegment(m, [r() * 256, r() * 256], [r() * 256, r() * 256]);
     addNoise(m, 9, 0.2, 1, 0.15);
   }),
+  // Many short, fully supported lines under the vote cap: the most quad candidates that pass.
+  make("3x3 boxes", (m) => {
+    for (let i = 0; i < 3; i++) {
+      for (let j = 0; j < 3; j++) {
+        const x = 20 + i * 80, y = 24 + j * 78;
+        drawQuad(m, [[x, y], [x + 52 + i, y + 2], [x + 50, y + 55 + j], [x - 1, y + 52]]);
+      }
+    }
+  }),
   make("grid of 24 lines", (m) => {
     for (let i = 0; i < 12; i++) {
       drawSegment(m, [8 + i * 21, 0], [12 + i * 20, 256]);

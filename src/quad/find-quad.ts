@@ -80,7 +80,7 @@ export function findQuadDetailed(map: FloatMap, options: FindQuadOptions = {}): 
   const sx = (aspect * H) / W;
 
   const empty: QuadFindingDetail = { found: false, quad: null, confidence: 0, lines: [], candidate: null, sideCoverage: [] };
-  const edges = extractEdges(map, options.edgeThreshold ?? DEFAULTS.edgeThreshold, Math.max(6000, Math.round(W * H * 0.1)));
+  const edges = extractEdges(map, options.edgeThreshold ?? DEFAULTS.edgeThreshold, Math.max(4000, Math.round(W * H * 0.06)));
   if (edges.count < 12) return empty;
 
   const scale = Math.sqrt(W * H);
