@@ -127,19 +127,20 @@ document were answered "no document", the worst cases and the time per stage.
 A photo that cannot be read counts as a miss and makes the exit code 1.
 
 Options:
-  --json             print the full report (every photo) as JSON instead of the table
-  --out FILE         also write the full JSON report to FILE
+  --json FILE        also write the full report (every photo) as JSON to FILE; "-" prints it
+                     to stdout instead of the table
   --overlays DIR     write one JPEG per photo with the true quad, docedge's quad and the edge map
   --threshold X      minimum confidence to count a detection as found
   --limit N          use at most N photos per folder (quick checks)
-  --baseline         also score the classical OpenCV.js pipeline (needs @techstark/opencv-js)
+  --no-baseline      skip the classical OpenCV.js pipeline that is scored beside docedge by
+                     default (it needs @techstark/opencv-js; without it the report says skipped)
   --fail-under X     exit 1 when the overall mean JI is below X (for CI)
 ${COMMON}
 
 Examples:
   docedge eval ../shared/datasets
   docedge eval ./my-labelled-photos --limit 20 --fail-under 0.9
-  docedge eval ./my-labelled-photos --json > report.json
+  docedge eval ./my-labelled-photos --json report.json --overlays overlays/
 
 ${EXIT_CODES}`;
 

@@ -293,7 +293,7 @@ test("serve: HTTP API on Node until Ctrl-C, same corners as detect", { skip, tim
 
 test("eval: the accuracy report over a labelled folder, text and JSON", { skip, timeout: 600_000 }, async () => {
   const json = join(tmp, "report.json");
-  const r = await runCli(node, ["eval", TONY, "--limit", "2", "--out", json, ...T]);
+  const r = await runCli(node, ["eval", TONY, "--limit", "2", "--json", json, ...T]);
   assert.equal(r.code, 0, r.stderr);
   const report = JSON.parse(readFileSync(json, "utf8")) as { overall: { docedge: { images: number; meanJI: number } }; images: { file: string }[] };
   assert.equal(report.overall.docedge.images, 2);
@@ -303,9 +303,10 @@ test("eval: the accuracy report over a labelled folder, text and JSON", { skip, 
   );
   const text = r.stdout.toString();
   assert.match(text, /docedge JI/);
+  assert.match(text, /baseline JI/, "the classical baseline is scored by default");
   assert.match(text, new RegExp(`mean JI: ${report.overall.docedge.meanJI.toFixed(4)} over 2 images`));
 
-  const strict = await runCli(node, ["eval", TONY, "--limit", "1", "--fail-under", "1", "--json", ...T]);
+  const strict = await runCli(node, ["eval", TONY, "--limit", "1", "--fail-under", "1", "--json", "-", "--no-baseline", ...T]);
   const one = JSON.parse(strict.stdout.toString()) as { overall: { docedge: { meanJI: number } } };
   assert.equal(strict.code, one.overall.docedge.meanJI < 1 ? 1 : 0, "--fail-under sets the exit code");
 

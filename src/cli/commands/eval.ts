@@ -11,19 +11,18 @@ import { Progress } from "../progress.ts";
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
-  json: { type: "boolean" },
-  out: { type: "string" },
+  json: { type: "string" },
   overlays: { type: "string" },
   threshold: { type: "string" },
   limit: { type: "string" },
-  baseline: { type: "boolean" },
+  "no-baseline": { type: "boolean" },
   "fail-under": { type: "string" },
 } as const;
 
 interface EvalArgs {
   root: string;
-  json: boolean;
-  out?: string;
+  /** Where the full per-image JSON report goes: a file, or "-" for stdout instead of the table. */
+  json?: string;
   overlays?: string;
   threshold?: number;
   limit?: number;
@@ -41,12 +40,12 @@ export const evalCommand: Command = {
     if (positionals.length !== 1) throw new InvalidInputError(`eval takes one folder, got ${positionals.length}`);
     const args: EvalArgs = {
       root: positionals[0],
-      json: values.json ?? false,
-      out: values.out,
+      json: values.json,
       overlays: values.overlays,
       threshold: parseNumber("threshold", values.threshold, { min: 0, max: 1 }),
       limit: parseNumber("limit", values.limit, { min: 1, integer: true }),
-      baseline: values.baseline ?? false,
+      // Every report shows docedge against the classical pipeline unless asked not to.
+      baseline: !(values["no-baseline"] ?? false),
       failUnder: parseNumber("fail-under", values["fail-under"], { min: 0, max: 1 }),
       quiet: values.quiet ?? false,
       engine: engineOptions(values),
@@ -65,7 +64,7 @@ async function runEvalCommand(args: EvalArgs, ctx: RunContext): Promise<number> 
     ...(args.threshold !== undefined ? { threshold: args.threshold } : {}),
     ...(args.limit !== undefined ? { limit: args.limit } : {}),
     ...(args.overlays !== undefined ? { overlaysDir: args.overlays } : {}),
-    ...(args.out !== undefined ? { jsonFile: args.out } : {}),
+    ...(args.json !== undefined && args.json !== "-" ? { jsonFile: args.json } : {}),
     baseline: args.baseline,
     signal: ctx.signal,
     onProgress(done, total, image) {
@@ -77,7 +76,7 @@ async function runEvalCommand(args: EvalArgs, ctx: RunContext): Promise<number> 
     },
   });
   (progress as Progress | null)?.finish();
-  if (args.json) await writeStdout(JSON.stringify(report) + "\n");
+  if (args.json === "-") await writeStdout(JSON.stringify(report) + "\n");
   else printLine(formatEvalReport(report));
 
   const mean = report.overall.docedge.meanJI;
