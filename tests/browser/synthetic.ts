@@ -3,17 +3,9 @@
  * detector would report (Gaussian corner noise, occasional misses). Seeded, so runs repeat.
  */
 import type { Point, Quad } from "../../src/types.ts";
+import { mulberry32 } from "../support/prng.ts";
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 export function gaussian(rand: () => number): number {
   const u = Math.max(rand(), 1e-12);

@@ -1,16 +1,7 @@
 import type { FloatMap, Point } from "../../src/types.ts";
+import { mulberry32 } from "../support/prng.ts";
 
-/** Deterministic PRNG (mulberry32) so generated maps are the same on every run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 export function blankMap(width = 256, height = 256): FloatMap {
   return { data: new Float32Array(width * height), width, height };

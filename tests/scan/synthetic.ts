@@ -5,18 +5,9 @@
  */
 import { applyHomography, homographyFromQuads, invertHomography, type Homography } from "../../src/geometry/homography.ts";
 import type { Point, Quad, RgbaImage } from "../../src/types.ts";
+import { mulberry32 } from "../support/prng.ts";
 
-/** Deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 /** Axis-aligned ink rectangle in page units: x0, y0, x1, y1. */
 type Rect = [number, number, number, number];
