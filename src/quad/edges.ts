@@ -17,7 +17,20 @@ export interface EdgePixels {
   coherence: Float32Array;
   /** The probability cut that was actually used (raised when too many pixels pass). */
   threshold: number;
+  /**
+   * Pixel indices grouped by normal angle, so a refit visits only pixels that can agree with its
+   * line: bin b (normal in [b, b + 1) * pi / ANGLE_BINS, coherent pixels only) holds
+   * byAngle[binStart[b] .. binStart[b + 1]); the incoherent pixels, which agree with any line,
+   * are in byAngle[binStart[ANGLE_BINS] .. count).
+   */
+  byAngle: Int32Array;
+  binStart: Int32Array;
 }
+
+/** Normal-angle bins of EdgePixels.byAngle (5 degrees each). */
+export const ANGLE_BINS = 36;
+/** Pixels with coherence above this have an orientation a line must agree with. */
+export const COHERENT = 0.5;
 
 /**
  * Collect pixels with probability >= threshold. When more than maxCount pass (a noisy or
@@ -28,15 +41,19 @@ export function extractEdges(map: FloatMap, threshold: number, maxCount: number)
   const { data, width: W, height: H } = map;
   const n = W * H;
   let cut = threshold;
+  let candidates = 0;
   // One pass counts the candidates and histograms them, in case the cut has to rise.
   const bins = 1024;
   const hist = histBuf;
   hist.fill(0);
   const span = 1 - cut + 1e-9;
+  if (candBuf.length < n) candBuf = new Int32Array(n);
+  const cand = candBuf;
   let count = 0;
   for (let i = 0; i < n; i++) {
     const v = data[i];
     if (v >= cut) {
+      cand[candidates++] = i;
       count++;
       const b = Math.floor(((v - threshold) / span) * bins);
       hist[b >= bins ? bins - 1 : b]++;
@@ -64,69 +81,102 @@ export function extractEdges(map: FloatMap, threshold: number, maxCount: number)
     normalY: new Float32Array(cap),
     coherence: new Float32Array(cap),
     threshold: cut,
+    byAngle: new Int32Array(cap),
+    binStart: new Int32Array(ANGLE_BINS + 2),
   };
-  const { gx, gy } = sobel(map);
+  const { gx, gy, stamp, generation } = gradientScratch(W * H);
   let k = 0;
-  for (let y = 0; y < H && k < cap; y++) {
-    for (let x = 0; x < W && k < cap; x++) {
-      const v = data[y * W + x];
-      if (!(v >= cut)) continue;
-      // Structure tensor of the gradient over a 3x3 window (5x5 support with Sobel's): the
-      // gradient vanishes on a ridge's crest but is strong on its flanks, and both flanks agree
-      // on the normal.
-      const x0 = x < 1 ? 0 : x - 1, x1 = x + 1 >= W ? W - 1 : x + 1;
-      const y0 = y < 1 ? 0 : y - 1, y1 = y + 1 >= H ? H - 1 : y + 1;
-      let jxx = 0, jxy = 0, jyy = 0;
-      for (let yy = y0; yy <= y1; yy++) {
-        const row = yy * W;
-        for (let xx = x0; xx <= x1; xx++) {
-          const a = gx[row + xx], b = gy[row + xx];
-          jxx += a * a; jxy += a * b; jyy += b * b;
-        }
+  for (let j = 0; j < candidates && k < cap; j++) {
+    const idx = cand[j];
+    const v = data[idx];
+    if (!(v >= cut)) continue;
+    const y = (idx / W) | 0, x = idx - y * W;
+    // Structure tensor of the gradient over a 3x3 window (5x5 support with Sobel's): the
+    // gradient vanishes on a ridge's crest but is strong on its flanks, and both flanks agree
+    // on the normal. Gradients are computed only around edge pixels, each once per call.
+    const x0 = x < 1 ? 0 : x - 1, x1 = x + 1 >= W ? W - 1 : x + 1;
+    const y0 = y < 1 ? 0 : y - 1, y1 = y + 1 >= H ? H - 1 : y + 1;
+    let jxx = 0, jxy = 0, jyy = 0;
+    for (let yy = y0; yy <= y1; yy++) {
+      const row = yy * W;
+      for (let xx = x0; xx <= x1; xx++) {
+        const i = row + xx;
+        if (stamp[i] !== generation) sobelAt(data, W, H, xx, yy, gx, gy, i, stamp, generation);
+        const a = gx[i], b = gy[i];
+        jxx += a * a; jxy += a * b; jyy += b * b;
       }
-      const tr = jxx + jyy;
-      let phi = 0.5 * Math.atan2(2 * jxy, jxx - jyy);
-      if (phi < 0) phi += Math.PI;
-      if (phi >= Math.PI) phi -= Math.PI;
-      out.x[k] = x + 0.5;
-      out.y[k] = y + 0.5;
-      out.w[k] = v;
-      out.normal[k] = phi;
-      out.normalX[k] = Math.cos(phi);
-      out.normalY[k] = Math.sin(phi);
-      const dxy = jxx - jyy;
-      out.coherence[k] = tr > 1e-12 ? Math.min(1, Math.sqrt(dxy * dxy + 4 * jxy * jxy) / tr) : 0;
-      k++;
     }
+    const tr = jxx + jyy;
+    const dxy = jxx - jyy;
+    const r = Math.sqrt(dxy * dxy + 4 * jxy * jxy);
+    out.x[k] = x + 0.5;
+    out.y[k] = y + 0.5;
+    out.w[k] = v;
+    // The normal's angle phi in [0, pi) is half the angle of (dxy, 2 jxy); its cosine and sine
+    // follow from the half-angle formulas, without trigonometric calls.
+    let phi = 0.5 * Math.atan2(2 * jxy, dxy);
+    if (phi < 0) phi += Math.PI;
+    if (phi >= Math.PI) phi -= Math.PI;
+    out.normal[k] = phi;
+    const c2 = r > 0 ? dxy / r : 1;
+    out.normalX[k] = (jxy < 0 ? -1 : 1) * Math.sqrt(Math.max(0, (1 + c2) / 2));
+    out.normalY[k] = Math.sqrt(Math.max(0, (1 - c2) / 2));
+    out.coherence[k] = tr > 1e-12 ? Math.min(1, r / tr) : 0;
+    k++;
   }
   out.count = k;
+  groupByAngle(out);
   return out;
 }
 
-/** Sobel gradient of the map (edges replicated). */
-function sobel(map: FloatMap): { gx: Float32Array; gy: Float32Array } {
-  const { data, width: W, height: H } = map;
-  if (gxBuf.length < W * H) {
-    gxBuf = new Float32Array(W * H);
-    gyBuf = new Float32Array(W * H);
-  }
-  const gx = gxBuf, gy = gyBuf;
-  for (let y = 0; y < H; y++) {
-    const ym = (y > 0 ? y - 1 : 0) * W, y0 = y * W, yp = (y < H - 1 ? y + 1 : y) * W;
-    for (let x = 0; x < W; x++) {
-      const xm = x > 0 ? x - 1 : 0, xp = x < W - 1 ? x + 1 : x;
-      const a = data[ym + xm], b = data[ym + x], c = data[ym + xp];
-      const d = data[y0 + xm], f = data[y0 + xp];
-      const g = data[yp + xm], h = data[yp + x], i = data[yp + xp];
-      gx[y0 + x] = c + 2 * f + i - a - 2 * d - g;
-      gy[y0 + x] = g + 2 * h + i - a - 2 * b - c;
-    }
-  }
-  return { gx, gy };
+/** Counting sort of the pixels into normal-angle bins (incoherent ones last), stable in scan order. */
+function groupByAngle(e: EdgePixels): void {
+  const start = e.binStart;
+  start.fill(0);
+  const binOf = (i: number): number => {
+    if (!(e.coherence[i] > COHERENT)) return ANGLE_BINS;
+    const b = Math.floor((e.normal[i] / Math.PI) * ANGLE_BINS);
+    return b >= ANGLE_BINS ? ANGLE_BINS - 1 : b;
+  };
+  for (let i = 0; i < e.count; i++) start[binOf(i) + 1]++;
+  for (let b = 0; b <= ANGLE_BINS; b++) start[b + 1] += start[b];
+  const fill = start.slice(0, ANGLE_BINS + 1);
+  for (let i = 0; i < e.count; i++) e.byAngle[fill[binOf(i)]++] = i;
 }
 
-// Reused between calls (every slot is overwritten): the finder runs per frame and must not churn
-// the garbage collector with two map-sized arrays each time.
+/** Sobel gradient at one pixel (edges replicated), stored and stamped as computed. */
+function sobelAt(
+  data: Float32Array, W: number, H: number, x: number, y: number,
+  gx: Float32Array, gy: Float32Array, i: number, stamp: Uint32Array, generation: number,
+): void {
+  const ym = (y > 0 ? y - 1 : 0) * W, y0 = y * W, yp = (y < H - 1 ? y + 1 : y) * W;
+  const xm = x > 0 ? x - 1 : 0, xp = x < W - 1 ? x + 1 : x;
+  const a = data[ym + xm], b = data[ym + x], c = data[ym + xp];
+  const d = data[y0 + xm], f = data[y0 + xp];
+  const g = data[yp + xm], h = data[yp + x], k = data[yp + xp];
+  gx[i] = c + 2 * f + k - a - 2 * d - g;
+  gy[i] = g + 2 * h + k - a - 2 * b - c;
+  stamp[i] = generation;
+}
+
+function gradientScratch(n: number): { gx: Float32Array; gy: Float32Array; stamp: Uint32Array; generation: number } {
+  if (gxBuf.length < n) {
+    gxBuf = new Float32Array(n);
+    gyBuf = new Float32Array(n);
+    stampBuf = new Uint32Array(n);
+    generationCounter = 0;
+  }
+  generationCounter = (generationCounter + 1) >>> 0;
+  if (generationCounter === 0) { stampBuf.fill(0); generationCounter = 1; }
+  return { gx: gxBuf, gy: gyBuf, stamp: stampBuf, generation: generationCounter };
+}
+
+// Reused between calls: the finder runs per frame and must not churn the garbage collector with
+// map-sized arrays each time. A slot's gradient is valid when its stamp equals this call's
+// generation, so nothing needs clearing between calls.
 let gxBuf = new Float32Array(0);
 let gyBuf = new Float32Array(0);
+let stampBuf = new Uint32Array(0);
+let generationCounter = 0;
 let histBuf = new Uint32Array(1024);
+let candBuf = new Int32Array(0);

@@ -4,7 +4,7 @@ import { extractEdges, type EdgePixels } from "./edges.ts";
 import { houghLines, refitToEdges } from "./hough.ts";
 import { along, intersect, type Line } from "./line.ts";
 import { searchQuads, type SearchLine, type SearchParams } from "./search.ts";
-import { lineSupport, prefixAt, type EvidenceScale } from "./support.ts";
+import { borderSupport, lineSupport, prefixAt, type EvidenceScale } from "./support.ts";
 
 export interface FindQuadOptions {
   /** Minimum confidence for `found: true` (default 0.5). */
@@ -92,7 +92,7 @@ export function findQuadDetailed(map: FloatMap, options: FindQuadOptions = {}): 
   const evidence: EvidenceScale = raised > 0 ? { floor: EVIDENCE.floor + raised, full: EVIDENCE.full + raised } : EVIDENCE;
   const lines: SearchLine[] = found.map((l) => ({ line: l, support: lineSupport(map, l, evidence), border: false }));
   if (offFrame) {
-    for (const l of frameBorders(W, H)) lines.push({ line: l, support: lineSupport(map, l, evidence), border: true });
+    for (const l of frameBorders(W, H)) lines.push({ line: l, support: borderSupport(map, l), border: true });
   }
   const params: SearchParams = {
     width: W,
@@ -124,7 +124,7 @@ export function findQuadDetailed(map: FloatMap, options: FindQuadOptions = {}): 
     const l = finalLines[k];
     const a = corners[k], b = corners[(k + 1) % 4];
     if (isBorder[k]) {
-      const s = lineSupport(map, l, evidence);
+      const s = borderSupport(map, l);
       borderLen += inFrameLength(s.t0, s.t1, along(l, a[0], a[1]), along(l, b[0], b[1]));
       sideCoverage.push(-1);
       continue;

@@ -1,4 +1,4 @@
-import type { EdgePixels } from "./edges.ts";
+import { ANGLE_BINS, COHERENT, type EdgePixels } from "./edges.ts";
 import { fitLine, lineFromAngle, type Line } from "./line.ts";
 
 export interface HoughLine extends Line {
@@ -116,28 +116,41 @@ export function refitToEdges(
     scratchW = new Float32Array(edges.count);
   }
   const xs = scratchX, ys = scratchY, ws = scratchW;
-  const { x: ex, y: ey, w: ew, normalX, normalY, coherence } = edges;
+  const { x: ex, y: ey, w: ew, normalX, normalY, coherence, byAngle, binStart } = edges;
   let ok = false;
   for (let it = 0; it < iterations; it++) {
     const { nx, ny, c } = cur;
     let n = 0;
     let mass = 0;
-    for (let i = 0; i < edges.count; i++) {
-      const x = ex[i], y = ey[i];
-      const d = nx * x + ny * y - c;
-      if (d > band || d < -band) continue;
-      if (tRange) {
-        const t = -ny * x + nx * y;
-        if (t < tRange[0] || t > tRange[1]) continue;
+    // Pixels whose own orientation disagrees by more than ~20 degrees belong to something else:
+    // visit only the angle bins within that of the line's normal, and the incoherent pixels.
+    let psi = Math.atan2(ny, nx);
+    if (psi < 0) psi += Math.PI;
+    if (psi >= Math.PI) psi -= Math.PI;
+    const binW = Math.PI / ANGLE_BINS;
+    const firstBin = Math.floor((psi - AGREE_ANGLE) / binW);
+    const lastBin = Math.floor((psi + AGREE_ANGLE) / binW);
+    for (let bb = firstBin; bb <= lastBin + 1; bb++) {
+      // The last pass (bb = lastBin + 1) takes the incoherent pixels.
+      const b = bb > lastBin ? ANGLE_BINS : ((bb % ANGLE_BINS) + ANGLE_BINS) % ANGLE_BINS;
+      const end = b === ANGLE_BINS ? edges.count : binStart[b + 1];
+      for (let j = binStart[b]; j < end; j++) {
+        const i = byAngle[j];
+        const x = ex[i], y = ey[i];
+        const d = nx * x + ny * y - c;
+        if (d > band || d < -band) continue;
+        if (tRange) {
+          const t = -ny * x + nx * y;
+          if (t < tRange[0] || t > tRange[1]) continue;
+        }
+        if (coherence[i] > COHERENT) {
+          const dot = nx * normalX[i] + ny * normalY[i];
+          if (dot < AGREE_COS && dot > -AGREE_COS) continue;
+        }
+        xs[n] = x; ys[n] = y; ws[n] = ew[i];
+        mass += ew[i];
+        n++;
       }
-      // Pixels whose own orientation disagrees by more than ~20 degrees belong to something else.
-      if (coherence[i] > 0.5) {
-        const dot = nx * normalX[i] + ny * normalY[i];
-        if (dot < 0.94 && dot > -0.94) continue;
-      }
-      xs[n] = x; ys[n] = y; ws[n] = ew[i];
-      mass += ew[i];
-      n++;
     }
     if (n < 6 || mass < 3) break;
     const fit = fitLine(xs, ys, ws, n);
@@ -148,6 +161,10 @@ export function refitToEdges(
   }
   return ok ? cur : null;
 }
+
+/** A coherent pixel belongs to a line when their normals are within acos(0.94), about 20 degrees. */
+const AGREE_COS = 0.94;
+const AGREE_ANGLE = Math.acos(AGREE_COS) + 1e-6;
 
 let accBuf = new Float32Array(0);
 

@@ -55,6 +55,19 @@ export interface Candidate {
  * well-supported nested quads (a page and a table printed on it) the larger wins, while a quad
  * that borrows a side from elsewhere pays for the gaps it has to bridge.
  */
+const SIDE_UNKNOWN = 0, SIDE_OK = 1, SIDE_FAIL = 2;
+const SIN35 = Math.sin((35 * Math.PI) / 180);
+
+// Reused between calls (state is cleared per call; the rest is written before it is read): the
+// search runs per frame and must not churn the garbage collector.
+const newSideScratch = (n: number) => ({
+  state: new Uint8Array(n),
+  score: new Float64Array(n),
+  support: new Float64Array(n),
+  inFrame: new Float64Array(n),
+});
+let sideScratch = newSideScratch(0);
+
 export function searchQuads(lines: readonly SearchLine[], p: SearchParams, keep: number): Candidate[] {
   const M = lines.length;
   const W = p.width, H = p.height;
@@ -92,6 +105,40 @@ export function searchQuads(lines: readonly SearchLine[], p: SearchParams, keep:
     }
   }
 
+  // Verdict per side: line L between its crossings with lines U and V (symmetric in U, V).
+  if (sideScratch.state.length < M * M * M) sideScratch = newSideScratch(M * M * M);
+  const { state: sideState, score: sideScore, support: sideSupport, inFrame: sideInFrame } = sideScratch;
+  sideState.fill(SIDE_UNKNOWN, 0, M * M * M);
+  const sideKey = (L: number, U: number, V: number): number => (U < V ? (L * M + U) * M + V : (L * M + V) * M + U);
+  const sideOf = (L: number, U: number, V: number): number => {
+    const key = sideKey(L, U, V);
+    if (sideState[key] !== SIDE_UNKNOWN) return sideState[key];
+    const ta = tOn[L * M + U], tb = tOn[L * M + V];
+    const sup = lines[L].support;
+    let lo = ta < tb ? ta : tb, hi = ta < tb ? tb : ta;
+    if (lo < sup.t0) lo = sup.t0;
+    if (hi > sup.t1) hi = sup.t1;
+    const inFrame = hi > lo ? hi - lo : 0;
+    let state = SIDE_OK;
+    if (lines[L].border) {
+      sideScore[key] = -(p.borderPenalty * inFrame);
+    } else if (inFrame < 4) {
+      state = SIDE_FAIL;
+    } else {
+      const s = prefixAt(sup.prefix, hi - sup.t0) - prefixAt(sup.prefix, lo - sup.t0);
+      if (s < p.minSideCoverage * inFrame) {
+        state = SIDE_FAIL;
+      } else {
+        const gaps = prefixAt(sup.gaps, hi - sup.t0) - prefixAt(sup.gaps, lo - sup.t0);
+        sideScore[key] = s - p.gapPenalty * gaps;
+        sideSupport[key] = s;
+        sideInFrame[key] = inFrame;
+      }
+    }
+    sideState[key] = state;
+    return state;
+  };
+
   const top: Candidate[] = [];
   const order = [0, 0, 0, 0];
   const cosMax = Math.cos((p.minAngle * Math.PI) / 180);
@@ -111,13 +158,20 @@ export function searchQuads(lines: readonly SearchLine[], p: SearchParams, keep:
             if (!oppositeOk[P * M + Q] || !oppositeOk[R * M + S]) continue;
             if (!adjacentOk[P * M + R] || !adjacentOk[R * M + Q] || !adjacentOk[Q * M + S] || !adjacentOk[S * M + P]) continue;
             order[0] = P; order[1] = R; order[2] = Q; order[3] = S;
+            // Sides first: most combinations fail on a side without evidence, and each side's
+            // verdict (it depends only on the line and its two neighbours) is computed once.
+            let ok = true;
+            for (let k = 0; k < 4; k++) {
+              if (sideOf(order[k], order[(k + 3) & 3], order[(k + 1) & 3]) !== SIDE_OK) { ok = false; break; }
+            }
+            if (!ok) continue;
             // Corner k joins side k-1 and side k.
             for (let k = 0; k < 4; k++) {
               const u = order[(k + 3) & 3], v = order[k];
               cx[k] = ix[u * M + v]; cy[k] = iy[u * M + v];
             }
             // Convexity and angles in true geometry.
-            let sign = 0, ok = true, area2 = 0, angleFactor = 1;
+            let sign = 0, area2 = 0, angleFactor = 1;
             for (let k = 0; k < 4 && ok; k++) {
               const k0 = (k + 3) & 3, k2 = (k + 1) & 3;
               const ux = (cx[k0] - cx[k]) * p.sx, uy = cy[k0] - cy[k];
@@ -131,35 +185,24 @@ export function searchQuads(lines: readonly SearchLine[], p: SearchParams, keep:
               const cosA = (ux * vx + uy * vy) / (nu * nv);
               if (cosA > cosMax || cosA < -cosMax) { ok = false; break; }
               // Mild prior for near-right angles: pages are rectangles seen in perspective.
-              const dev = Math.abs(Math.acos(cosA) * (180 / Math.PI) - 90);
-              if (dev > 35) angleFactor *= 1 - (0.3 * (dev - 35)) / 30;
+              if (cosA > SIN35 || cosA < -SIN35) {
+                const dev = Math.abs(Math.acos(cosA) * (180 / Math.PI) - 90);
+                if (dev > 35) angleFactor *= 1 - (0.3 * (dev - 35)) / 30;
+              }
               area2 += cx[k] * cy[k2] - cx[k2] * cy[k];
             }
             if (!ok) continue;
             if (Math.abs(area2) / 2 < p.minArea) continue;
             let score = 0, supSum = 0, visSum = 0, minCov = 1;
-            for (let k = 0; k < 4 && ok; k++) {
-              const line = order[k];
-              const ta = tOn[line * M + order[(k + 3) & 3]];
-              const tb = tOn[line * M + order[(k + 1) & 3]];
-              const sup = lines[line].support;
-              let lo = ta < tb ? ta : tb, hi = ta < tb ? tb : ta;
-              if (lo < sup.t0) lo = sup.t0;
-              if (hi > sup.t1) hi = sup.t1;
-              const inFrame = hi > lo ? hi - lo : 0;
-              if (lines[line].border) {
-                score -= p.borderPenalty * inFrame;
-                continue;
-              }
-              if (inFrame < 4) { ok = false; break; }
-              const s = prefixAt(sup.prefix, hi - sup.t0) - prefixAt(sup.prefix, lo - sup.t0);
-              if (s < p.minSideCoverage * inFrame) { ok = false; break; }
-              const gaps = prefixAt(sup.gaps, hi - sup.t0) - prefixAt(sup.gaps, lo - sup.t0);
-              score += s - p.gapPenalty * gaps;
-              supSum += s; visSum += inFrame;
-              if (s / inFrame < minCov) minCov = s / inFrame;
+            for (let k = 0; k < 4; k++) {
+              const key = sideKey(order[k], order[(k + 3) & 3], order[(k + 1) & 3]);
+              score += sideScore[key];
+              if (lines[order[k]].border) continue;
+              supSum += sideSupport[key]; visSum += sideInFrame[key];
+              const cov = sideSupport[key] / sideInFrame[key];
+              if (cov < minCov) minCov = cov;
             }
-            if (!ok || score <= 0) continue;
+            if (score <= 0) continue;
             // Sides standing in for the frame border are assumptions: two of them (only an L of
             // real edges) must not outbid a quad whose four sides were all seen.
             score *= angleFactor * (borders >= 2 ? 0.5 : borders === 1 ? 0.9 : 1);

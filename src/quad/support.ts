@@ -28,6 +28,16 @@ const OFFSETS = [-1.5, -0.75, 0, 0.75, 1.5];
 /** Distance across the line at which the background level is read. */
 const BACKGROUND = 5;
 
+/**
+ * The in-frame t-range of a frame border, without evidence: a border side stands in for a side
+ * outside the photo and is scored by its length alone.
+ */
+export function borderSupport(map: FloatMap, line: Line): LineSupport {
+  const range = clipLineToFrame(line, map.width, map.height);
+  const empty = new Float32Array(1);
+  return range ? { t0: range[0], t1: range[1], prefix: empty, gaps: empty } : { t0: 0, t1: -1, prefix: empty, gaps: empty };
+}
+
 export function lineSupport(map: FloatMap, line: Line, scale: EvidenceScale): LineSupport {
   const range = clipLineToFrame(line, map.width, map.height);
   if (!range) return { t0: 0, t1: -1, prefix: new Float32Array(1), gaps: new Float32Array(1) };
@@ -38,21 +48,23 @@ export function lineSupport(map: FloatMap, line: Line, scale: EvidenceScale): Li
   const dx = -line.ny, dy = line.nx;
   const bx = line.c * line.nx, by = line.c * line.ny;
   const inv = 1 / Math.max(1e-6, scale.full - scale.floor);
+  const { data: d, width: W, height: H } = map;
   let acc = 0, gapAcc = 0;
   for (let k = 0; k < steps; k++) {
     const t = t0 + k + 0.5;
     const px = bx + dx * t, py = by + dy * t;
     let best = 0;
     // Tolerate a pixel or so of bend (curled paper, lens distortion) across the line.
-    for (const o of OFFSETS) {
-      const v = sample(map, px + line.nx * o, py + line.ny * o);
+    for (let j = 0; j < OFFSETS.length; j++) {
+      const o = OFFSETS[j];
+      const v = bilinear(d, W, H, px + line.nx * o, py + line.ny * o);
       if (v > best) best = v;
     }
     // Evidence is a ridge, not a level: what the line holds above what lies a few pixels to
     // either side (the higher side, so it must stand above both). A washed-out, constant or
     // noisy map then supports nothing, however high its values.
-    const left = sample(map, px - line.nx * BACKGROUND, py - line.ny * BACKGROUND);
-    const right = sample(map, px + line.nx * BACKGROUND, py + line.ny * BACKGROUND);
+    const left = bilinear(d, W, H, px - line.nx * BACKGROUND, py - line.ny * BACKGROUND);
+    const right = bilinear(d, W, H, px + line.nx * BACKGROUND, py + line.ny * BACKGROUND);
     const e = (best - (left < right ? left : right) - scale.floor) * inv;
     const ec = e <= 0 ? 0 : e >= 1 ? 1 : e;
     acc += ec;
@@ -65,10 +77,20 @@ export function lineSupport(map: FloatMap, line: Line, scale: EvidenceScale): Li
 
 /** Bilinear sample at a continuous map position (pixel centres at +0.5); 0 outside. */
 export function sample(map: FloatMap, x: number, y: number): number {
+  return bilinear(map.data, map.width, map.height, x, y);
+}
+
+// Takes the map's fields, not the map: callers in hot loops hoist them once, and the map objects
+// handed in (from several producers) need not share one shape.
+function bilinear(d: Float32Array, W: number, H: number, x: number, y: number): number {
   const fx = x - 0.5, fy = y - 0.5;
   const x0 = Math.floor(fx), y0 = Math.floor(fy);
   const ax = fx - x0, ay = fy - y0;
-  const W = map.width, H = map.height, d = map.data;
+  if (x0 >= 0 && y0 >= 0 && x0 < W - 1 && y0 < H - 1) {
+    // Inside: the four neighbours exist (the common case, without per-neighbour checks).
+    const i = y0 * W + x0;
+    return (d[i] * (1 - ax) + d[i + 1] * ax) * (1 - ay) + (d[i + W] * (1 - ax) + d[i + W + 1] * ax) * ay;
+  }
   const v00 = x0 >= 0 && x0 < W && y0 >= 0 && y0 < H ? d[y0 * W + x0] : 0;
   const v10 = x0 + 1 >= 0 && x0 + 1 < W && y0 >= 0 && y0 < H ? d[y0 * W + x0 + 1] : 0;
   const v01 = x0 >= 0 && x0 < W && y0 + 1 >= 0 && y0 + 1 < H ? d[(y0 + 1) * W + x0] : 0;
