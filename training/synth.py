@@ -152,15 +152,45 @@ def visible_fraction(q: np.ndarray, g: int) -> float:
 
 # ---------------------------------------------------------------- compositing
 
+def to_cv(q: np.ndarray) -> np.ndarray:
+    """Our coordinates put pixel i on [i, i+1); OpenCV puts pixel centres on integers. Every cv2
+    drawing and warp goes through this, so the page, its shadow and its label share one boundary."""
+    return (np.asarray(q, np.float32) - 0.5).astype(np.float32)
+
+
+def fixed_point(q: np.ndarray) -> np.ndarray:
+    return np.round(q * 16).astype(np.int32)
+
+
+def coverage_mask(q: np.ndarray, g: int) -> np.ndarray:
+    """Anti-aliased coverage of a convex quad, from each pixel centre's signed distance to the four
+    sides. cv2.fillConvexPoly is not used for this: it fills float images without anti-aliasing and
+    includes the right/bottom boundary pixel, which shifts those sides by up to a pixel."""
+    q = np.asarray(q, np.float64)
+    ys, xs = np.mgrid[0:g, 0:g].astype(np.float32) + 0.5
+    area2 = sum(q[i, 0] * q[(i + 1) % 4, 1] - q[(i + 1) % 4, 0] * q[i, 1] for i in range(4))
+    orient = 1.0 if area2 > 0 else -1.0
+    cover = np.ones((g, g), np.float32)
+    for i in range(4):
+        a, b = q[i], q[(i + 1) % 4]
+        d = b - a
+        n = np.hypot(d[0], d[1])
+        if n < 1e-9:
+            continue
+        # Positive inside for either winding.
+        dist = orient * ((xs - a[0]) * d[1] - (ys - a[1]) * d[0]) / n * -1.0
+        cover *= np.clip(dist + 0.5, 0.0, 1.0).astype(np.float32)
+    return cover
+
+
 def warp_onto(canvas: np.ndarray, src: np.ndarray, quad: np.ndarray, alpha_blur: float = 0.7) -> np.ndarray:
     """Warp `src` into `quad` on `canvas`; returns the coverage mask in [0, 1]."""
     g = canvas.shape[0]
     h, w = src.shape[:2]
-    srcq = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
-    hm = cv2.getPerspectiveTransform(srcq, quad.astype(np.float32))
+    srcq = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32) - 0.5
+    hm = cv2.getPerspectiveTransform(srcq, to_cv(quad))
     warped = cv2.warpPerspective(src, hm, (g, g), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    mask = np.zeros((g, g), np.float32)
-    cv2.fillConvexPoly(mask, np.round(quad * 16).astype(np.int32), 1.0, lineType=cv2.LINE_AA, shift=4)
+    mask = coverage_mask(quad, g)
     if alpha_blur > 0:
         mask = cv2.GaussianBlur(mask, (0, 0), alpha_blur)
     m = mask[..., None]
@@ -170,14 +200,70 @@ def warp_onto(canvas: np.ndarray, src: np.ndarray, quad: np.ndarray, alpha_blur:
 
 def drop_shadow(rng: np.random.Generator, canvas: np.ndarray, quad: np.ndarray) -> None:
     g = canvas.shape[0]
-    m = np.zeros((g, g), np.float32)
     off = rng.normal(0, 0.01 * g, 2)
-    cv2.fillConvexPoly(m, np.round((quad + off) * 16).astype(np.int32), 1.0, lineType=cv2.LINE_AA, shift=4)
+    m = coverage_mask(quad + off, g)
     m = cv2.GaussianBlur(m, (0, 0), rng.uniform(1, 0.02 * g + 1))
     canvas[:] = (canvas * (1 - rng.uniform(0.1, 0.45) * m[..., None])).astype(np.uint8)
 
 
+def saturated_colour(rng: np.random.Generator) -> np.ndarray:
+    hsv = np.array([[[rng.integers(0, 180), rng.integers(120, 256), rng.integers(60, 256)]]], np.uint8)
+    return cv2.cvtColor(hsv, cv2.COLOR_HSV2RGB)[0, 0].astype(np.int32)
+
+
+def title_block(rng: np.random.Generator, img: np.ndarray, x: int, y: int, w: int, colour: list[int]) -> None:
+    """Big display type: the strong inner edges a magazine or book cover adds."""
+    text = "".join(chr(int(c)) for c in rng.integers(65, 91, int(rng.integers(3, 9))))
+    font = int(rng.choice([cv2.FONT_HERSHEY_SIMPLEX, cv2.FONT_HERSHEY_DUPLEX, cv2.FONT_HERSHEY_TRIPLEX]))
+    thick = int(rng.integers(2, 9))
+    (tw, th), _ = cv2.getTextSize(text, font, 1.0, thick)
+    scale = max(0.3, w / max(tw, 1))
+    cv2.putText(img, text, (x, y + int(th * scale)), font, scale, colour, max(1, int(thick * scale)), cv2.LINE_AA)
+
+
+def cover_page(rng: np.random.Generator, pools: AssetPools) -> np.ndarray:
+    """Documents that are not white paper: magazine and book covers, folders, notebooks with a
+    coloured band, menus. Their boundary is a colour edge, and their strongest inner edges (a band,
+    a photo, big type) run parallel to it: the network must learn that only the outline counts."""
+    h = 300
+    w = int(h / rng.uniform(1.2, 1.5))
+    kind = rng.integers(0, 4)
+    if kind == 0:  # full-bleed colour cover with photo blocks and big type
+        img = np.zeros((h, w, 3), np.uint8)
+        img[:] = saturated_colour(rng)
+        for _ in range(int(rng.integers(0, 3))):
+            src = pools.backgrounds[rng.integers(len(pools.backgrounds))]
+            bw, bh = int(w * rng.uniform(0.3, 0.95)), int(h * rng.uniform(0.2, 0.7))
+            x0, y0 = int(rng.integers(0, w - bw + 1)), int(rng.integers(0, h - bh + 1))
+            img[y0:y0 + bh, x0:x0 + bw] = cv2.resize(src, (bw, bh), interpolation=cv2.INTER_AREA)
+    elif kind == 1:  # magazine: one photo covers the whole page
+        src = pools.backgrounds[rng.integers(len(pools.backgrounds))]
+        img = cv2.resize(src, (w, h), interpolation=cv2.INTER_AREA)
+    elif kind == 2:  # notebook / form with a full-width coloured band
+        img = cv2.resize(pools.pages[rng.integers(len(pools.pages))], (w, h), interpolation=cv2.INTER_AREA)
+        band = int(h * rng.uniform(0.12, 0.5))
+        colour = saturated_colour(rng)
+        if rng.random() < 0.5:
+            img[h - band:] = colour
+        else:
+            img[:band] = colour
+        if rng.random() < 0.5:  # ruled lines
+            for y in range(int(rng.integers(8, 20)), h, int(rng.integers(8, 16))):
+                cv2.line(img, (0, y), (w, y), (170, 170, 200), 1)
+    else:  # paper with a printed frame or a coloured border just inside the edge
+        img = cv2.resize(pools.pages[rng.integers(len(pools.pages))], (w, h), interpolation=cv2.INTER_AREA)
+        m = int(rng.integers(2, 25))
+        cv2.rectangle(img, (m, m), (w - 1 - m, h - 1 - m), saturated_colour(rng).tolist(), int(rng.integers(1, 12)))
+    for _ in range(int(rng.integers(0, 4))):
+        colour = (saturated_colour(rng) if rng.random() < 0.5 else rng.integers(0, 256, 3)).tolist()
+        bw = int(w * rng.uniform(0.3, 0.9))
+        title_block(rng, img, int(rng.integers(0, w - bw + 1)), int(rng.integers(0, int(h * 0.8))), bw, colour)
+    return img
+
+
 def page_image(rng: np.random.Generator, pools: AssetPools) -> np.ndarray:
+    if rng.random() < 0.25:
+        return cover_page(rng, pools)
     page = pools.pages[rng.integers(len(pools.pages))]
     if rng.random() < 0.15:  # blank or nearly blank paper
         page = np.full_like(page, rng.integers(215, 256))
@@ -279,7 +365,7 @@ def device_sprite(rng: np.random.Generator, pools: AssetPools) -> tuple[np.ndarr
 def warp_sprite(canvas: np.ndarray, sprite: np.ndarray, alpha: np.ndarray, quad: np.ndarray) -> None:
     g = canvas.shape[0]
     h, w = sprite.shape[:2]
-    hm = cv2.getPerspectiveTransform(np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32), quad.astype(np.float32))
+    hm = cv2.getPerspectiveTransform(np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32) - 0.5, to_cv(quad))
     warped = cv2.warpPerspective(sprite, hm, (g, g), flags=cv2.INTER_LINEAR)
     m = cv2.warpPerspective(alpha, hm, (g, g), flags=cv2.INTER_LINEAR)[..., None]
     canvas[:] = (canvas * (1 - m) + warped * m).astype(np.uint8)
@@ -349,12 +435,19 @@ def jpeg(rng: np.random.Generator, img: np.ndarray) -> np.ndarray:
 
 
 def draw_label(quad: np.ndarray, size: int, scale: float) -> np.ndarray:
-    label = np.zeros((size, size), np.float32)
-    q = quad * scale
-    # Pixel (i, j) covers [i, i+1): OpenCV draws at integer centres, so shift by half a pixel.
-    pts = np.round((q - 0.5) * 16).astype(np.int32).reshape(-1, 1, 2)
-    cv2.polylines(label, [pts], True, 1.0, thickness=2, lineType=cv2.LINE_AA, shift=4)
-    return np.clip(label, 0, 1)
+    """The boundary as a 2 px wide anti-aliased ridge centred on the quad's sides: each pixel's value
+    is the share of it within 1 px of the nearest side, from its centre's distance. cv2.polylines
+    is not used: on float images it draws unsmoothed 3 px lines, rounded to whole pixels and biased
+    half a pixel right and down."""
+    q = np.asarray(quad, np.float64) * scale
+    ys, xs = np.mgrid[0:size, 0:size].astype(np.float64) + 0.5
+    dist = np.full((size, size), np.inf)
+    for i in range(4):
+        a, b = q[i], q[(i + 1) % 4]
+        d = b - a
+        t = np.clip(((xs - a[0]) * d[0] + (ys - a[1]) * d[1]) / max(float(d @ d), 1e-12), 0.0, 1.0)
+        dist = np.minimum(dist, np.hypot(xs - (a[0] + t * d[0]), ys - (a[1] + t * d[1])))
+    return np.clip(1.5 - dist, 0.0, 1.0).astype(np.float32)
 
 
 def make_sample(rng: np.random.Generator, pools: AssetPools, size: int, negative_rate: float = 0.15):

@@ -69,6 +69,31 @@ class LabelAlignment(unittest.TestCase):
         off = grad[label < 0.05].mean()
         self.assertGreater(on, 8 * off)
 
+    def test_page_boundary_falls_where_the_quad_says(self):
+        # A white page from x = 20 to 100 canvas px (pixel i covers [i, i+1)) must cover canvas
+        # pixels 20..99 exactly, and after the 2x area downscale, output pixels 10..49.
+        g = 128
+        canvas = np.zeros((g, g, 3), np.uint8)
+        quad = np.array([[20, 30], [100, 30], [100, 110], [20, 110]], np.float32)
+        warp_onto(canvas, np.full((100, 80, 3), 255, np.uint8), quad, alpha_blur=0.0)
+        row = canvas[70, :, 0].astype(int)
+        self.assertEqual(row[19], 0)
+        self.assertEqual(row[20], 255)
+        self.assertEqual(row[99], 255)
+        self.assertEqual(row[100], 0)
+        col = canvas[:, 60, 0].astype(int)
+        self.assertEqual((col[29], col[30], col[109], col[110]), (0, 255, 255, 0))
+        # The label's ridge is centred on the same boundary, to a fraction of a pixel, for whole and
+        # fractional positions alike.
+        for shift in (0.0, 0.3, 0.5, 0.8):
+            label = draw_label(quad + shift, 64, 0.5)
+            for x_true, cols in ((10 + shift / 2, slice(5, 16)), (50 + shift / 2, slice(45, 56))):
+                w = label[35, cols].astype(np.float64)
+                centre = float((w * (np.arange(cols.start, cols.stop) + 0.5)).sum() / w.sum())
+                self.assertAlmostEqual(centre, x_true, delta=0.05)
+            w = label[5:26, 40].astype(np.float64)  # the top side, y = 15 + shift / 2
+            self.assertAlmostEqual(float((w * (np.arange(5, 26) + 0.5)).sum() / w.sum()), 15 + shift / 2, delta=0.05)
+
     def test_negatives_have_empty_labels(self):
         img, label, quad = make_sample(np.random.default_rng(1), tiny_pools(), 64, negative_rate=1.0)
         self.assertIsNone(quad)
