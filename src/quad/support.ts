@@ -24,7 +24,7 @@ export interface EvidenceScale {
   full: number;
 }
 
-const OFFSETS = [-1.5, -0.75, 0, 0.75, 1.5];
+const OFFSETS = [-1.5, -0.75, 0, 0.75, 1.5] as const;
 /** Distance across the line at which the background level is read. */
 const BACKGROUND = 5;
 
@@ -49,23 +49,25 @@ export function lineSupport(map: FloatMap, line: Line, scale: EvidenceScale): Li
   const bx = line.c * line.nx, by = line.c * line.ny;
   const inv = 1 / Math.max(1e-6, scale.full - scale.floor);
   const { data: d, width: W, height: H } = map;
+  const nx = line.nx, ny = line.ny, floor = scale.floor;
+  const [o0, o1, o2, o3, o4] = OFFSETS;
   let acc = 0, gapAcc = 0;
   for (let k = 0; k < steps; k++) {
     const t = t0 + k + 0.5;
     const px = bx + dx * t, py = by + dy * t;
-    let best = 0;
     // Tolerate a pixel or so of bend (curled paper, lens distortion) across the line.
-    for (let j = 0; j < OFFSETS.length; j++) {
-      const o = OFFSETS[j];
-      const v = bilinear(d, W, H, px + line.nx * o, py + line.ny * o);
-      if (v > best) best = v;
-    }
+    let best = 0, v = 0;
+    v = bilinear(d, W, H, px + nx * o0, py + ny * o0); if (v > best) best = v;
+    v = bilinear(d, W, H, px + nx * o1, py + ny * o1); if (v > best) best = v;
+    v = bilinear(d, W, H, px + nx * o2, py + ny * o2); if (v > best) best = v;
+    v = bilinear(d, W, H, px + nx * o3, py + ny * o3); if (v > best) best = v;
+    v = bilinear(d, W, H, px + nx * o4, py + ny * o4); if (v > best) best = v;
     // Evidence is a ridge, not a level: what the line holds above what lies a few pixels to
     // either side (the higher side, so it must stand above both). A washed-out, constant or
     // noisy map then supports nothing, however high its values.
-    const left = bilinear(d, W, H, px - line.nx * BACKGROUND, py - line.ny * BACKGROUND);
-    const right = bilinear(d, W, H, px + line.nx * BACKGROUND, py + line.ny * BACKGROUND);
-    const e = (best - (left < right ? left : right) - scale.floor) * inv;
+    const left = bilinear(d, W, H, px - nx * BACKGROUND, py - ny * BACKGROUND);
+    const right = bilinear(d, W, H, px + nx * BACKGROUND, py + ny * BACKGROUND);
+    const e = (best - (left < right ? left : right) - floor) * inv;
     const ec = e <= 0 ? 0 : e >= 1 ? 1 : e;
     acc += ec;
     if (ec < GAP_LEVEL) gapAcc++;
