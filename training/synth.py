@@ -318,6 +318,19 @@ def add_distractor(rng: np.random.Generator, canvas: np.ndarray, pools: AssetPoo
         cv2.line(canvas, tuple(int(v) for v in p0), tuple(int(v) for v in p1), color, int(rng.integers(2, max(3, g // 40))), cv2.LINE_AA)
 
 
+def device_quad(rng: np.random.Generator, g: int, aspect: float) -> np.ndarray:
+    """A phone or tablet as photographed: its own proportions, often large and near the centre,
+    any rotation, a little perspective."""
+    h = g * rng.uniform(0.3, 0.95)
+    w = h / aspect
+    ang = rng.uniform(-math.pi, math.pi) if rng.random() < 0.4 else rng.normal(0, 0.2)
+    c, s = math.cos(ang), math.sin(ang)
+    pts = np.array([[-w / 2, -h / 2], [w / 2, -h / 2], [w / 2, h / 2], [-w / 2, h / 2]], np.float32)
+    pts = pts @ np.array([[c, s], [-s, c]], np.float32)
+    pts += rng.normal(0, 0.03 * w, pts.shape).astype(np.float32)
+    return pts + (rng.uniform(0.3, 0.7, 2) * g).astype(np.float32)
+
+
 def portrait(q: np.ndarray) -> np.ndarray:
     """Re-index corners so the sprite's long side maps onto the rectangle's long side."""
     w, h = np.linalg.norm(q[1] - q[0]), np.linalg.norm(q[3] - q[0])
@@ -348,6 +361,9 @@ def device_sprite(rng: np.random.Generator, pools: AssetPools) -> tuple[np.ndarr
     elif r < 0.7:  # a light app or web page: the screen that looks most like paper
         page = pools.pages[rng.integers(len(pools.pages))]
         screen = cv2.resize(page, (sw, sh))
+        # ...inside a dark body, as on nearly every phone: a light body round a page on screen
+        # would be a sheet of paper, and the label would contradict the picture.
+        sprite[:] = rng.integers(0, 60, 3)
     else:
         screen = np.zeros((sh, sw, 3), np.uint8)
         screen[:] = rng.integers(0, 256, 3)
@@ -450,7 +466,7 @@ def draw_label(quad: np.ndarray, size: int, scale: float) -> np.ndarray:
     return np.clip(1.5 - dist, 0.0, 1.0).astype(np.float32)
 
 
-def make_sample(rng: np.random.Generator, pools: AssetPools, size: int, negative_rate: float = 0.15):
+def make_sample(rng: np.random.Generator, pools: AssetPools, size: int, negative_rate: float = 0.25):
     """Returns (image uint8 [size, size, 3] RGB, label float32 [size, size], quad or None in output pixels)."""
     g = size * 2
     canvas = background(rng, pools, g)
@@ -475,10 +491,14 @@ def make_sample(rng: np.random.Generator, pools: AssetPools, size: int, negative
         for _ in range(int(rng.integers(1, 3))):
             # No paper here: a sheet of paper is a document, and this image must have none.
             add_distractor(rng, canvas, pools, paper=False)
-        if rng.random() < 0.7:
+        # Phones and tablets are the rectangles people most often point a scanner at by mistake:
+        # most negatives hold one, often large, centred and in a hand.
+        for _ in range(1 if rng.random() < 0.8 else 2) if rng.random() < 0.85 else ():
             sprite, alpha = device_sprite(rng, pools)
-            q = distractor_rect(rng, g, rng.uniform(0.3, 0.7, 2) * g, 0.9)
-            warp_sprite(canvas, sprite, alpha, portrait(q))
+            q = device_quad(rng, g, sprite.shape[0] / sprite.shape[1])
+            warp_sprite(canvas, sprite, alpha, q)
+            if rng.random() < 0.35:
+                add_occluder(rng, canvas, q)
     canvas = lighting(rng, canvas)
     canvas = degrade(rng, canvas)
     img = cv2.resize(canvas, (size, size), interpolation=cv2.INTER_AREA)
