@@ -1,6 +1,6 @@
 /** HTTP client helpers for the conformance and load tests: raw requests, chunked bodies, fixtures. */
 import { request as httpRequest } from "node:http";
-import { connect } from "node:net";
+import { connect, type Socket } from "node:net";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 
@@ -69,8 +69,12 @@ export function rawRequest(
   });
 }
 
-/** Sends headers and part of a body, then drops the connection (a client that gives up mid-upload). */
-export function abandonUpload(base: string, pathAndQuery: string, body: Uint8Array, sendBytes: number): Promise<void> {
+/**
+ * Opens a raw connection, sends the request head (declaring the whole body) and the first
+ * `sendBytes` of the body, and resolves with the socket once those are written. Later socket
+ * errors are ignored: the callers drop the connection themselves.
+ */
+function partialUpload(base: string, pathAndQuery: string, body: Uint8Array, sendBytes: number): Promise<Socket> {
   const url = new URL(pathAndQuery, base);
   return new Promise((resolve, reject) => {
     const socket = connect(Number(url.port), url.hostname, () => {
@@ -78,15 +82,17 @@ export function abandonUpload(base: string, pathAndQuery: string, body: Uint8Arr
         `POST ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: image/jpeg\r\n` +
           `Content-Length: ${body.byteLength}\r\n\r\n`,
       );
-      socket.write(body.subarray(0, sendBytes), () => {
-        setTimeout(() => {
-          socket.destroy();
-          resolve();
-        }, 300);
-      });
+      socket.write(body.subarray(0, sendBytes), () => resolve(socket));
     });
     socket.on("error", reject);
   });
+}
+
+/** Sends headers and part of a body, then drops the connection (a client that gives up mid-upload). */
+export async function abandonUpload(base: string, pathAndQuery: string, body: Uint8Array, sendBytes: number): Promise<void> {
+  const socket = await partialUpload(base, pathAndQuery, body, sendBytes);
+  await new Promise((r) => setTimeout(r, 300));
+  socket.destroy();
 }
 
 /** Splits bytes into n nearly equal chunks. */
@@ -173,16 +179,7 @@ export async function waitForIdleQueue(base: string, timeoutMs = 20_000): Promis
 }
 
 /** Starts an upload and keeps it open half-sent (it holds a queue place) until `drop` is called. */
-export function holdUpload(base: string, pathAndQuery: string, body: Uint8Array): Promise<{ drop(): void }> {
-  const url = new URL(pathAndQuery, base);
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(url.port), url.hostname, () => {
-      socket.write(
-        `POST ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: image/jpeg\r\n` +
-          `Content-Length: ${body.byteLength}\r\n\r\n`,
-      );
-      socket.write(body.subarray(0, body.byteLength >> 1), () => resolve({ drop: () => socket.destroy() }));
-    });
-    socket.on("error", reject);
-  });
+export async function holdUpload(base: string, pathAndQuery: string, body: Uint8Array): Promise<{ drop(): void }> {
+  const socket = await partialUpload(base, pathAndQuery, body, body.byteLength >> 1);
+  return { drop: () => socket.destroy() };
 }
