@@ -158,10 +158,6 @@ def to_cv(q: np.ndarray) -> np.ndarray:
     return (np.asarray(q, np.float32) - 0.5).astype(np.float32)
 
 
-def fixed_point(q: np.ndarray) -> np.ndarray:
-    return np.round(q * 16).astype(np.int32)
-
-
 def coverage_mask(q: np.ndarray, g: int) -> np.ndarray:
     """Anti-aliased coverage of a convex quad, from each pixel centre's signed distance to the four
     sides. cv2.fillConvexPoly is not used for this: it fills float images without anti-aliasing and

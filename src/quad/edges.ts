@@ -42,23 +42,23 @@ export function extractEdges(map: FloatMap, threshold: number, maxCount: number)
   const n = W * H;
   let cut = threshold;
   let candidates = 0;
-  // One pass counts the candidates and histograms them, in case the cut has to rise.
+  // One pass collects the candidates and histograms them, in case the cut has to rise; the second
+  // visits only those.
   const bins = 1024;
   const hist = histBuf;
   hist.fill(0);
   const span = 1 - cut + 1e-9;
   if (candBuf.length < n) candBuf = new Int32Array(n);
   const cand = candBuf;
-  let count = 0;
   for (let i = 0; i < n; i++) {
     const v = data[i];
     if (v >= cut) {
       cand[candidates++] = i;
-      count++;
       const b = Math.floor(((v - threshold) / span) * bins);
       hist[b >= bins ? bins - 1 : b]++;
     }
   }
+  let count = candidates;
   if (count > maxCount) {
     // The lowest bin edge that keeps at most maxCount pixels.
     let acc = 0;

@@ -127,9 +127,8 @@ export function refitToEdges(
     let psi = Math.atan2(ny, nx);
     if (psi < 0) psi += Math.PI;
     if (psi >= Math.PI) psi -= Math.PI;
-    const binW = Math.PI / ANGLE_BINS;
-    const firstBin = Math.floor((psi - AGREE_ANGLE) / binW);
-    const lastBin = Math.floor((psi + AGREE_ANGLE) / binW);
+    const firstBin = Math.floor((psi - AGREE_ANGLE) / BIN_WIDTH);
+    const lastBin = Math.floor((psi + AGREE_ANGLE) / BIN_WIDTH);
     for (let bb = firstBin; bb <= lastBin + 1; bb++) {
       // The last pass (bb = lastBin + 1) takes the incoherent pixels.
       const b = bb > lastBin ? ANGLE_BINS : ((bb % ANGLE_BINS) + ANGLE_BINS) % ANGLE_BINS;
@@ -165,6 +164,7 @@ export function refitToEdges(
 /** A coherent pixel belongs to a line when their normals are within acos(0.94), about 20 degrees. */
 const AGREE_COS = 0.94;
 const AGREE_ANGLE = Math.acos(AGREE_COS) + 1e-6;
+const BIN_WIDTH = Math.PI / ANGLE_BINS;
 
 let accBuf = new Float32Array(0);
 

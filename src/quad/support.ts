@@ -77,13 +77,11 @@ export function lineSupport(map: FloatMap, line: Line, scale: EvidenceScale): Li
   return { t0, t1, prefix, gaps };
 }
 
-/** Bilinear sample at a continuous map position (pixel centres at +0.5); 0 outside. */
-export function sample(map: FloatMap, x: number, y: number): number {
-  return bilinear(map.data, map.width, map.height, x, y);
-}
-
-// Takes the map's fields, not the map: callers in hot loops hoist them once, and the map objects
-// handed in (from several producers) need not share one shape.
+/**
+ * Bilinear sample of map data at a continuous position (pixel centres at +0.5); 0 outside. Takes
+ * the map's fields, not the map: the hot loop hoists them once, and the map objects handed in (from
+ * several producers) need not share one shape.
+ */
 function bilinear(d: Float32Array, W: number, H: number, x: number, y: number): number {
   const fx = x - 0.5, fy = y - 0.5;
   const x0 = Math.floor(fx), y0 = Math.floor(fy);
