@@ -60,7 +60,7 @@ async function resolveModel(model: DetectorOptions["model"]): Promise<Uint8Array
 /** Create a detector: loads the model and ONNX Runtime once; reuse it for many images. */
 export async function createDetector(options?: DetectorOptions): Promise<Detector> {
   const opts = parseOptions(detectorOptionsSchema, options, "detector options");
-  if (opts.wasm) configureCodecs(opts.wasm);
+  if (opts.wasm) await configureCodecs(opts.wasm);
   const numThreads = effectiveNumThreads(opts.numThreads);
   const modelBytes = await resolveModel(opts.model as DetectorOptions["model"]);
   const model = await createEdgeModel(modelBytes, { numThreads, ortWasm: opts.wasm?.ort });

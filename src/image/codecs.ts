@@ -2,6 +2,10 @@ import type { RgbaImage } from "../types.ts";
 import { env, type WasmSources } from "../runtime/env.ts";
 import { resolveDependencyFile } from "../runtime/assets.ts";
 import { compileWasm } from "../runtime/wasm-source.ts";
+import { isServerRuntime } from "../runtime/detect.ts";
+import { CorruptImageError, InvalidInputError } from "../errors.ts";
+import { checkPng } from "./png-check.ts";
+import { isPngCodecModule, PngCodec } from "./png-codec.ts";
 
 /**
  * JPEG, PNG and WebP through the @jsquash WASM codecs. Each codec's WASM is initialised once per
@@ -26,6 +30,7 @@ export interface Codecs {
 }
 
 type CodecKey = keyof Omit<WasmSources, "ort">;
+type WasmSource = NonNullable<WasmSources["jpeg"]>;
 
 interface DecodedImageData {
   data: Uint8ClampedArray;
@@ -72,8 +77,6 @@ const hasSimd = (): boolean => WebAssembly.validate(SIMD_PROBE);
 const slots = {
   jpegDec: slot<DecodeFn>("jpeg", () => "@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm", () => import("@jsquash/jpeg/decode.js") as Promise<unknown> as Promise<JsquashModule<DecodeFn>>),
   jpegEnc: slot<EncodeFn>("jpegEncode", () => "@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm", () => import("@jsquash/jpeg/encode.js") as Promise<unknown> as Promise<JsquashModule<EncodeFn>>),
-  pngDec: slot<DecodeFn>("png", () => "@jsquash/png/codec/pkg/squoosh_png_bg.wasm", () => import("@jsquash/png/decode.js") as Promise<unknown> as Promise<JsquashModule<DecodeFn>>),
-  pngEnc: slot<EncodeFn>("png", () => "@jsquash/png/codec/pkg/squoosh_png_bg.wasm", () => import("@jsquash/png/encode.js") as Promise<unknown> as Promise<JsquashModule<EncodeFn>>),
   webpDec: slot<DecodeFn>("webp", () => "@jsquash/webp/codec/dec/webp_dec.wasm", () => import("@jsquash/webp/decode.js") as Promise<unknown> as Promise<JsquashModule<DecodeFn>>),
   webpEnc: slot<EncodeFn>(
     "webpEncode",
@@ -86,16 +89,75 @@ function slot<F>(key: CodecKey, wasmFile: () => string, load: () => Promise<Jsqu
   return { key, wasmFile, load, ready: null };
 }
 
-let configured: WasmSources = {};
+const PNG_WASM = "@jsquash/png/codec/pkg/squoosh_png_bg.wasm";
 
-/** Use these WASM sources for the codecs from now on (codecs already set up are re-initialised). */
-export function configureCodecs(wasm: WasmSources): void {
-  const changed = (Object.keys(wasm) as (keyof WasmSources)[]).filter((k) => k !== "ort" && wasm[k] !== undefined);
+/** Default WASM file of each codec key (the PNG one serves decoding and encoding). */
+const DEFAULT_FILES: Record<CodecKey, () => string> = {
+  jpeg: slots.jpegDec.wasmFile,
+  jpegEncode: slots.jpegEnc.wasmFile,
+  png: () => PNG_WASM,
+  webp: slots.webpDec.wasmFile,
+  webpEncode: slots.webpEnc.wasmFile,
+};
+
+const CODEC_KEYS = Object.keys(DEFAULT_FILES) as CodecKey[];
+
+/** Compiled and checked caller-supplied codec modules, by key. */
+const configured: Partial<Record<CodecKey, WebAssembly.Module>> = {};
+
+/**
+ * Use these WASM sources for the codecs from now on (codecs already set up are re-initialised).
+ * Each source is compiled and compared with the codec it replaces (same imports and exports) before
+ * anything changes, so a wrong or damaged file is refused with INVALID_INPUT and leaves the working
+ * codecs as they were. Messages name the option, never the file's path or bytes.
+ */
+export async function configureCodecs(wasm: WasmSources): Promise<void> {
+  const accepted: Partial<Record<CodecKey, WebAssembly.Module>> = {};
+  for (const key of CODEC_KEYS) {
+    const source = wasm[key];
+    if (source === undefined || source === configured[key]) continue;
+    accepted[key] = await checkedModule(key, source);
+  }
+  const changed = Object.keys(accepted) as CodecKey[];
   if (changed.length === 0) return;
-  configured = { ...configured, ...wasm };
+  Object.assign(configured, accepted);
   for (const s of Object.values(slots) as Slot<unknown>[]) {
     if (changed.includes(s.key)) s.ready = null;
   }
+  if (changed.includes("png")) png = null;
+}
+
+async function checkedModule(key: CodecKey, source: WasmSource): Promise<WebAssembly.Module> {
+  let module: WebAssembly.Module;
+  try {
+    module = await compileWasm(source);
+  } catch (error) {
+    throw new InvalidInputError(`wasm.${key} could not be loaded as a WebAssembly module`, { cause: error });
+  }
+  const reference = await defaultModule(key).catch(() => null);
+  if (reference !== null && !sameInterface(module, reference)) {
+    throw new InvalidInputError(`wasm.${key} is a WebAssembly module, but not the ${key} codec docedge uses (its imports or exports differ)`);
+  }
+  if (key === "png" && !isPngCodecModule(module)) {
+    throw new InvalidInputError("wasm.png is a WebAssembly module, but not the PNG codec docedge uses");
+  }
+  return module;
+}
+
+function sameInterface(a: WebAssembly.Module, b: WebAssembly.Module): boolean {
+  const shape = (m: WebAssembly.Module): string =>
+    JSON.stringify([
+      WebAssembly.Module.imports(m).map((d) => `${d.module}.${d.name}:${d.kind}`),
+      WebAssembly.Module.exports(m).map((d) => `${d.name}:${d.kind}`),
+    ]);
+  return shape(a) === shape(b);
+}
+
+/** The installed package's module for a codec key, where the runtime can find files. */
+async function defaultModule(key: CodecKey): Promise<WebAssembly.Module | null> {
+  if (!isServerRuntime()) return null;
+  const file = resolveDependencyFile(DEFAULT_FILES[key]());
+  return file ? compileWasm(file) : null;
 }
 
 async function wasmModuleFor(s: Slot<unknown>): Promise<WebAssembly.Module | undefined> {
@@ -105,6 +167,35 @@ async function wasmModuleFor(s: Slot<unknown>): Promise<WebAssembly.Module | und
   const file = resolveDependencyFile(s.wasmFile());
   if (!file) throw new Error(`cannot resolve ${s.wasmFile()}`);
   return compileWasm(file);
+}
+
+let png: Promise<PngCodec> | null = null;
+
+function pngCodec(): Promise<PngCodec> {
+  if (png === null) {
+    const p = (async () => new PngCodec(await pngModule()))();
+    png = p;
+    p.catch(() => {
+      if (png === p) png = null;
+    });
+  }
+  return png;
+}
+
+async function pngModule(): Promise<WebAssembly.Module> {
+  const source = configured.png ?? env.wasm.png;
+  if (source !== undefined) return compileWasm(source);
+  const file = isServerRuntime() ? resolveDependencyFile(PNG_WASM) : null;
+  if (file) return compileWasm(file);
+  // Browsers: let the package's own glue find its file (bundlers rewrite that URL), then keep
+  // only the compiled module it made.
+  const glue = (await import("@jsquash/png/codec/pkg/squoosh_png.js")) as unknown as {
+    default: ((input?: unknown) => Promise<unknown>) & { __wbindgen_wasm_module?: WebAssembly.Module };
+  };
+  await glue.default();
+  const module = glue.default.__wbindgen_wasm_module;
+  if (!module) throw new Error("the PNG codec's WASM module could not be loaded");
+  return module;
 }
 
 function ensureImageDataGlobal(): void {
@@ -127,12 +218,7 @@ function ready<F>(s: Slot<F>): Promise<F> {
       ensureImageDataGlobal();
       const mod = await s.load();
       const wasm = await wasmModuleFor(s as Slot<unknown>);
-      // The PNG codec (wasm-bindgen) takes only the module; the emscripten ones also take overrides.
-      if (s.key === "png") {
-        if (wasm !== undefined) await mod.init(wasm);
-      } else {
-        await mod.init(wasm, QUIET);
-      }
+      await mod.init(wasm, QUIET);
       return mod.default;
     })();
     s.ready = p;
@@ -186,11 +272,28 @@ export const decodeJpeg = (bytes: Uint8Array): Promise<RgbaImage> =>
 export const encodeJpeg = (image: RgbaImage, options: EncodeOptions = {}): Promise<Uint8Array> =>
   call(slots.jpegEnc, async (fn) => new Uint8Array(await fn(toImageDataLike(image), { quality: clampQuality(options.quality, 85) })));
 
-export const decodePng = (bytes: Uint8Array): Promise<RgbaImage> =>
-  call(slots.pngDec, async (fn) => asRgba(await fn(toArrayBuffer(bytes))));
+/**
+ * PNG: structure and plausibility are checked first (checkPng), so a file that could never fill
+ * the size it claims is refused before the codec allocates that size.
+ */
+export const decodePng = async (bytes: Uint8Array): Promise<RgbaImage> => {
+  checkPng(bytes);
+  const codec = await pngCodec();
+  try {
+    return codec.decode(bytes);
+  } catch (error) {
+    throw new CorruptImageError(`PNG: ${pngFailure(error)}`, { cause: error });
+  }
+};
 
-export const encodePng = (image: RgbaImage): Promise<Uint8Array> =>
-  call(slots.pngEnc, async (fn) => new Uint8Array(await fn(toImageDataLike(image))));
+export const encodePng = async (image: RgbaImage): Promise<Uint8Array> => (await pngCodec()).encode(toImageDataLike(image));
+
+/** The Rust codec says only "`unwrap_throw` failed"; after checkPng passed, that is the pixel data. */
+function pngFailure(error: unknown): string {
+  const message = error instanceof Error ? error.message : "";
+  if (/out of memory|memory access out of bounds|allocation/i.test(message)) return "the image is too large to decode here";
+  return "the compressed image data is damaged or ends early";
+}
 
 export const decodeWebp = (bytes: Uint8Array): Promise<RgbaImage> =>
   call(slots.webpDec, async (fn) => asRgba(await fn(toArrayBuffer(bytes))));
@@ -200,6 +303,6 @@ export const encodeWebp = (image: RgbaImage, options: EncodeOptions = {}): Promi
 
 /** All six codec functions, after applying `wasm` overrides (if any). */
 export async function loadCodecs(wasm?: WasmSources): Promise<Codecs> {
-  if (wasm) configureCodecs(wasm);
+  if (wasm) await configureCodecs(wasm);
   return { decodeJpeg, encodeJpeg, decodePng, encodePng, decodeWebp, encodeWebp };
 }

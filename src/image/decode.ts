@@ -51,6 +51,7 @@ export async function decodeImageWithInfo(
   try {
     decoded = await DECODERS[header.format](bytes);
   } catch (error) {
+    if (error instanceof DocedgeError) throw error;
     throw new CorruptImageError(`${header.format.toUpperCase()} failed to decode: ${describe(error)}`, { cause: error });
   }
   if (decoded.width !== header.width || decoded.height !== header.height) {

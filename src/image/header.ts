@@ -160,6 +160,8 @@ function readWebp(b: Uint8Array): ImageHeader {
     height = ((bits >>> 14) & 0x3fff) + 1;
   } else if (fourcc === "VP8X") {
     if (size < 10) throw new CorruptImageError("WebP: bad VP8X header");
+    // VP8X flag bit 1: an animation (ANIM + ANMF frames), which the still-image decoder refuses.
+    if (b[20]! & 0x02) throw new UnsupportedFormatError("WebP: animated WebP is not supported; send a still image");
     width = u24le(b, 24) + 1;
     height = u24le(b, 27) + 1;
     let i = 20 + size + (size & 1);
