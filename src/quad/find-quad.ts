@@ -1,9 +1,11 @@
 import { InvalidInputError } from "../errors.ts";
 import type { FloatMap, Point, Quad } from "../types.ts";
+import { refineCornersLocally } from "./corners.ts";
 import { extractEdges, type EdgePixels } from "./edges.ts";
 import { houghLines, refitToEdges } from "./hough.ts";
 import { along, intersect, type Line } from "./line.ts";
-import { searchQuads, type SearchLine, type SearchParams } from "./search.ts";
+import { preferInnerPage } from "./nested.ts";
+import { sideEndEvidence, searchQuads, type SearchLine, type SearchParams } from "./search.ts";
 import { borderSupport, lineSupport, prefixAt, type EvidenceScale } from "./support.ts";
 
 export interface FindQuadOptions {
@@ -99,6 +101,8 @@ export function findQuadDetailed(map: FloatMap, options: FindQuadOptions = {}): 
     height: H,
     sx,
     gapPenalty: 2,
+    endPenalty: 3,
+    overshootPenalty: 1,
     borderPenalty: 0.35,
     maxBorderSides: offFrame ? 2 : 0,
     minSideCoverage: 0.3,
@@ -107,18 +111,19 @@ export function findQuadDetailed(map: FloatMap, options: FindQuadOptions = {}): 
     maxOppositeAngle: 70,
     outside: offFrame ? 0.6 : 0.01,
   };
-  const best = searchQuads(lines, params, 1)[0] ?? null;
+  const top = searchQuads(lines, params, 60);
+  const best = preferInnerPage(top);
   const detail: QuadFindingDetail = { ...empty, lines: found.map(({ nx, ny, c }) => ({ nx, ny, c })) };
   if (!best) return detail;
 
   const sideLines = best.sides.map((i) => lines[i].line);
   const isBorder = best.sides.map((i) => lines[i].border);
   const refined = refineSides(sideLines, isBorder, best.corners, edges);
-  const corners = refined ? refined.corners : best.corners.map(([x, y]) => [x, y] as Point);
   const finalLines = refined ? refined.lines : sideLines;
+  const corners = refineCornersLocally(finalLines, isBorder, refined ? refined.corners : best.corners.map(([x, y]) => [x, y] as Point), edges);
 
   // Confidence from the refitted sides' own support.
-  let sup = 0, vis = 0, minCov = 1, borderLen = 0;
+  let sup = 0, vis = 0, minCov = 1, borderLen = 0, endMissing = 0, endWindow = 0;
   const sideCoverage: number[] = [];
   for (let k = 0; k < 4; k++) {
     const l = finalLines[k];
@@ -137,6 +142,11 @@ export function findQuadDetailed(map: FloatMap, options: FindQuadOptions = {}): 
     const sp = len > 0 ? prefixAt(s.prefix, hi - s.t0) - prefixAt(s.prefix, lo - s.t0) : 0;
     sup += sp; vis += len;
     const cov = len > 0 ? sp / len : 0;
+    if (len > 0) {
+      const e = sideEndEvidence(s, lo, hi);
+      endMissing += e.missing;
+      endWindow += e.window;
+    }
     sideCoverage.push(cov);
     minCov = Math.min(minCov, cov);
   }
@@ -146,8 +156,12 @@ export function findQuadDetailed(map: FloatMap, options: FindQuadOptions = {}): 
   // U) are still specific to a page, two (an L) are found in many scenes, so they stay below the
   // default threshold.
   const borders = isBorder.filter(Boolean).length;
+  // Corners: evidence must run into them (a page whose side stops short of a frame border does
+  // not run off the photo there; a side borrowed from elsewhere leaves a gap at its corner).
+  const cornerFactor = 1 - 0.6 * (endWindow > 0 ? endMissing / endWindow : 0);
   const confidence = clamp01(
-    cov * Math.sqrt(Math.min(1, minCov / 0.6)) * (1 - 0.5 * borderFrac) * (borders >= 2 ? 0.5 : borders === 1 ? 0.9 : 1),
+    cov * Math.sqrt(Math.min(1, minCov / 0.6)) * (1 - 0.5 * borderFrac) * (borders >= 2 ? 0.5 : borders === 1 ? 0.9 : 1) *
+      cornerFactor * shapeFactor(corners, sx),
   );
   const quad = orderCorners(corners, sx);
   detail.candidate = quad;
@@ -204,6 +218,22 @@ function refineSides(
   }
   return { corners: pts, lines: out };
 }
+
+/**
+ * Plausible page geometry: the short sides over the long ones (each the mean of an opposite pair,
+ * in true geometry). Every document in our photos, receipts and ID cards included, is above 0.3;
+ * a bed's headboard, a shelf or a cable seen as a sliver is below 0.2.
+ */
+function shapeFactor(c: readonly Point[], sx: number): number {
+  const len = (a: Point, b: Point): number => Math.hypot((a[0] - b[0]) * sx, a[1] - b[1]);
+  const p = (len(c[0], c[1]) + len(c[2], c[3])) / 2;
+  const q = (len(c[1], c[2]) + len(c[3], c[0])) / 2;
+  const ratio = Math.min(p, q) / Math.max(p, q, 1e-9);
+  return clamp01((ratio - SLIVER.reject) / (SLIVER.accept - SLIVER.reject));
+}
+
+/** Short/long side ratio below which a quad is no page, and from which it is one (linear between). */
+const SLIVER = { reject: 0.12, accept: 0.25 };
 
 function frameBorders(W: number, H: number): Line[] {
   return [

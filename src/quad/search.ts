@@ -19,6 +19,17 @@ export interface SearchParams {
    * supported pixel's gain. Faint evidence is not a gap: it gains less but costs nothing.
    */
   gapPenalty: number;
+  /**
+   * Cost per pixel of missing evidence within a short window at each end of a detected side: a
+   * real corner has both of its sides' evidence running into it, while a side that borrows a line
+   * from elsewhere (or stops at a frame border the page does not reach) leaves a gap there.
+   */
+  endPenalty: number;
+  /**
+   * Cost per unit of evidence on a detected side's line just past its corners: a page side stops at
+   * its corner, a background line (a table edge, a frame) runs on through it.
+   */
+  overshootPenalty: number;
   /** Cost per pixel of a frame-border side. */
   borderPenalty: number;
   maxBorderSides: number;
@@ -65,8 +76,29 @@ const newSideScratch = (n: number) => ({
   score: new Float64Array(n),
   support: new Float64Array(n),
   inFrame: new Float64Array(n),
+  ends: new Float64Array(n),
+  over: new Float64Array(n),
 });
 let sideScratch = newSideScratch(0);
+
+/**
+ * Evidence at the two ends of the side [lo, hi] of a line: how much of a short window inside each
+ * end lacks evidence, and how much evidence the line carries in a window just outside each end
+ * (past the corner; the first pixels are skipped, where the neighbouring side's ridge lies). Both
+ * windows scale with the side and are clipped to the frame, so a side that runs off the photo
+ * owes evidence up to the frame edge and nothing beyond it.
+ */
+export function sideEndEvidence(sup: LineSupport, lo: number, hi: number): { missing: number; overshoot: number; window: number } {
+  const len = hi - lo;
+  const w = Math.min(8, Math.max(3, 0.12 * len));
+  const a = lo - sup.t0, b = hi - sup.t0;
+  const inLo = prefixAt(sup.prefix, a + w) - prefixAt(sup.prefix, a);
+  const inHi = prefixAt(sup.prefix, b) - prefixAt(sup.prefix, b - w);
+  const skip = 2.5, wo = Math.min(12, Math.max(4, 0.15 * len));
+  const overLo = prefixAt(sup.prefix, a - skip) - prefixAt(sup.prefix, a - skip - wo);
+  const overHi = prefixAt(sup.prefix, b + skip + wo) - prefixAt(sup.prefix, b + skip);
+  return { missing: 2 * w - inLo - inHi, overshoot: overLo + overHi, window: 2 * w };
+}
 
 export function searchQuads(lines: readonly SearchLine[], p: SearchParams, keep: number): Candidate[] {
   const M = lines.length;
@@ -107,7 +139,7 @@ export function searchQuads(lines: readonly SearchLine[], p: SearchParams, keep:
 
   // Verdict per side: line L between its crossings with lines U and V (symmetric in U, V).
   if (sideScratch.state.length < M * M * M) sideScratch = newSideScratch(M * M * M);
-  const { state: sideState, score: sideScore, support: sideSupport, inFrame: sideInFrame } = sideScratch;
+  const { state: sideState, score: sideScore, support: sideSupport, inFrame: sideInFrame, ends: sideEnds, over: sideOver } = sideScratch;
   sideState.fill(SIDE_UNKNOWN, 0, M * M * M);
   const sideKey = (L: number, U: number, V: number): number => (U < V ? (L * M + U) * M + V : (L * M + V) * M + U);
   const sideOf = (L: number, U: number, V: number): number => {
@@ -130,7 +162,10 @@ export function searchQuads(lines: readonly SearchLine[], p: SearchParams, keep:
         state = SIDE_FAIL;
       } else {
         const gaps = prefixAt(sup.gaps, hi - sup.t0) - prefixAt(sup.gaps, lo - sup.t0);
-        sideScore[key] = s - p.gapPenalty * gaps;
+        const e = sideEndEvidence(sup, lo, hi);
+        sideScore[key] = s - p.gapPenalty * gaps - p.endPenalty * e.missing - p.overshootPenalty * e.overshoot;
+        sideEnds[key] = e.missing;
+        sideOver[key] = e.overshoot;
         sideSupport[key] = s;
         sideInFrame[key] = inFrame;
       }
