@@ -1,6 +1,6 @@
 import { encodeJpeg } from "../image/codecs.ts";
 import type { FloatMap, Quad, RgbaImage } from "../types.ts";
-import { blendEdgeMap, cloneImage, drawQuad } from "./draw.ts";
+import { blendEdgeMap, cloneImage, drawQuad } from "../image/draw.ts";
 import { writeOutput } from "./io.ts";
 
 /** The picture `detect --overlay` writes: the photo, the edge map tinted on (optional), the quad. */

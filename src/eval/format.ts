@@ -7,8 +7,11 @@ function frac(share: number | null, n: number): string {
   return share === null ? "-" : `${Math.round(share * n)}/${n}`;
 }
 
+const pct = (v: number): string => (v >= 10 ? v.toFixed(1) : v.toFixed(2));
+
 function cells(m: MethodSummary): string[] {
-  return [f4(m.meanJI), frac(m.shareJI90, m.positives), frac(m.negativeAccuracy, m.negatives)];
+  const ce = m.cornerError ? `${pct(m.cornerError.median)}/${pct(m.cornerError.p90)}` : "-";
+  return [f4(m.meanJI), frac(m.shareJI90, m.positives), ce, frac(m.negativeAccuracy, m.negatives)];
 }
 
 /**
@@ -38,8 +41,8 @@ export function formatEvalReport(report: EvalReport): string {
   else if (b && "skipped" in b) lines.push(`baseline skipped: ${b.skipped}`);
   lines.push("");
   const hasBaseline = report.overall.baseline !== undefined;
-  const head = ["folder", "photos", "neg", "docedge JI", ">=0.9", "neg ok"];
-  if (hasBaseline) head.push("baseline JI", ">=0.9", "neg ok", "better");
+  const head = ["folder", "photos", "neg", "docedge JI", ">=0.9", "corner %", "neg ok"];
+  if (hasBaseline) head.push("baseline JI", ">=0.9", "corner %", "neg ok", "better");
   const rows: string[][] = [head];
   for (const f of [...report.folders, report.overall]) {
     const row = [f === report.overall ? "all" : f.name, String(f.docedge.images), String(f.docedge.negatives), ...cells(f.docedge)];
@@ -51,6 +54,7 @@ export function formatEvalReport(report: EvalReport): string {
     lines.push(r.map((v, c) => (c === 0 ? v.padEnd(widths[c]) : v.padStart(widths[c]))).join("  "));
     if (i === 0 || i === rows.length - 2) lines.push(widths.map((w) => "-".repeat(w)).join("  "));
   });
+  lines.push("corner %: mean corner distance in % of the image diagonal, median/p90 over the documents found");
   lines.push("");
   if (report.worst.length) {
     lines.push("worst docedge results:");

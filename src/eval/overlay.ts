@@ -1,5 +1,5 @@
 import type { FloatMap, Quad, RgbaImage } from "../types.ts";
-import { blendEdgeMap, cloneImage, drawPolygon, fillCircle, overlayLineWidth, type Color } from "../cli/draw.ts";
+import { blendEdgeMap, cloneImage, drawPolygon, fillCircle, overlayLineWidth, type Color } from "../image/draw.ts";
 
 const TRUTH: Color = { r: 0, g: 220, b: 80, a: 0.9 };
 const DOCEDGE: Color = { r: 255, g: 40, b: 40, a: 0.95 };

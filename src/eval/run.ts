@@ -6,6 +6,7 @@ import { decodeImage } from "../image/decode.ts";
 import type { DetectorOptions } from "../options.ts";
 import type { Quad, RgbaImage } from "../types.ts";
 import { loadOpenCvBaseline, type Baseline } from "./baseline-opencv.ts";
+import { cornerErrorPercent } from "./corner-error.ts";
 import { findLabelledFolders, type Label } from "./labels.ts";
 import { evalOverlay } from "./overlay.ts";
 import { summariseFolder, timingStats, worstCases } from "./summary.ts";
@@ -129,7 +130,7 @@ async function evalOne(
   try {
     image = await decodeImage(await fs.readFile(path.join(item.dir, label.file)));
   } catch (error) {
-    const miss: MethodResult = { found: false, quad: null, ji: label.quad ? 0 : null, correct: label.quad === null, ms: 0 };
+    const miss: MethodResult = { found: false, quad: null, ji: label.quad ? 0 : null, cornerError: null, correct: label.quad === null, ms: 0 };
     return {
       ...base,
       truth: label.quad,
@@ -150,7 +151,7 @@ async function evalOne(
     ...(options.signal ? { signal: options.signal } : {}),
   });
   const detectMs = performance.now() - t1;
-  const docedge = score(truth, r.found ? r.quad : null, detectMs);
+  const docedge = score(truth, r.found ? r.quad : null, detectMs, image);
   docedge.confidence = r.confidence;
 
   let baselineResult: MethodResult | undefined;
@@ -162,7 +163,7 @@ async function evalOne(
     } catch {
       b = { found: false, quad: null };
     }
-    baselineResult = score(truth, b.found ? b.quad : null, performance.now() - t2);
+    baselineResult = score(truth, b.found ? b.quad : null, performance.now() - t2, image);
   }
 
   if (options.overlaysDir) {
@@ -188,10 +189,10 @@ async function evalOne(
   };
 }
 
-function score(truth: Quad | null, quad: Quad | null, ms: number): MethodResult {
-  if (truth === null) return { found: quad !== null, quad, ji: null, correct: quad === null, ms };
+function score(truth: Quad | null, quad: Quad | null, ms: number, image: RgbaImage): MethodResult {
+  if (truth === null) return { found: quad !== null, quad, ji: null, cornerError: null, correct: quad === null, ms };
   const ji = jaccardIndex(truth, quad);
-  return { found: quad !== null, quad, ji, correct: ji >= 0.9, ms };
+  return { found: quad !== null, quad, ji, cornerError: cornerErrorPercent(truth, quad, image.width, image.height), correct: ji >= 0.9, ms };
 }
 
 function scaleQuad(q: Quad, sx: number, sy: number): Quad {

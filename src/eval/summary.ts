@@ -24,6 +24,7 @@ export function summarise(results: MethodResult[]): MethodSummary {
     negatives: neg.length,
     meanJI: pos.length ? jis.reduce((a, b) => a + b, 0) / pos.length : null,
     shareJI90: pos.length ? jis.filter((j) => j >= 0.9).length / pos.length : null,
+    cornerError: cornerErrors(pos),
     negativeAccuracy: neg.length ? neg.filter((r) => r.correct).length / neg.length : null,
     score: perImage.length ? perImage.reduce((a, b) => a + b, 0) / perImage.length : 0,
     ms: timingStats(results.map((r) => r.ms)),
@@ -51,4 +52,11 @@ export function worstCases(images: EvalImage[], n: number): WorstCase[] {
     }))
     .sort((a, b) => a.ji - b.ji || b.confidence - a.confidence)
     .slice(0, n);
+}
+
+function cornerErrors(pos: MethodResult[]): MethodSummary["cornerError"] {
+  const errs = pos.map((r) => r.cornerError).filter((e): e is number => e !== null && e !== undefined);
+  if (errs.length === 0) return null;
+  const t = timingStats(errs);
+  return { median: t.median, p90: t.p90, found: errs.length };
 }

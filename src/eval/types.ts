@@ -8,6 +8,8 @@ export interface MethodResult {
   confidence?: number;
   /** Jaccard index against the label; null on a negative (no document in the photo). */
   ji: number | null;
+  /** Mean corner distance in % of the image diagonal; null on a miss or a negative. */
+  cornerError: number | null;
   /** Positives: found with JI >= 0.9. Negatives: said "no document". */
   correct: boolean;
   /** Wall time for this method on this photo (after decoding), ms. */
@@ -44,6 +46,8 @@ export interface MethodSummary {
   meanJI: number | null;
   /** Share of photos with a document scored JI >= 0.9. */
   shareJI90: number | null;
+  /** Median and p90 of the per-photo corner error (% of the diagonal) over the documents found. */
+  cornerError: { median: number; p90: number; found: number } | null;
   /** Share of photos without a document where the method said so. */
   negativeAccuracy: number | null;
   /** One number per folder for comparisons: JI on positives and 1/0 on negatives, averaged. */

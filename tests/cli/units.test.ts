@@ -10,7 +10,7 @@ import { expandInputs } from "../../src/cli/inputs.ts";
 import { parseChoice, parseNumber, parseQuad, withUsageErrors } from "../../src/cli/args.ts";
 import { formatDuration, formatProgress, Progress } from "../../src/cli/progress.ts";
 import { OutputNamer, planOutput } from "../../src/cli/outputs.ts";
-import { blendEdgeMap, drawLine, drawQuad, fillCircle } from "../../src/cli/draw.ts";
+import { blendEdgeMap, drawLine, drawQuad, fillCircle } from "../../src/image/draw.ts";
 import { summaryLine } from "../../src/cli/summary.ts";
 import type { Quad, RgbaImage } from "../../src/types.ts";
 

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runEval, formatEvalReport, folderWinner } from "../../src/eval/index.ts";
+import { cornerErrorPercent } from "../../src/eval/corner-error.ts";
 import { findLabelledFolders } from "../../src/eval/labels.ts";
 import { jaccardIndex } from "../../src/geometry/jaccard.ts";
 import { DocedgeError } from "../../src/errors.ts";
@@ -37,6 +38,7 @@ test("end to end on a real dataset folder: report, JSON, overlays, baseline side
     // The JI in the report is the metric applied to what the detector returned.
     assert.equal(img.docedge.ji, jaccardIndex(img.truth, img.docedge.quad));
     assert.ok(img.docedge.ji !== null && img.docedge.ji >= 0 && img.docedge.ji <= 1);
+    assert.equal(img.docedge.cornerError, cornerErrorPercent(img.truth, img.docedge.quad, img.width, img.height));
     assert.ok(img.timings.inference > 0 && img.timings.total >= img.timings.inference);
   }
   const mean = report.images.reduce((s, i) => s + (i.docedge.ji ?? 0), 0) / 2;
@@ -50,6 +52,9 @@ test("end to end on a real dataset folder: report, JSON, overlays, baseline side
   const text = formatEvalReport(report);
   assert.match(text.split("\n").at(-1) ?? "", /^mean JI: \d\.\d{4} over 2 images$/);
   assert.match(text, /baseline JI/);
+  assert.match(text, /corner %/);
+  const ce = report.overall.docedge.cornerError;
+  if (report.images.some((i) => i.docedge.found)) assert.ok(ce && ce.median >= 0 && ce.p90 >= ce.median, JSON.stringify(ce));
 
   const saved = JSON.parse(readFileSync(jsonFile, "utf8"));
   assert.equal(saved.images.length, 2);

@@ -1,3 +1,5 @@
+// Drawing on RGBA images (polygons, dots, a tinted edge map): used by the CLI's overlays and by eval's,
+// so it lives below both.
 import type { FloatMap, Point, Quad, RgbaImage } from "../types.ts";
 
 /** An sRGB colour with opacity in [0, 1]. */
