@@ -15,7 +15,7 @@ const INNER_MIN_AREA = 0.5;
  * complete quad inside another; what tells them apart is the band between them. A cover's margin
  * is thin (the inner quad holds at least half the outer's area) and a page's content sits well
  * inside it (a table rarely covers half the page). So when the best quad holds another candidate
- * made of at least three other lines, with at least half its area and a fair score of its own, the inner one
+ * made of four other lines (or, failing that, of three), with at least half its area and a fair score of its own, the inner one
  * is the answer (the best-scoring such one, when several are stacked).
  *
  * @param ranked candidates, best first
@@ -24,17 +24,23 @@ const INNER_MIN_AREA = 0.5;
 export function preferInnerPage(ranked: readonly Candidate[]): Candidate | null {
   const outer = ranked[0];
   if (!outer) return null;
+  // A page's edge and its cover's can lie closer than the line finder separates, so the inner
+  // page may share one line with the outer quad; but a quad that shares one only because it
+  // borrows the cover's side in place of the page's weak one is no page, so a candidate with four
+  // lines of its own is preferred. Sharing two would make it a part of the outer quad.
+  let shared1: Candidate | null = null;
   for (let i = 1; i < ranked.length; i++) {
     const c = ranked[i];
     if (c.score < INNER_MIN_SCORE * outer.score) break;
     if (c.borders > outer.borders) continue;
     if (c.area < INNER_MIN_AREA * outer.area || c.area > 0.95 * outer.area) continue;
-    // One shared line is allowed: a page's edge and its cover's can lie closer than the line
-    // finder separates. Sharing two would make it a part of the outer quad, not a page inside it.
-    if (c.sides.filter((s) => outer.sides.includes(s)).length > 1) continue;
-    if (c.corners.every(([x, y]) => inside(outer.corners, x, y))) return c;
+    const shared = c.sides.filter((s) => outer.sides.includes(s)).length;
+    if (shared > 1 || (shared === 1 && shared1)) continue;
+    if (!c.corners.every(([x, y]) => inside(outer.corners, x, y))) continue;
+    if (shared === 0) return c;
+    shared1 = c;
   }
-  return outer;
+  return shared1 ?? outer;
 }
 
 /** Point in a convex quad (either winding), or within `tol` pixels outside one of its sides. */
