@@ -11,7 +11,7 @@
  * @module
  */
 
-export type { Point, Quad, RgbaImage, FloatMap, ImageInput, DetectResult, DetectTimings } from "./src/types.ts";
+export type { Point, Quad, RgbaImage, FloatMap, ImageInput, DetectResult, DetectResultBase, DetectFound, DetectNotFound, DetectTimings } from "./src/types.ts";
 export {
   DocedgeError,
   InvalidInputError,
@@ -73,5 +73,5 @@ export {
   type BrowserBinary,
 } from "./src/browser/worker-detector.ts";
 export { toRgbaImage, toRgbaFrame, grabFrame, decodeBlob, type BrowserImageSource, type GrabbedFrame, type GrabOptions } from "./src/browser/input.ts";
-export { findQuad, findQuadDetailed, type FindQuadOptions, type QuadFinding, type QuadFindingDetail } from "./src/quad/find-quad.ts";
+export { findQuad, findQuadDetailed, type FindQuadOptions, type QuadFinding, type QuadFindingDetail, type QuadFindingTrace } from "./src/quad/find-quad.ts";
 export { jaccardIndex } from "./src/geometry/jaccard.ts";

@@ -85,14 +85,13 @@ export async function createDetector(options?: DetectorOptions): Promise<Detecto
     });
     const t4 = now();
     const quad = finding.found && finding.quad ? toSourcePixels(finding.quad, map, image) : null;
-    const result: DetectOutput = {
-      found: quad !== null,
-      quad,
+    const base = {
       confidence: finding.confidence,
       width: image.width,
       height: image.height,
       timings: { decode: decodeMs, preprocess: t2 - t1, inference: inferenceMs, quad: t4 - t3, total: t4 - start },
     };
+    const result: DetectOutput = quad ? { found: true, quad, ...base } : { found: false, quad: null, ...base };
     if (o.returnEdgeMap) result.edgeMap = map;
     return result;
   }

@@ -36,15 +36,37 @@ export interface DetectTimings {
   total: number;
 }
 
-export interface DetectResult {
-  /** true when a document was found. */
-  found: boolean;
-  /** Corners in the (EXIF-upright) source image's pixels; null when not found. */
-  quad: Quad | null;
-  /** Calibrated confidence in [0, 1] that `quad` is the document. */
+/** What every detection reports, found or not. */
+export interface DetectResultBase {
+  /** Calibrated confidence in [0, 1] that the best quad is the document (reported when not found too). */
   confidence: number;
   /** Size of the upright source image. */
   width: number;
   height: number;
   timings: DetectTimings;
 }
+
+/** A detection that found the page: `quad` holds its corners. */
+export interface DetectFound extends DetectResultBase {
+  found: true;
+  /** Corners in the (EXIF-upright) source image's pixels: TL, TR, BR, BL. */
+  quad: Quad;
+}
+
+/** A detection that found no page (confidence under the threshold). */
+export interface DetectNotFound extends DetectResultBase {
+  found: false;
+  quad: null;
+}
+
+/**
+ * One detection. `found` narrows it: inside `if (r.found)`, `r.quad` is a `Quad`.
+ *
+ * @example
+ * ```ts
+ * import { detectDocument } from "docedge";
+ * const r = await detectDocument(new Uint8Array(await (await fetch("https://example.com/a.jpg")).arrayBuffer()));
+ * if (r.found) console.log(r.quad[0]); // top-left corner
+ * ```
+ */
+export type DetectResult = DetectFound | DetectNotFound;

@@ -10,7 +10,7 @@ import * as ort from "onnxruntime-web";
 import { DocedgeError, isDocedgeError } from "../errors.ts";
 import { env } from "../runtime/env.ts";
 import { getDefaultDetector, scanDocument, type Detector } from "../detector.ts";
-import type { RgbaImage } from "../types.ts";
+import type { DetectResult, RgbaImage } from "../types.ts";
 import { decodeBlob } from "./input.ts";
 import { scaleQuad, type WireBinary, type WireImage, type WireInitOptions, type WorkerRequest, type WorkerResponse } from "./protocol.ts";
 
@@ -93,8 +93,8 @@ async function handle(req: WorkerRequest): Promise<{ response: WorkerResponse; t
       const d = await detector;
       const { rgba, sx, sy, w, h } = await pixels(req.image, req.maxSize);
       const r = await d.detect(rgba, req.threshold !== undefined ? { threshold: req.threshold } : {});
-      const result = { ...r, quad: r.quad ? scaleQuad(r.quad, sx, sy) : null, width: w, height: h };
-      delete (result as { edgeMap?: unknown }).edgeMap;
+      const base = { confidence: r.confidence, timings: r.timings, width: w, height: h };
+      const result: DetectResult = r.found ? { found: true, quad: scaleQuad(r.quad, sx, sy), ...base } : { found: false, quad: null, ...base };
       return { response: { id: req.id, ok: true, type: "detect", result }, transfer: [] };
     }
     case "scan": {

@@ -8,7 +8,9 @@ import { createDetector, type DetectorOptions } from "../detector.ts";
 import { readImageBody } from "./body.ts";
 import { makeProblem, problemFromError, problemResponse, type Problem } from "./problem.ts";
 import { BusyError, RequestQueue, type QueueStats } from "./queue.ts";
-import { detectQuerySchema, issuesOf, scanQuerySchema } from "./schemas.ts";
+import { detectQuerySchema, issuesOf, scanQuerySchema, type DetectResponse } from "./schemas.ts";
+
+export type { DetectResponse } from "./schemas.ts";
 import { registerOpenApi } from "./openapi.ts";
 
 /** What the app needs from a detector (the SDK's `Detector` has this shape). */
@@ -118,15 +120,10 @@ export function createApp(options: AppOptions = {}): OpenAPIHono {
       const detector = await getDetector();
       return detector.detect(bytes, { threshold: query.threshold, signal });
     }, signal);
+    const common = { confidence: result.confidence, width: result.width, height: result.height, timings: { queue: round(queueMs), ...result.timings } };
+    const body: DetectResponse = result.found ? { found: true, quad: result.quad, ...common } : { found: false, quad: null, ...common };
     return c.json(
-      {
-        found: result.found,
-        quad: result.quad,
-        confidence: result.confidence,
-        width: result.width,
-        height: result.height,
-        timings: { queue: round(queueMs), ...result.timings },
-      },
+      body,
       200,
       { "cache-control": "no-store" },
     );

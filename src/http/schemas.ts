@@ -94,25 +94,34 @@ export const quadSchema = z.tuple([point, point, point, point]).openapi("Quad", 
   description: "Corners TL, TR, BR, BL (clockwise on screen), in pixels of the EXIF-upright image.",
 });
 
-export const detectResponseSchema = z
+const detectTimingsSchema = z
   .object({
-    found: z.boolean(),
-    quad: quadSchema.nullable(),
-    confidence: z.number().min(0).max(1),
-    width: z.number().int(),
-    height: z.number().int(),
-    timings: z
-      .object({
-        queue: z.number().openapi({ description: "ms waiting for the detector" }),
-        decode: z.number(),
-        preprocess: z.number(),
-        inference: z.number(),
-        quad: z.number(),
-        total: z.number(),
-      })
-      .openapi({ description: "Milliseconds per stage." }),
+    queue: z.number().openapi({ description: "ms waiting for the detector" }),
+    decode: z.number(),
+    preprocess: z.number(),
+    inference: z.number(),
+    quad: z.number(),
+    total: z.number(),
   })
+  .openapi({ description: "Milliseconds per stage." });
+
+const detectBase = {
+  confidence: z.number().min(0).max(1),
+  width: z.number().int(),
+  height: z.number().int(),
+  timings: detectTimingsSchema,
+};
+
+/** `found` tells the two shapes apart: `quad` is a Quad when found, null when not. */
+export const detectResponseSchema = z
+  .discriminatedUnion("found", [
+    z.object({ found: z.literal(true), quad: quadSchema, ...detectBase }),
+    z.object({ found: z.literal(false), quad: z.null(), ...detectBase }),
+  ])
   .openapi("DetectResponse");
+
+/** The JSON body of a 200 from `POST /v1/detect`; `found` narrows `quad`. */
+export type DetectResponse = z.infer<typeof detectResponseSchema>;
 
 export const problemSchema = z
   .object({

@@ -28,16 +28,22 @@ export interface FindQuadOptions {
   allowOffFrame?: boolean;
 }
 
-export interface QuadFinding {
-  found: boolean;
-  /** In map coordinates ([0, W] x [0, H], pixel centres at +0.5); may extend beyond the map. */
-  quad: Quad | null;
-  /** In [0, 1]: how well the map's edges support the quad. */
-  confidence: number;
-}
+/** findQuad's answer; `found` narrows it, so inside `if (f.found)` `f.quad` is a `Quad`. */
+export type QuadFinding =
+  | {
+      found: true;
+      /** In map coordinates ([0, W] x [0, H], pixel centres at +0.5); may extend beyond the map. */
+      quad: Quad;
+      /** In [0, 1]: how well the map's edges support the quad. */
+      confidence: number;
+    }
+  | { found: false; quad: null; confidence: number };
 
 /** findQuad's answer plus what it saw, for overlays and debugging. */
-export interface QuadFindingDetail extends QuadFinding {
+export type QuadFindingDetail = QuadFinding & QuadFindingTrace;
+
+/** What findQuadDetailed saw on the way to its answer. */
+export interface QuadFindingTrace {
   /** Line hypotheses that entered the search. */
   lines: Line[];
   /** Best quad before the threshold was applied (null when no candidate passed the checks). */
@@ -66,7 +72,7 @@ const EVIDENCE: EvidenceScale = { floor: 0.1, full: 0.5 };
  */
 export function findQuad(map: FloatMap, options: FindQuadOptions = {}): QuadFinding {
   const d = findQuadDetailed(map, options);
-  return { found: d.found, quad: d.quad, confidence: d.confidence };
+  return d.found ? { found: true, quad: d.quad, confidence: d.confidence } : { found: false, quad: null, confidence: d.confidence };
 }
 
 export function findQuadDetailed(map: FloatMap, options: FindQuadOptions = {}): QuadFindingDetail {
@@ -113,8 +119,8 @@ export function findQuadDetailed(map: FloatMap, options: FindQuadOptions = {}): 
   };
   const top = searchQuads(lines, params, 60);
   const best = preferInnerPage(top);
-  const detail: QuadFindingDetail = { ...empty, lines: found.map(({ nx, ny, c }) => ({ nx, ny, c })) };
-  if (!best) return detail;
+  const traced = found.map(({ nx, ny, c }) => ({ nx, ny, c }));
+  if (!best) return { ...empty, lines: traced };
 
   const sideLines = best.sides.map((i) => lines[i].line);
   const isBorder = best.sides.map((i) => lines[i].border);
@@ -164,14 +170,10 @@ export function findQuadDetailed(map: FloatMap, options: FindQuadOptions = {}): 
       cornerFactor * shapeFactor(corners, sx),
   );
   const quad = orderCorners(corners, sx);
-  detail.candidate = quad;
-  detail.sideCoverage = rotateLike(sideCoverage, corners, quad);
-  detail.confidence = confidence;
-  if (confidence >= threshold) {
-    detail.found = true;
-    detail.quad = quad;
-  }
-  return detail;
+  const trace: QuadFindingTrace = { lines: traced, candidate: quad, sideCoverage: rotateLike(sideCoverage, corners, quad) };
+  return confidence >= threshold
+    ? { found: true, quad, confidence, ...trace }
+    : { found: false, quad: null, confidence, ...trace };
 }
 
 /**
