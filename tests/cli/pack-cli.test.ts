@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { decodeImage } from "../../src/image/decode.ts";
 import { DATASETS, ensureBuilt, findBun, hasModel, quadArg, ROOT, runCli, SAMPLE, startCli, tonyPhotos, type Runtime } from "./helpers.ts";
 
-const OFFLINE_ENV = { npm_config_offline: "true", npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false", NO_COLOR: "1" };
+const OFFLINE_ENV = { npm_config_prefer_offline: "true", npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false", NO_COLOR: "1" };
 
 function sh(cmd: string, args: string[], cwd: string): SpawnSyncReturns<string> {
   return spawnSync(cmd, args, { cwd, encoding: "utf8", timeout: 600_000, env: { ...process.env, ...OFFLINE_ENV } });
@@ -35,7 +35,7 @@ before(() => {
   // Pin @types/node (pulled in via onnxruntime-web's protobufjs) to the version in the npm cache.
   const typesNode = (JSON.parse(readFileSync(join(ROOT, "node_modules/@types/node/package.json"), "utf8")) as { version: string }).version;
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "consumer", version: "1.0.0", private: true, overrides: { "@types/node": typesNode } }));
-  ok(sh("npm", ["install", "--offline", "--ignore-scripts", `./${packed[0].filename}`], dir), "npm install --offline");
+  ok(sh("npm", ["install", "--prefer-offline", "--ignore-scripts", `./${packed[0].filename}`], dir), "npm install --prefer-offline");
   copyFileSync(SAMPLE, join(dir, "sample.jpg"));
   copyFileSync(photo.path, join(dir, "photo.jpg"));
   installed = { name: "node", command: join(dir, "node_modules/.bin/docedge"), args: [] };
@@ -46,12 +46,12 @@ after(() => {
 });
 
 test("npx docedge detect (installed package, offline)", { skip, timeout: 600_000 }, () => {
-  const out = ok(sh("npx", ["--offline", "docedge", "detect", "sample.jpg", "photo.jpg", "--threads", "1"], dir), "npx docedge detect");
+  const out = ok(sh("npx", ["--prefer-offline", "docedge", "detect", "sample.jpg", "photo.jpg", "--threads", "1"], dir), "npx docedge detect");
   const lines = out.trim().split("\n");
   assert.equal(lines.length, 2);
   assert.match(lines[0], /^sample\.jpg {2}(found|no document) {2}confidence [01]\.\d\d/);
   assert.match(lines[1], new RegExp(`^photo\\.jpg .* size ${photo.width}x${photo.height}$`));
-  assert.equal(ok(sh("npx", ["--offline", "docedge", "--version"], dir), "npx docedge --version").trim(), JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version);
+  assert.equal(ok(sh("npx", ["--prefer-offline", "docedge", "--version"], dir), "npx docedge --version").trim(), JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version);
 });
 
 test("bunx docedge scan (installed package, offline)", { skip: skip || (findBun() === null ? "bun not found in node_modules" : false), timeout: 600_000 }, async () => {

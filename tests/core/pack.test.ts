@@ -1,10 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BIN, ROOT, SAMPLE, hasModel } from "./helpers.ts";
+import { codeBlocks } from "../support/markdown.ts";
 
 // The published package, as a user gets it: `npm pack`, installed into an empty folder from the
 // npm cache only (no network), then run by `npx docedge` and `bunx docedge` and imported by plain
@@ -15,7 +16,7 @@ function sh(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {
     cwd,
     encoding: "utf8",
     timeout: 600_000,
-    env: { ...process.env, npm_config_offline: "true", npm_config_audit: "false", npm_config_fund: "false", NO_COLOR: "1", ...env },
+    env: { ...process.env, npm_config_prefer_offline: "true", npm_config_audit: "false", npm_config_fund: "false", NO_COLOR: "1", ...env },
   });
 }
 
@@ -50,11 +51,11 @@ test("npm pack -> offline install -> npx/bunx docedge detect and import from pla
       join(dir, "package.json"),
       JSON.stringify({ name: "consumer", version: "1.0.0", private: true, type: "module", overrides: { "@types/node": typesNode } }),
     );
-    ok(sh("npm", ["install", "--offline", "--ignore-scripts", `./${packed[0].filename}`], dir), "npm install --offline");
+    ok(sh("npm", ["install", "--prefer-offline", "--ignore-scripts", `./${packed[0].filename}`], dir), "npm install --prefer-offline");
     assert.ok(existsSync(join(dir, "node_modules/docedge/models/docedge-int8.onnx")));
     copyFileSync(SAMPLE, join(dir, "photo.jpg"));
 
-    const viaNpx = ok(sh("npx", ["--offline", "docedge", "detect", "photo.jpg", "--json"], dir), "npx docedge detect");
+    const viaNpx = ok(sh("npx", ["--prefer-offline", "docedge", "detect", "photo.jpg", "--json"], dir), "npx docedge detect");
     const viaBunx = ok(sh(BIN("bunx"), ["docedge", "detect", "photo.jpg", "--json"], dir), "bunx docedge detect");
     const parse = (out: string): { quad?: unknown; found?: boolean } =>
       JSON.parse(out.split("\n").find((l) => l.startsWith("{")) ?? "{}");
@@ -79,6 +80,27 @@ await d.dispose();
     };
     assert.equal(lib.found, a.found, "library and CLI agree");
     assert.ok(lib.width > 0);
+
+    // The README's TypeScript examples, as a user pastes them: they compile under strict against
+    // the tarball's typings, and the ones that finish on their own run and print what they say.
+    const readme = codeBlocks(join(ROOT, "README.md")).filter((b) => b.lang === "ts");
+    assert.ok(readme.length >= 3, "the README has its three examples");
+    mkdirSync(join(dir, "sample"));
+    copyFileSync(SAMPLE, join(dir, "sample/sample.jpg"));
+    readme.forEach((b, i) => writeFileSync(join(dir, `readme-${i}.ts`), b.code));
+    writeFileSync(
+      join(dir, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: { strict: true, target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", types: ["node"], outDir: "out", skipLibCheck: false },
+        include: readme.map((_, i) => `readme-${i}.ts`),
+      }),
+    );
+    ok(sh(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], dir), "tsc --strict on the README's examples");
+    const detectOut = ok(sh(process.execPath, ["out/readme-0.js"], dir), "README example 1");
+    assert.match(detectOut, /^page at [\d.]+,[\d.]+ .* confidence [01]\.\d\d$/m);
+    ok(sh(process.execPath, ["out/readme-1.js"], dir), "README example 2");
+    const page = readFileSync(join(dir, "page.jpg"));
+    assert.deepEqual([...page.subarray(0, 3)], [0xff, 0xd8, 0xff], "README example 2 wrote a JPEG");
   } finally {
     // Only what this test made: the tarball was packed into `dir`, never into the repository.
     rmSync(dir, { recursive: true, force: true });
