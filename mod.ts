@@ -34,12 +34,16 @@ export {
   createDetector,
   detectDocument,
   scanDocument,
+  scanToPdf,
   getDefaultDetector,
   disposeDefaultDetector,
   type Detector,
   type DetectOutput,
   type DetectOptions,
   type DetectorOptions,
+  type PdfScanInput,
+  type PdfScanOptions,
+  type PdfScanResult,
 } from "./src/detector.ts";
 export { resizeToTensor } from "./src/image/resize.ts";
 export { applyOrientation } from "./src/image/orientation.ts";
@@ -53,7 +57,8 @@ export {
   type EnhanceMode,
   type ScanFormat,
 } from "./src/scan/options.ts";
-export { estimateAspect, type AspectEstimate } from "./src/scan/aspect.ts";
+export { estimateAspect, PAPER_RATIOS, type AspectEstimate, type PaperSize } from "./src/scan/aspect.ts";
+export { pagesToPdf, pdfPageSize, type PdfPage } from "./src/scan/pdf.ts";
 export { createTracker, type LiveTracker, type LiveTrackerOptions, type FrameDetector } from "./src/browser/live.ts";
 export {
   createQuadTracker,

@@ -1,5 +1,5 @@
 import type { DetectResult, FloatMap, ImageInput, Quad, RgbaImage } from "./types.ts";
-import { DocedgeError, InvalidQuadError, ModelLoadError } from "./errors.ts";
+import { DocedgeError, InvalidInputError, InvalidQuadError, ModelLoadError } from "./errors.ts";
 import { configureCodecs } from "./image/codecs.ts";
 import { decodeImage } from "./image/decode.ts";
 import { resolveLimits } from "./image/input.ts";
@@ -11,6 +11,7 @@ import { env, effectiveNumThreads } from "./runtime/env.ts";
 import { isServerRuntime } from "./runtime/detect.ts";
 import { loadBinary } from "./runtime/wasm-source.ts";
 import { scanImage } from "./scan/scan.ts";
+import { pagesToPdf } from "./scan/pdf.ts";
 import type { ScanOptions, ScanResult } from "./scan/options.ts";
 import {
   detectOptionsSchema,
@@ -24,11 +25,36 @@ export type { DetectOptions, DetectorOptions } from "./options.ts";
 
 export type DetectOutput = DetectResult & { edgeMap?: FloatMap };
 
+/** A photo for `scanToPdf` with the corners to use (e.g. adjusted by a person) instead of detecting them. */
+export interface PdfScanInput {
+  image: ImageInput;
+  quad?: Quad;
+}
+
+/** `scanToPdf`'s options: a scan's, less `format` (always PDF) and `quad` (per photo, via PdfScanInput). */
+export type PdfScanOptions = Omit<ScanOptions, "format" | "quad">;
+
+/** The PDF and, per page in order, what `scan` reports. */
+export interface PdfScanResult {
+  pdf: Uint8Array;
+  pages: Array<{ width: number; height: number; quad: Quad; paper: string | null }>;
+}
+
+function isPdfScanInput(v: ImageInput | PdfScanInput): v is PdfScanInput {
+  return typeof v === "object" && v !== null && "image" in v && !("data" in v);
+}
+
 export interface Detector {
   /** Find the document in one image. Safe to call concurrently; inference runs one at a time. */
   detect(input: ImageInput, options?: DetectOptions): Promise<DetectOutput>;
   /** Detect (unless `options.quad` is given), then flatten, enhance and encode the page. */
   scan(input: ImageInput, options?: ScanOptions): Promise<ScanResult>;
+  /**
+   * Scan several photos into one PDF, one page per photo in order, each sheet sized like its
+   * paper. Each page is encoded as JPEG once and embedded as is. Fails on the first photo
+   * without a document (give that one a `quad`).
+   */
+  scanToPdf(inputs: ReadonlyArray<ImageInput | PdfScanInput>, options?: PdfScanOptions): Promise<PdfScanResult>;
   /** Release the ONNX Runtime session. Later calls reject with code `DISPOSED`. */
   dispose(): Promise<void>;
   /** The thread count this detector asked ONNX Runtime for. */
@@ -96,6 +122,21 @@ export async function createDetector(options?: DetectorOptions): Promise<Detecto
     return result;
   }
 
+  async function scan(input: ImageInput, options?: ScanOptions): Promise<ScanResult> {
+    checkOpen();
+    const image = await decodeImage(input, limits);
+    let quad: Quad | undefined = options?.quad;
+    if (quad === undefined) {
+      checkOpen();
+      const found = await detectImage(image, 0, now(), {});
+      if (!found.found) {
+        throw new InvalidQuadError(`no document found (confidence ${found.confidence.toFixed(2)}); pass options.quad to scan anyway`);
+      }
+      quad = found.quad;
+    }
+    return scanImage(image, quad, options);
+  }
+
   return {
     numThreads,
     async detect(input, options) {
@@ -106,19 +147,16 @@ export async function createDetector(options?: DetectorOptions): Promise<Detecto
       checkOpen();
       return detectImage(image, now() - start, start, o);
     },
-    async scan(input, options) {
-      checkOpen();
-      const image = await decodeImage(input, limits);
-      let quad: Quad | undefined = options?.quad;
-      if (quad === undefined) {
-        checkOpen();
-        const found = await detectImage(image, 0, now(), {});
-        if (!found.found || found.quad === null) {
-          throw new InvalidQuadError(`no document found (confidence ${found.confidence.toFixed(2)}); pass options.quad to scan anyway`);
-        }
-        quad = found.quad;
+    scan,
+    async scanToPdf(inputs, options) {
+      if (!Array.isArray(inputs) || inputs.length === 0) throw new InvalidInputError("scanToPdf needs an array of at least one image");
+      const pages: ScanResult[] = [];
+      for (const entry of inputs) {
+        const { image, quad } = isPdfScanInput(entry) ? entry : { image: entry, quad: undefined };
+        pages.push(await scan(image, { ...options, ...(quad ? { quad } : {}), format: "jpeg" }));
       }
-      return scanImage(image, quad, options);
+      const pdf = await pagesToPdf(pages.map((p) => ({ jpeg: p.image, width: p.width, height: p.height, paper: p.paper })));
+      return { pdf, pages: pages.map(({ width, height, quad, paper }) => ({ width, height, quad, paper })) };
     },
     async dispose() {
       if (disposed) return;
@@ -171,6 +209,21 @@ export async function detectDocument(input: ImageInput, options?: DetectOptions 
   } finally {
     await detector.dispose();
   }
+}
+
+/**
+ * Scan several photos into one PDF with the shared detector: one page per photo, in order.
+ *
+ * @example
+ * ```ts
+ * import { readFile, writeFile } from "node:fs/promises";
+ * import { scanToPdf } from "docedge";
+ * const { pdf } = await scanToPdf([await readFile("page1.jpg"), await readFile("page2.jpg")], { enhance: "color" });
+ * await writeFile("scans.pdf", pdf);
+ * ```
+ */
+export async function scanToPdf(inputs: ReadonlyArray<ImageInput | PdfScanInput>, options?: PdfScanOptions): Promise<PdfScanResult> {
+  return (await getDefaultDetector()).scanToPdf(inputs, options);
 }
 
 /** Detect the document (unless `options.quad` is given) and return the flattened page. */

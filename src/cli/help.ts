@@ -70,16 +70,17 @@ ${EXIT_CODES}`;
 export const SCAN_HELP = `Usage: docedge scan <image>... -o <file|folder|-> [options]
 
 Finds the document in each image (or uses --quad), flattens it to an upright page and writes it.
-With one input, -o names the output file (its extension sets the format unless --format is given)
-or an existing folder; with several inputs -o is a folder (created if needed) and each page is
-written as <folder>/<name>.<format>. "-o -" writes the page to stdout (one input only).
+-o names a .jpg, .png or .webp file (one input), a .pdf file (every input, one page each, in
+order; each page sized like its paper, A4 as 210 x 297 mm), or a folder (created if needed; each
+page written as <folder>/<name>.<format>). Any other extension is an error. "-o -" writes the
+page to stdout (one input, or every page as one PDF with --format pdf).
 
 Options:
   -o, --output PATH  output file, folder, or "-" for stdout (required)
   --enhance MODE     none (default) | color | gray | bw
                      color/gray: even out lighting and shadows; bw: crisp black-and-white text
-  --format FMT       jpeg (default) | png | webp
-  --quality N        JPEG/WebP quality 1-100 (default 85)
+  --format FMT       jpeg (default) | png | webp | pdf
+  --quality N        JPEG/WebP quality 1-100 (default 85; also the JPEG inside a PDF)
   --max-size N       longest side of the output in pixels (default 3508, A4 at 300 dpi)
   --quad "x,y x,y x,y x,y"
                      use these corners (TL TR BR BL, image pixels) instead of detecting; also
@@ -92,6 +93,7 @@ ${COMMON}
 
 Examples:
   docedge scan receipt.jpg -o receipt.png
+  docedge scan page1.jpg page2.jpg -o scans.pdf --enhance color
   docedge scan page1.jpg page2.jpg -o flat/ --enhance bw --format png
   docedge scan photo.jpg -o page.jpg --quad "120,80 1480,95 1500,2010 90,1990"
   cat photo.jpg | docedge scan - -o - --enhance gray > page.jpg

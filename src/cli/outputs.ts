@@ -24,31 +24,43 @@ export class OutputNamer {
   }
 }
 
-const EXTENSION_FORMAT: Record<string, ScanFormat> = { ".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".webp": "webp" };
-
-/** Where pages go: one named file, stdout, or a folder of <name>.<ext>. */
-export type OutputPlan = { kind: "file"; path: string; format: ScanFormat } | { kind: "stdout"; format: ScanFormat } | { kind: "folder"; path: string; format: ScanFormat };
+const EXTENSION_FORMAT: Record<string, ScanFormat> = { ".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".webp": "webp", ".pdf": "pdf" };
 
 /**
- * Decides the output from -o, --format and the number of inputs. A path that exists as a folder,
- * ends in a separator, or is given several inputs is a folder; otherwise it is a file whose
- * extension names the format (and must agree with --format when both are given).
+ * Where pages go: one named file, stdout, a folder of <name>.<ext>, or one PDF (a file or stdout)
+ * holding every page in input order.
+ */
+export type OutputPlan =
+  | { kind: "file"; path: string; format: ScanFormat }
+  | { kind: "stdout"; format: ScanFormat }
+  | { kind: "folder"; path: string; format: ScanFormat }
+  | { kind: "pdf"; path: string; format: "pdf" };
+
+/**
+ * Decides the output from -o, --format and the number of inputs. A path that exists as a folder
+ * or ends in a separator is a folder; a .pdf file (or stdout with --format pdf) takes every page;
+ * a path with another known extension is one image file, and with an unknown one an error (never
+ * a file whose name lies about its contents); several inputs and no extension make a folder.
  */
 export function planOutput(output: string, format: ScanFormat | undefined, inputCount: number, isFolder: boolean): OutputPlan {
   if (output === "-") {
-    if (inputCount !== 1) throw new InvalidInputError(`-o - writes one page to stdout, but ${inputCount} inputs were given`);
+    if (format === "pdf") return { kind: "pdf", path: "-", format: "pdf" };
+    if (inputCount !== 1) throw new InvalidInputError(`-o - writes one page to stdout, but ${inputCount} inputs were given (--format pdf writes them all as one PDF)`);
     return { kind: "stdout", format: format ?? "jpeg" };
   }
-  const fromExt = EXTENSION_FORMAT[extname(output).toLowerCase()];
-  if (!isFolder && inputCount > 1 && fromExt) {
-    throw new InvalidInputError(`${inputCount} inputs need a folder for -o, but ${output} names one image file`);
-  }
-  if (isFolder || output.endsWith("/") || output.endsWith(sep) || inputCount > 1) {
-    return { kind: "folder", path: output, format: format ?? "jpeg" };
+  if (isFolder || output.endsWith("/") || output.endsWith(sep)) return { kind: "folder", path: output, format: format ?? "jpeg" };
+  const ext = extname(output).toLowerCase();
+  const fromExt = EXTENSION_FORMAT[ext];
+  if (ext !== "" && !fromExt) {
+    throw new InvalidInputError(`-o ${output}: unknown extension ${ext}; name a .jpg, .png, .webp or .pdf file, or a folder ending in /`);
   }
   if (format && fromExt && format !== fromExt) {
     throw new InvalidInputError(`-o ${output} is a ${fromExt} name but --format is ${format}; make them agree`);
   }
+  if (fromExt === "pdf") return { kind: "pdf", path: output, format: "pdf" };
+  if (inputCount > 1 && fromExt) {
+    throw new InvalidInputError(`${inputCount} inputs need a folder or a .pdf file for -o, but ${output} names one image file`);
+  }
+  if (inputCount > 1) return { kind: "folder", path: output, format: format ?? "jpeg" };
   return { kind: "file", path: output, format: format ?? fromExt ?? "jpeg" };
 }
-

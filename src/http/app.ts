@@ -8,6 +8,7 @@ import { createDetector, type DetectorOptions } from "../detector.ts";
 import { readImageBody } from "./body.ts";
 import { makeProblem, problemFromError, problemResponse, type Problem } from "./problem.ts";
 import { BusyError, RequestQueue, type QueueStats } from "./queue.ts";
+import { formatFromAccept, SCAN_CONTENT_TYPES } from "./accept.ts";
 import { detectQuerySchema, issuesOf, scanQuerySchema, type DetectResponse } from "./schemas.ts";
 
 export type { DetectResponse } from "./schemas.ts";
@@ -53,7 +54,6 @@ export const DEFAULT_LIMITS: Required<HttpLimits> = {
 
 type DetectorState = "idle" | "loading" | "ready" | "failed";
 
-const IMAGE_CONTENT_TYPES = { jpeg: "image/jpeg", png: "image/png", webp: "image/webp" } as const;
 
 /**
  * The docedge HTTP API as a Hono app: POST /v1/detect, POST /v1/scan, GET /healthz and
@@ -137,7 +137,9 @@ export function createApp(options: AppOptions = {}): OpenAPIHono {
     const scanOptions: ScanOptions = {};
     if (query.quad) scanOptions.quad = query.quad;
     if (query.enhance) scanOptions.enhance = query.enhance;
-    if (query.format) scanOptions.format = query.format;
+    // The query's format wins; otherwise the Accept header may ask for one (application/pdf).
+    const format = query.format ?? formatFromAccept(c.req.header("accept"));
+    if (format) scanOptions.format = format;
     if (query.quality !== undefined) scanOptions.quality = query.quality;
     if (query.maxSize !== undefined) scanOptions.maxSize = query.maxSize;
     let result: ScanResult;
@@ -149,7 +151,7 @@ export function createApp(options: AppOptions = {}): OpenAPIHono {
     return new Response(result.image as Uint8Array<ArrayBuffer>, {
       status: 200,
       headers: {
-        "content-type": IMAGE_CONTENT_TYPES[result.format],
+        "content-type": SCAN_CONTENT_TYPES[result.format],
         "cache-control": "no-store",
         "x-docedge-quad": formatQuadHeader(result.quad),
         "x-docedge-width": String(result.width),

@@ -72,6 +72,7 @@ export function registerOpenApi(app: OpenAPIHono, limits: Required<HttpLimits>):
           "image/jpeg": { schema: { type: "string" as const, format: "binary" } },
           "image/png": { schema: { type: "string" as const, format: "binary" } },
           "image/webp": { schema: { type: "string" as const, format: "binary" } },
+          "application/pdf": { schema: { type: "string" as const, format: "binary" } },
         },
       },
       ...errorResponses(limits),

@@ -67,7 +67,7 @@ export const scanQuerySchema = z
       .enum(["none", "color", "gray", "bw"])
       .optional()
       .openapi({ description: "Post-processing of the flattened page." }),
-    format: z.enum(["jpeg", "png", "webp"]).optional().openapi({ description: "Encoding of the answer." }),
+    format: z.enum(["jpeg", "png", "webp", "pdf"]).optional().openapi({ description: "Encoding of the answer (pdf: one page sized like the paper). Without it, `Accept: application/pdf` (or image/png, image/webp) picks one; default jpeg." }),
     quality: z.coerce
       .number()
       .int()

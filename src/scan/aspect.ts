@@ -73,11 +73,23 @@ export const MIN_PERSPECTIVE = 0.03;
 /** Largest factor the perspective correction may change the side-average ratio by. */
 export const MAX_CORRECTION = 2;
 
-/** Paper sizes worth snapping to, as long side / short side. */
-export const PAPER_RATIOS: ReadonlyArray<{ name: string; ratio: number }> = [
-  { name: "A-series (A4)", ratio: Math.SQRT2 },
-  { name: "US Letter", ratio: 11 / 8.5 },
-  { name: "US Legal", ratio: 14 / 8.5 },
+/** A paper size worth snapping to. */
+export interface PaperSize {
+  name: string;
+  /** Long side / short side. */
+  ratio: number;
+  /**
+   * Physical [short, long] sides in millimetres, a PDF sheet's size. Only for sheets of paper: a
+   * ratio says nothing of scale, and a book cover shaped like a card must not print card-sized.
+   */
+  mm?: readonly [number, number];
+}
+
+/** Paper sizes worth snapping to. */
+export const PAPER_RATIOS: ReadonlyArray<PaperSize> = [
+  { name: "A-series (A4)", ratio: Math.SQRT2, mm: [210, 297] },
+  { name: "US Letter", ratio: 11 / 8.5, mm: [215.9, 279.4] },
+  { name: "US Legal", ratio: 14 / 8.5, mm: [215.9, 355.6] },
   { name: "ID-1 card", ratio: 85.6 / 53.98 },
   { name: "business card (US)", ratio: 3.5 / 2 },
   { name: "square", ratio: 1 },
@@ -141,7 +153,7 @@ export function naiveAspect(quad: Quad): number {
 export function snapRatio(ratio: number): { ratio: number; name: string | null } {
   const portrait = ratio < 1;
   const long = portrait ? 1 / ratio : ratio;
-  let best: { name: string; ratio: number } | null = null;
+  let best: PaperSize | null = null;
   let bestErr = SNAP_TOLERANCE;
   for (const p of PAPER_RATIOS) {
     const err = Math.abs(long / p.ratio - 1);

@@ -3,7 +3,8 @@ import { InvalidInputError } from "../errors.ts";
 import type { Quad } from "../types.ts";
 
 export type EnhanceMode = "none" | "color" | "gray" | "bw";
-export type ScanFormat = "jpeg" | "png" | "webp";
+/** How the page is encoded; `pdf` is one PDF page holding the page as a JPEG (quality applies). */
+export type ScanFormat = "jpeg" | "png" | "webp" | "pdf";
 
 /** What `scanDocument`, `detector.scan` and `scanImage` accept. */
 export interface ScanOptions {
@@ -19,9 +20,9 @@ export interface ScanOptions {
    * Default `none`.
    */
   enhance?: EnhanceMode;
-  /** Output encoding. Default `jpeg`. */
+  /** Output encoding. Default `jpeg`. `pdf`: a one-page PDF sized like the paper (A4 stays 210 x 297 mm). */
   format?: ScanFormat;
-  /** JPEG / WebP quality, 1-100. Default 85. Ignored for PNG. */
+  /** JPEG / WebP quality (and the JPEG inside a PDF), 1-100. Default 85. Ignored for PNG. */
   quality?: number;
   /**
    * Longest side of the output in pixels. The page is never enlarged past the resolution the
@@ -32,13 +33,16 @@ export interface ScanOptions {
 
 /** The flattened page. */
 export interface ScanResult {
-  /** The encoded page (JPEG, PNG or WebP bytes). */
+  /** The encoded page (JPEG, PNG, WebP or PDF bytes, as `format` says). */
   image: Uint8Array;
+  /** The page's size in pixels. */
   width: number;
   height: number;
   /** The corners used, in the upright source image's pixels, clockwise from top-left. */
   quad: Quad;
   format: ScanFormat;
+  /** The paper size the page's shape matched ("A-series (A4)", "US Letter", ...), or null. */
+  paper: string | null;
 }
 
 export const DEFAULT_MAX_SIZE = 3508;
@@ -53,7 +57,7 @@ export const scanOptionsSchema = z
   .object({
     quad: quadSchema.optional(),
     enhance: z.enum(["none", "color", "gray", "bw"]).optional(),
-    format: z.enum(["jpeg", "png", "webp"]).optional(),
+    format: z.enum(["jpeg", "png", "webp", "pdf"]).optional(),
     quality: z.number().int().min(1).max(100).optional(),
     maxSize: z.number().int().min(16).max(MAX_OUTPUT_SIZE).optional(),
   })

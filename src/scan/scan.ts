@@ -70,6 +70,6 @@ export async function scanImage(image: RgbaImage, quad: Quad, options?: ScanOpti
   checkImage(image);
   const opts = resolveScanOptions(options);
   const page = await rectifyResolved(image, opts.quad ?? quad, opts);
-  const bytes = await encodePage(page.image, opts.format, opts.quality);
-  return { image: bytes, width: page.image.width, height: page.image.height, quad: page.quad, format: opts.format };
+  const bytes = await encodePage(page.image, opts.format, opts.quality, page.aspect.snappedTo);
+  return { image: bytes, width: page.image.width, height: page.image.height, quad: page.quad, format: opts.format, paper: page.aspect.snappedTo };
 }

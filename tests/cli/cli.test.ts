@@ -27,6 +27,7 @@ const photos = tonyPhotos();
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
 const noPhotos = photos.length < 3 ? "../shared/datasets/tony_xlh_document_scanning_dataset is absent" : false;
 const skip = !hasModel() ? "no model in models/" : noPhotos;
+const noPdfinfo = spawnSync("pdfinfo", ["-v"]).error === undefined ? false : "pdfinfo not installed (apt-get install poppler-utils)";
 // One thread: the machine is small and shared; the CLI's behaviour does not depend on it. The
 // model is a pinned copy (see pinModel) so every process in this file sees the same weights.
 let T: string[] = [];
@@ -192,6 +193,29 @@ test("scan: labelled corners via --quad to a file, several inputs to a folder, f
   const clash = await runCli(node, ["scan", a.path, "-o", join(tmp, "x.jpg"), "--format", "png"]);
   assert.equal(clash.code, 2);
   assert.match(clash.stderr, /make them agree/);
+});
+
+test("scan A B -o out.pdf: one PDF, a page per photo in order (pdfinfo reads it); -o out.xyz exits 2 and writes nothing", { skip: skip || noPdfinfo, timeout: 600_000 }, async () => {
+  const [a, b] = photos;
+  const pdf = join(tmp, "scans.pdf");
+  const r = await runCli(node, ["scan", a.path, b.path, "-o", pdf, "--quad", quadArg(a.quad!), "--max-size", "500", "--json", ...T]);
+  assert.equal(r.code, 0, r.stderr);
+  const rows = r.lines.map((l) => JSON.parse(l) as { file: string; output: string; page: number; format: string });
+  assert.deepEqual(rows.map((row) => [row.file, row.page, row.output, row.format]), [[a.path, 1, pdf, "pdf"], [b.path, 2, pdf, "pdf"]]);
+  const info = spawnSync("pdfinfo", [pdf], { encoding: "utf8" });
+  assert.equal(info.status, 0, info.stderr);
+  assert.match(info.stdout, /^Pages:\s+2$/m);
+
+  const piped = await runCli(node, ["scan", a.path, b.path, "-o", "-", "--format", "pdf", "--quad", quadArg(a.quad!), "--max-size", "300", ...T]);
+  assert.equal(piped.code, 0, piped.stderr);
+  assert.equal(piped.stdout.subarray(0, 5).toString("latin1"), "%PDF-", "stdout is exactly a PDF");
+  assert.match(piped.stderr, /wrote the PDF to stdout \(2 pages\)/);
+
+  const xyz = join(tmp, "out.xyz");
+  const bad = await runCli(node, ["scan", a.path, "-o", xyz, ...T]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /unknown extension \.xyz/);
+  assert.ok(!existsSync(xyz), "no mislabelled file");
 });
 
 test("scan without --quad flattens what detect finds, and fails (code 1) only the photos where nothing is found", { skip, timeout: 600_000 }, async () => {

@@ -9,10 +9,11 @@ import { cornerErrorPercent } from "../../src/eval/corner-error.ts";
 import { findLabelledFolders } from "../../src/eval/labels.ts";
 import { jaccardIndex } from "../../src/geometry/jaccard.ts";
 import { DocedgeError } from "../../src/errors.ts";
+import { DATASETS } from "../core/helpers.ts";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 const model = join(repo, "models/docedge-int8.onnx");
-const folder = join(repo, "../shared/datasets/tony_xlh_document_scanning_dataset");
+const folder = join(DATASETS, "tony_xlh_document_scanning_dataset");
 const skipModel = existsSync(model) ? false : `no model at ${model} (the lead ships models/)`;
 const skipData = existsSync(join(folder, "labels.json")) ? false : `${folder} is absent`;
 

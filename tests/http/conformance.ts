@@ -208,6 +208,33 @@ export function conformance(runtime: RuntimeName): void {
       assert.equal(new TextDecoder().decode(webpBytes.subarray(8, 12)), "WEBP");
     });
 
+    it("POST /v1/scan?format=pdf, or Accept: application/pdf, answers one PDF page (the query's format wins over Accept)", async () => {
+      const photo = PHOTOS[1]!;
+      const q = "quad=30,40,240,35,250,450,20,440&maxSize=300";
+      const byQuery = await postImage(target.url, `/v1/scan?${q}&format=pdf`, photo.bytes, photo.type);
+      assert.equal(byQuery.status, 200, await byQuery.clone().text());
+      assert.equal(byQuery.headers.get("content-type"), "application/pdf");
+      const pdf = new Uint8Array(await byQuery.arrayBuffer());
+      assert.equal(new TextDecoder().decode(pdf.subarray(0, 5)), "%PDF-");
+      assert.equal(new TextDecoder("latin1").decode(pdf).match(/\/Type\s*\/Page\b/g)?.length, 1, "one page");
+
+      const send = (accept: string, query = q): Promise<Response> =>
+        fetch(new URL(`/v1/scan?${query}`, target.url), { method: "POST", headers: { "content-type": photo.type, accept }, body: photo.bytes as Uint8Array<ArrayBuffer> });
+      const byAccept = await send("application/pdf");
+      assert.equal(byAccept.status, 200);
+      assert.equal(byAccept.headers.get("content-type"), "application/pdf");
+      await byAccept.arrayBuffer();
+      const preferred = await send("image/png;q=0.5, application/pdf;q=0.9");
+      assert.equal(preferred.headers.get("content-type"), "application/pdf");
+      await preferred.arrayBuffer();
+      const queryWins = await send("application/pdf", `${q}&format=webp`);
+      assert.equal(queryWins.headers.get("content-type"), "image/webp");
+      await queryWins.arrayBuffer();
+      const anything = await send("*/*");
+      assert.equal(anything.headers.get("content-type"), "image/jpeg");
+      await anything.arrayBuffer();
+    });
+
     it("400 for malformed options", async () => {
       const photo = PHOTOS[2]!;
       for (const query of [

@@ -7,16 +7,17 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { decodePng } from "../../src/image/codecs.ts";
 import { meanAbsDiff } from "./synthetic.ts";
+import { DATASETS } from "../core/helpers.ts";
 
 // The same scan (real photos, their labelled corners, enhance none and bw) under Node (tsx),
 // Bun and Deno: same sizes, same pixels (the warp and enhancement are plain float math, the codecs
 // the same WASM), same JPEG bytes.
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const BIN = (name: string) => join(ROOT, "node_modules/.bin", name);
-const DIR = fileURLToPath(new URL("../../../shared/datasets/tony_xlh_document_scanning_dataset/", import.meta.url));
+const DIR = join(DATASETS, "tony_xlh_document_scanning_dataset");
 const FILES = ["a4-on-dark-background.jpg", "inner-lines.jpg"].map((f) => join(DIR, f));
 const RUNNER = "tests/scan/runner/scan-files.mjs";
-const skip = !FILES.every(existsSync) ? "../shared/datasets (tony_xlh_document_scanning_dataset) is absent" : false;
+const skip = !FILES.every(existsSync) ? `${DIR} is missing photos` : false;
 
 interface Line { file: string; enhance: string; runtime: string; width?: number; height?: number; png?: string; jpegHash?: string; error?: string }
 

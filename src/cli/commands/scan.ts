@@ -3,6 +3,7 @@ import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { InvalidInputError } from "../../errors.ts";
 import { scanOptionsSchema, type ScanFormat, type ScanOptions } from "../../scan/options.ts";
+import { pagesToPdf, type PdfPage } from "../../scan/pdf.ts";
 import { COMMON_OPTIONS, parseChoice, withUsageErrors, parseNumber, parseQuad } from "../args.ts";
 import { runBatch } from "../batch.ts";
 import { errorJson, isFatalError, printError, printLine, roundQuad, type Command, type RunContext } from "../command.ts";
@@ -30,7 +31,7 @@ const OPTIONS = {
 
 const FLAG_OF: Record<string, string> = { maxSize: "--max-size", quality: "--quality", enhance: "--enhance", format: "--format", quad: "--quad" };
 
-const FORMAT_EXTENSION: Record<ScanFormat, string> = { jpeg: "jpg", png: "png", webp: "webp" };
+const FORMAT_EXTENSION: Record<ScanFormat, string> = { jpeg: "jpg", png: "png", webp: "webp", pdf: "pdf" };
 
 interface ScanArgs {
   inputs: string[];
@@ -53,7 +54,7 @@ export const scanCommand: Command = {
     if (positionals.length === 0) throw new InvalidInputError("scan needs at least one image (\"-\" for stdin)");
     if (values.output === undefined) throw new InvalidInputError("scan needs -o <file|folder|-> for the flattened page");
     if (values.output === "-" && values.json) throw new InvalidInputError("--json and -o - both write to stdout; pick one");
-    const format = parseChoice("format", values.format, ["jpeg", "png", "webp"] as const);
+    const format = parseChoice("format", values.format, ["jpeg", "png", "webp", "pdf"] as const);
     const options: Omit<ScanOptions, "format"> = {
       enhance: parseChoice("enhance", values.enhance, ["none", "color", "gray", "bw"] as const),
       quality: parseNumber("quality", values.quality),
@@ -100,9 +101,24 @@ async function runScan(args: ScanArgs, ctx: RunContext): Promise<number> {
   const progress = new Progress(items.length, process.stderr, { enabled: !args.quiet });
   const started = performance.now();
 
+  // One PDF for every page: each page is encoded as JPEG once here and embedded as is at the end.
+  const pdfPages: PdfPage[] = [];
   const work = async (item: InputItem) => {
     const bytes = await readInput(item);
     const d = await detector.get();
+    if (plan.kind === "pdf") {
+      const page = await d.scan(bytes, { ...args.options, format: "jpeg" });
+      pdfPages.push({ jpeg: page.image, width: page.width, height: page.height, paper: page.paper });
+      const file = displayName(item);
+      progress.log(() => {
+        if (args.json) {
+          printLine(JSON.stringify({ file, output: plan.path, page: pdfPages.length, width: page.width, height: page.height, format: "pdf", quad: roundQuad(page.quad) }));
+        } else if (!args.quiet) {
+          (plan.path === "-" ? printError : printLine)(`${file} -> page ${pdfPages.length}  ${page.width}x${page.height}${page.paper ? ` ${page.paper}` : ""}`);
+        }
+      });
+      return;
+    }
     const result = await d.scan(bytes, { ...args.options, format: plan.format });
     const target =
       plan.kind === "stdout" ? "-" : plan.kind === "file" ? plan.path : join(plan.path, namer.name(item, FORMAT_EXTENSION[plan.format], plan.path));
@@ -128,6 +144,10 @@ async function runScan(args: ScanArgs, ctx: RunContext): Promise<number> {
         if (args.json) printLine(JSON.stringify({ file: displayName(item), error: errorJson(err, message) }));
       },
     });
+    if (plan.kind === "pdf" && pdfPages.length > 0 && !summary.interrupted) {
+      await writeOutput(plan.path, await pagesToPdf(pdfPages));
+      if (!args.quiet && !args.json) printError(`wrote ${plan.path === "-" ? "the PDF to stdout" : plan.path} (${pdfPages.length} page${pdfPages.length === 1 ? "" : "s"})`);
+    }
     if (!args.quiet && (items.length > 1 || summary.interrupted)) printError(summaryLine(summary, performance.now() - started));
     if (summary.interrupted) return EXIT.INTERRUPTED;
     return summary.failed > 0 ? EXIT.FAILED : EXIT.OK;
