@@ -39,8 +39,9 @@ export type OutputPlan =
 /**
  * Decides the output from -o, --format and the number of inputs. A path that exists as a folder
  * or ends in a separator is a folder; a .pdf file (or stdout with --format pdf) takes every page;
- * a path with another known extension is one image file, and with an unknown one an error (never
- * a file whose name lies about its contents); several inputs and no extension make a folder.
+ * a path with another known extension is one image file, and with an unknown one an error unless
+ * --format says what to write (never a file whose name lies about its contents); several inputs
+ * and no extension make a folder.
  */
 export function planOutput(output: string, format: ScanFormat | undefined, inputCount: number, isFolder: boolean): OutputPlan {
   if (output === "-") {
@@ -51,8 +52,8 @@ export function planOutput(output: string, format: ScanFormat | undefined, input
   if (isFolder || output.endsWith("/") || output.endsWith(sep)) return { kind: "folder", path: output, format: format ?? "jpeg" };
   const ext = extname(output).toLowerCase();
   const fromExt = EXTENSION_FORMAT[ext];
-  if (ext !== "" && !fromExt) {
-    throw new InvalidInputError(`-o ${output}: unknown extension ${ext}; name a .jpg, .png, .webp or .pdf file, or a folder ending in /`);
+  if (ext !== "" && !fromExt && !format) {
+    throw new InvalidInputError(`-o ${output}: unknown extension ${ext}; name a .jpg, .png, .webp or .pdf file, a folder ending in /, or give --format`);
   }
   if (format && fromExt && format !== fromExt) {
     throw new InvalidInputError(`-o ${output} is a ${fromExt} name but --format is ${format}; make them agree`);

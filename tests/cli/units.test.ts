@@ -143,7 +143,14 @@ test("output planning and naming", () => {
   assert.deepEqual(planOutput("existing", "png", 1, true), { kind: "folder", path: "existing", format: "png" });
   assert.throws(() => planOutput("page.png", "jpeg", 1, false), /make them agree/);
   assert.throws(() => planOutput("-", undefined, 2, false), /one page to stdout/);
-  assert.throws(() => planOutput("page.jpg", undefined, 2, false), /need a folder/);
+  assert.throws(() => planOutput("page.jpg", undefined, 2, false), /need a folder or a \.pdf file/);
+  assert.deepEqual(planOutput("scans.pdf", undefined, 3, false), { kind: "pdf", path: "scans.pdf", format: "pdf" });
+  assert.deepEqual(planOutput("one.PDF", "pdf", 1, false), { kind: "pdf", path: "one.PDF", format: "pdf" });
+  assert.deepEqual(planOutput("-", "pdf", 4, false), { kind: "pdf", path: "-", format: "pdf" });
+  assert.deepEqual(planOutput("pdfs/", "pdf", 2, false), { kind: "folder", path: "pdfs/", format: "pdf" });
+  assert.throws(() => planOutput("scans.pdf", "png", 2, false), /make them agree/);
+  assert.throws(() => planOutput("page.xyz", undefined, 1, false), /unknown extension \.xyz/);
+  assert.throws(() => planOutput("pages.d", undefined, 2, false), /unknown extension \.d/);
 
   const namer = new OutputNamer();
   assert.equal(namer.name({ kind: "file", path: "a/1.jpg" }, "jpg", "out"), "1.jpg");

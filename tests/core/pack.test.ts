@@ -101,6 +101,7 @@ await d.dispose();
     ok(sh(process.execPath, ["out/readme-1.js"], dir), "README example 2");
     const page = readFileSync(join(dir, "page.jpg"));
     assert.deepEqual([...page.subarray(0, 3)], [0xff, 0xd8, 0xff], "README example 2 wrote a JPEG");
+    assert.equal(readFileSync(join(dir, "scans.pdf")).subarray(0, 5).toString("latin1"), "%PDF-", "and a PDF");
   } finally {
     // Only what this test made: the tarball was packed into `dir`, never into the repository.
     rmSync(dir, { recursive: true, force: true });
