@@ -4,11 +4,13 @@ import type { EnhanceMode } from "./options.ts";
 /**
  * Page enhancement, in place on the flattened page.
  *
- * All modes but `none` start from the paper's own colour at every point (the "background"): a
+ * All modes but `none` start from the light on the paper at every point (the "background"): a
  * morphological closing (max then min filter, window wider than any text stroke) of a reduced copy
  * removes the ink and keeps the light falling on the paper, shadows included, with their edges in
- * place. Dividing by it removes shadows and uneven light and white-balances in one step.
- * `bw` then thresholds the levelled grey with Sauvola's local rule.
+ * place. `gray` and `bw` divide each channel by its own background, which removes shadows and
+ * uneven light and white-balances in one step; `bw` then thresholds the levelled grey with
+ * Sauvola's local rule. `color` estimates the light on luminance only and scales each pixel by one
+ * gain, so printed colours keep their hue and saturation (see flattenLuminance).
  */
 
 /** Low-resolution estimate of the paper's colour, one plane per channel. */
@@ -105,6 +107,13 @@ export function filter2d(map: Float32Array, w: number, h: number, r: number, kin
  * white. Smoothing takes min(map, blurred map) for the same reason.
  */
 export function estimateBackground(img: RgbaImage): Background {
+  const cells = reduceToCells(img);
+  for (const plane of [cells.r, cells.g, cells.b]) closePlane(plane, cells.width, cells.height, cells.radius);
+  return { r: cells.r, g: cells.g, b: cells.b, width: cells.width, height: cells.height, cell: cells.cell };
+}
+
+/** Mean colour of each cell of the reduced map (~300 cells on the long side), and the closing radius in cells. */
+function reduceToCells(img: RgbaImage): { r: Float32Array; g: Float32Array; b: Float32Array; width: number; height: number; cell: number; radius: number } {
   const { width, height, data } = img;
   const long = Math.max(width, height);
   const cell = Math.max(1, Math.round(long / 300));
@@ -132,7 +141,11 @@ export function estimateBackground(img: RgbaImage): Background {
     g[i] /= count[i];
     b[i] /= count[i];
   }
-  const radius = Math.max(2, Math.round(long / 40 / cell));
+  return { r, g, b, width: bw, height: bh, cell, radius: Math.max(2, Math.round(long / 40 / cell)) };
+}
+
+/** The closing (max then min, one cell more of min) and min-smoothing of one reduced plane, in place. */
+function closePlane(plane: Float32Array, bw: number, bh: number, radius: number): void {
   const smooth = Math.max(1, Math.round(radius / 4));
   // Filter on a copy padded by replicating the border: with windows merely clipped at the border,
   // a shadow edge that meets the border obliquely is filled by the closing (lit paper leaks into
@@ -142,29 +155,149 @@ export function estimateBackground(img: RgbaImage): Background {
   const ph = bh + 2 * pad;
   const padded = new Float32Array(pw * ph);
   const blurred = new Float32Array(pw * ph);
-  for (const plane of [r, g, b]) {
-    for (let y = 0; y < ph; y++) {
-      const sy = Math.min(bh - 1, Math.max(0, y - pad));
-      for (let x = 0; x < pw; x++) {
-        const sx = Math.min(bw - 1, Math.max(0, x - pad));
-        padded[y * pw + x] = plane[sy * bw + sx];
-      }
-    }
-    filter2d(padded, pw, ph, radius, "max");
-    filter2d(padded, pw, ph, radius + 1, "min");
-    blurred.set(padded);
-    filter2d(blurred, pw, ph, smooth, "box");
-    for (let y = 0; y < bh; y++) {
-      for (let x = 0; x < bw; x++) {
-        const i = (y + pad) * pw + x + pad;
-        let v = blurred[i] < padded[i] ? blurred[i] : padded[i];
-        // A black page region (or the fill outside a photo) must not divide by ~0.
-        if (v < 24) v = 24;
-        plane[y * bw + x] = v;
-      }
+  for (let y = 0; y < ph; y++) {
+    const sy = Math.min(bh - 1, Math.max(0, y - pad));
+    for (let x = 0; x < pw; x++) {
+      const sx = Math.min(bw - 1, Math.max(0, x - pad));
+      padded[y * pw + x] = plane[sy * bw + sx];
     }
   }
-  return { r, g, b, width: bw, height: bh, cell };
+  filter2d(padded, pw, ph, radius, "max");
+  filter2d(padded, pw, ph, radius + 1, "min");
+  blurred.set(padded);
+  filter2d(blurred, pw, ph, smooth, "box");
+  for (let y = 0; y < bh; y++) {
+    for (let x = 0; x < bw; x++) {
+      const i = (y + pad) * pw + x + pad;
+      let v = blurred[i] < padded[i] ? blurred[i] : padded[i];
+      // A black page region (or the fill outside a photo) must not divide by ~0.
+      if (v < 24) v = 24;
+      plane[y * bw + x] = v;
+    }
+  }
+}
+
+/** The light on the page as one luminance plane, and the paper's colour under it. */
+export interface LumaBackground {
+  /** Luma of the paper at each cell (the closing of the cells' luma). */
+  l: Float32Array;
+  width: number;
+  height: number;
+  cell: number;
+  /**
+   * Per-channel gains that make the brightest paper neutral (white balance), or [1, 1, 1] when
+   * that "paper" is too coloured to be paper under tinted light (a cover, a photo filling the page).
+   */
+  balance: [number, number, number];
+}
+
+/**
+ * Channel / luma ratios further than this from 1 are a coloured surface, not paper under tinted
+ * light. Paper under a warm lamp measures about 1.07 / 0.84 (red / blue); an orange flyer filling
+ * the page 1.16 / 0.77, and must keep its colour.
+ */
+const MAX_PAPER_TINT = 0.2;
+
+/**
+ * Estimate the light from luminance alone, so that colour never looks like light: the closing runs
+ * on the cells' luma. The white balance is one global gain per channel, from the cells that are
+ * paper (luma at the background's, where the background is among the page's brightest).
+ */
+export function estimateLumaBackground(img: RgbaImage): LumaBackground {
+  const cells = reduceToCells(img);
+  const n = cells.r.length;
+  const cellLuma = new Float32Array(n);
+  for (let i = 0; i < n; i++) cellLuma[i] = luma(cells.r[i], cells.g[i], cells.b[i]);
+  const l = new Float32Array(cellLuma);
+  closePlane(l, cells.width, cells.height, cells.radius);
+  const bright = percentile(l, 0.95) * 0.8;
+  let sr = 0, sg = 0, sb = 0, sl = 0;
+  for (let i = 0; i < n; i++) {
+    if (l[i] < bright || cellLuma[i] < 0.95 * l[i]) continue;
+    sr += cells.r[i]; sg += cells.g[i]; sb += cells.b[i]; sl += cellLuma[i];
+  }
+  let balance: [number, number, number] = [1, 1, 1];
+  if (sl > 0) {
+    const tint = [sr / sl, sg / sl, sb / sl];
+    if (tint.every((t) => Math.abs(t - 1) <= MAX_PAPER_TINT)) balance = [1 / tint[0], 1 / tint[1], 1 / tint[2]];
+  }
+  return { l, width: cells.width, height: cells.height, cell: cells.cell, balance };
+}
+
+function percentile(values: Float32Array, q: number): number {
+  const sorted = Float32Array.from(values).sort();
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+/** Bilinear lookup tables from output columns to background cells. */
+function cellColumns(width: number, cell: number, bw: number): { x0s: Int32Array; x1s: Int32Array; txs: Float32Array } {
+  const x0s = new Int32Array(width);
+  const x1s = new Int32Array(width);
+  const txs = new Float32Array(width);
+  for (let x = 0; x < width; x++) {
+    const fx = Math.min(Math.max((x + 0.5) / cell - 0.5, 0), bw - 1);
+    const x0 = Math.floor(fx);
+    x0s[x] = x0;
+    x1s[x] = Math.min(x0 + 1, bw - 1);
+    txs[x] = fx - x0;
+  }
+  return { x0s, x1s, txs };
+}
+
+/**
+ * Scale each pixel by one gain (all channels alike), so hue and saturation stay as printed; a
+ * pixel the gain would push past white is scaled back as a whole, never clipped channel by channel
+ * (which would bleach it).
+ */
+function scalePixel(data: Uint8Array | Uint8ClampedArray, o: number, r: number, g: number, b: number, gain: number): void {
+  let vr = r * gain, vg = g * gain, vb = b * gain;
+  const max = vr > vg ? (vr > vb ? vr : vb) : vg > vb ? vg : vb;
+  if (max > 255) {
+    const k = 255 / max;
+    vr *= k; vg *= k; vb *= k;
+  }
+  data[o] = (vr + 0.5) | 0;
+  data[o + 1] = (vg + 0.5) | 0;
+  data[o + 2] = (vb + 0.5) | 0;
+}
+
+/**
+ * The colour mode's flattening: white-balance by the global paper tint, then one gain per pixel,
+ * 255 / the paper's luma there, so paper goes white through shadows and printed colours keep
+ * their hue and saturation.
+ */
+export function flattenLuminance(img: RgbaImage, bg: LumaBackground): void {
+  const { width, height, data } = img;
+  const { x0s, x1s, txs } = cellColumns(width, bg.cell, bg.width);
+  const [kr, kg, kb] = bg.balance;
+  for (let y = 0; y < height; y++) {
+    const fy = Math.min(Math.max((y + 0.5) / bg.cell - 0.5, 0), bg.height - 1);
+    const y0 = Math.floor(fy);
+    const y1 = Math.min(y0 + 1, bg.height - 1);
+    const ty = fy - y0;
+    const r0 = y0 * bg.width;
+    const r1 = y1 * bg.width;
+    let o = y * width * 4;
+    for (let x = 0; x < width; x++, o += 4) {
+      const tx = txs[x];
+      const top = bg.l[r0 + x0s[x]] * (1 - tx) + bg.l[r0 + x1s[x]] * tx;
+      const bottom = bg.l[r1 + x0s[x]] * (1 - tx) + bg.l[r1 + x1s[x]] * tx;
+      scalePixel(data, o, data[o] * kr, data[o + 1] * kg, data[o + 2] * kb, 255 / (top * (1 - ty) + bottom * ty));
+    }
+  }
+}
+
+/** Levels as one gain per pixel from a luma curve (see `levels`): colours keep hue and saturation. */
+function levelsLuma(img: RgbaImage, white = 235): void {
+  const { data } = img;
+  const lut = levelsCurve(img, white);
+  const n = img.width * img.height * 4;
+  for (let o = 0; o < n; o += 4) {
+    const r = data[o], g = data[o + 1], b = data[o + 2];
+    const l = luma(r, g, b);
+    if (l < 0.5) continue;
+    scalePixel(data, o, r, g, b, lut[(l + 0.5) | 0] / l);
+  }
 }
 
 /**
@@ -176,16 +309,7 @@ export function flattenIllumination(img: RgbaImage, bg: Background): void {
   const { cell } = bg;
   const bw = bg.width;
   const bh = bg.height;
-  const x0s = new Int32Array(width);
-  const x1s = new Int32Array(width);
-  const txs = new Float32Array(width);
-  for (let x = 0; x < width; x++) {
-    const fx = Math.min(Math.max((x + 0.5) / cell - 0.5, 0), bw - 1);
-    const x0 = Math.floor(fx);
-    x0s[x] = x0;
-    x1s[x] = Math.min(x0 + 1, bw - 1);
-    txs[x] = fx - x0;
-  }
+  const { x0s, x1s, txs } = cellColumns(width, cell, bw);
   for (let y = 0; y < height; y++) {
     const fy = Math.min(Math.max((y + 0.5) / cell - 0.5, 0), bh - 1);
     const y0 = Math.floor(fy);
@@ -222,6 +346,18 @@ function luma(r: number, g: number, b: number): number {
  */
 function levels(img: RgbaImage, white = 235): void {
   const { data } = img;
+  const lut = levelsCurve(img, white);
+  const n = img.width * img.height;
+  for (let o = 0; o < n * 4; o += 4) {
+    data[o] = lut[data[o]];
+    data[o + 1] = lut[data[o + 1]];
+    data[o + 2] = lut[data[o + 2]];
+  }
+}
+
+/** The levels curve of `levels`, from the image's luma histogram. */
+function levelsCurve(img: RgbaImage, white: number): Uint8Array {
+  const { data } = img;
   const hist = new Uint32Array(256);
   const n = img.width * img.height;
   for (let o = 0; o < n * 4; o += 4) hist[(luma(data[o], data[o + 1], data[o + 2]) + 0.5) | 0]++;
@@ -236,11 +372,7 @@ function levels(img: RgbaImage, white = 235): void {
     const t = (v - black) / span;
     lut[v] = t <= 0 ? 0 : t >= 1 ? 255 : Math.round(255 * t);
   }
-  for (let o = 0; o < n * 4; o += 4) {
-    data[o] = lut[data[o]];
-    data[o + 1] = lut[data[o + 1]];
-    data[o + 2] = lut[data[o + 2]];
-  }
+  return lut;
 }
 
 function toGray(img: RgbaImage): void {
@@ -339,11 +471,14 @@ export function sauvola(img: RgbaImage, options: SauvolaOptions = {}): void {
 /** Apply an enhancement mode in place. */
 export function enhance(img: RgbaImage, mode: EnhanceMode): void {
   if (mode === "none") return;
-  flattenIllumination(img, estimateBackground(img));
   if (mode === "color") {
-    levels(img);
+    // Light from luminance, one gain per pixel: a green cover stays green (dividing each channel
+    // by its own background took large colour areas for tinted paper and bleached them).
+    flattenLuminance(img, estimateLumaBackground(img));
+    levelsLuma(img);
     return;
   }
+  flattenIllumination(img, estimateBackground(img));
   toGray(img);
   // Levels before thresholding too: Sauvola's rule is not contrast-invariant (s is compared to a
   // fixed R), and stretching faint, blurred strokes (low-resolution photos) keeps them.

@@ -15,8 +15,9 @@ export interface ScanOptions {
    */
   quad?: Quad;
   /**
-   * `none`: colour as photographed. `color`: white balance, shadow and uneven-light removal,
-   * contrast. `gray`: the same, in grey. `bw`: adaptive black and white (text pages).
+   * `none`: colour as photographed. `color`: shadow and uneven-light removal by one gain per
+   * pixel (colours keep hue and saturation), white balance of near-neutral paper, contrast.
+   * `gray`: the same in grey. `bw`: adaptive black and white (text pages).
    * Default `none`.
    */
   enhance?: EnhanceMode;

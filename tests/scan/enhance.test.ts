@@ -110,3 +110,55 @@ test("bw: ink black, paper white across the hard shadow, hairlines kept", () => 
   }
   assert.ok(cols > 1000 && kept / cols > 0.97, `hairline columns kept ${kept}/${cols}`);
 });
+
+/**
+ * A saturated green cover filling the page, with a white title label holding black text, lit
+ * with a falloff and a hard neutral shadow across its lower part: colour must not be taken for
+ * the light.
+ */
+const CW = 600, CH = 840;
+const GREEN: [number, number, number] = [38, 150, 72];
+const inLabel = (x: number, y: number) => x >= 150 && x < 450 && y >= 120 && y < 300;
+const inText = (x: number, y: number) => inLabel(x, y) && x >= 180 && x < 420 && ((y >= 160 && y < 176) || (y >= 200 && y < 216) || (y >= 240 && y < 256));
+const coverShadow = (x: number, y: number) => y > 520 + 0.3 * x;
+function coverPhoto(): RgbaImage {
+  const data = new Uint8Array(CW * CH * 4);
+  for (let y = 0; y < CH; y++) for (let x = 0; x < CW; x++) {
+    const base = inText(x, y) ? [20, 20, 20] : inLabel(x, y) ? [242, 242, 242] : GREEN;
+    const l = (coverShadow(x, y) ? 0.4 : 1) * (1 - 0.2 * (x / CW));
+    const o = (y * CW + x) * 4;
+    for (let c = 0; c < 3; c++) data[o + c] = Math.round(base[c] * l);
+    data[o + 3] = 255;
+  }
+  return { data, width: CW, height: CH };
+}
+function hsv(d: Uint8Array | Uint8ClampedArray, o: number): { h: number; s: number } {
+  const r = d[o], g = d[o + 1], b = d[o + 2];
+  const mx = Math.max(r, g, b), mn = Math.min(r, g, b), c = mx - mn;
+  const h = c === 0 ? 0 : mx === r ? ((g - b) / c + 6) % 6 : mx === g ? (b - r) / c + 2 : (r - g) / c + 4;
+  return { h: h * 60, s: mx === 0 ? 0 : c / mx };
+}
+
+test("color: a saturated cover keeps its hue and >= 80% of its saturation, lit and shadowed alike; its white label goes white", () => {
+  const photo = coverPhoto();
+  const img: RgbaImage = { data: new Uint8Array(photo.data), width: CW, height: CH };
+  enhance(img, "color");
+  // Away from the label and the shadow's edge (the background estimate's transition zone).
+  const cover: number[] = [], coverShade: number[] = [], label: number[] = [];
+  for (let y = 10; y < CH - 10; y += 3) for (let x = 10; x < CW - 10; x += 3) {
+    const nearEdge = Math.abs(y - (520 + 0.3 * x)) < 40 || (x > 110 && x < 490 && y > 80 && y < 340);
+    if (inLabel(x, y) && !inText(x, y) && x > 160 && x < 440 && y > 130 && y < 290 && !(y >= 150 && y < 266)) label.push(y * CW + x);
+    else if (!nearEdge) (coverShadow(x, y) ? coverShade : cover).push(y * CW + x);
+  }
+  const meanOf = (im: RgbaImage, idx: number[], f: (o: number) => number) => idx.reduce((s, i) => s + f(i * 4), 0) / idx.length;
+  for (const [name, idx] of [["lit", cover], ["shadowed", coverShade]] as const) {
+    const before = meanOf(photo, idx, (o) => hsv(photo.data, o).s);
+    const after = meanOf(img, idx, (o) => hsv(img.data, o).s);
+    assert.ok(after >= 0.8 * before, `${name} cover saturation ${after.toFixed(3)} vs ${before.toFixed(3)} unenhanced`);
+    const hue = meanOf(img, idx, (o) => hsv(img.data, o).h);
+    assert.ok(Math.abs(hue - hsv(new Uint8Array([...GREEN, 255]), 0).h) < 6, `${name} cover hue ${hue}`);
+  }
+  const lum = (im: RgbaImage, idx: number[]) => meanOf(im, idx, (o) => 0.299 * im.data[o] + 0.587 * im.data[o + 1] + 0.114 * im.data[o + 2]);
+  assert.ok(Math.abs(lum(img, cover) - lum(img, coverShade)) < 15, `shadow evened out: ${lum(img, cover)} vs ${lum(img, coverShade)}`);
+  assert.ok(lum(img, label) > 235, `label ${lum(img, label)}`);
+});
