@@ -16,10 +16,13 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 
-def conv_bn(cin: int, cout: int, k: int = 3, stride: int = 1, groups: int = 1, act: bool = True) -> nn.Sequential:
+def conv_bn(cin: int, cout: int, k: int = 3, stride: int = 1, groups: int = 1, act: bool = True,
+            bn: bool = True) -> nn.Sequential:
+    # Without BatchNorm the conv carries a bias and an Identity keeps the layer indices, so the
+    # state dict has the same keys as a BatchNorm-folded network's (what the exported ONNX holds).
     layers: list[nn.Module] = [
-        nn.Conv2d(cin, cout, k, stride, k // 2, groups=groups, bias=False),
-        nn.BatchNorm2d(cout),
+        nn.Conv2d(cin, cout, k, stride, k // 2, groups=groups, bias=not bn),
+        nn.BatchNorm2d(cout) if bn else nn.Identity(),
     ]
     if act:
         layers.append(nn.ReLU6(inplace=True))
@@ -29,19 +32,19 @@ def conv_bn(cin: int, cout: int, k: int = 3, stride: int = 1, groups: int = 1, a
 class InvertedResidual(nn.Module):
     """MobileNetV2 block: 1x1 expand, 3x3 depthwise, linear 1x1 project, residual when shapes allow."""
 
-    def __init__(self, cin: int, cout: int, stride: int, expand: int = 6):
+    def __init__(self, cin: int, cout: int, stride: int, expand: int = 6, bn: bool = True):
         super().__init__()
         hidden = cin * expand
         self.body = nn.Sequential(
-            conv_bn(cin, hidden, 1),
-            conv_bn(hidden, hidden, 3, stride, groups=hidden),
-            conv_bn(hidden, cout, 1, act=False),
+            conv_bn(cin, hidden, 1, bn=bn),
+            conv_bn(hidden, hidden, 3, stride, groups=hidden, bn=bn),
+            conv_bn(hidden, cout, 1, act=False, bn=bn),
         )
         self.use_res = stride == 1
         # The seed matches channels with a 1x1 conv on the shortcut when they differ.
         self.shortcut = None
         if self.use_res and cin != cout:
-            self.shortcut = conv_bn(cin, cout, 1, act=False)
+            self.shortcut = conv_bn(cin, cout, 1, act=False, bn=bn)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         y = self.body(x)
@@ -59,9 +62,9 @@ def bilinear_kernel(factor: int) -> torch.Tensor:
 
 
 class SideOutput(nn.Module):
-    def __init__(self, cin: int, factor: int):
+    def __init__(self, cin: int, factor: int, bn: bool = True):
         super().__init__()
-        self.score = nn.Sequential(nn.Conv2d(cin, 1, 1, bias=False), nn.BatchNorm2d(1))
+        self.score = nn.Sequential(nn.Conv2d(cin, 1, 1, bias=not bn), nn.BatchNorm2d(1) if bn else nn.Identity())
         self.factor = factor
         if factor > 1:
             self.up = nn.ConvTranspose2d(1, 1, 2 * factor, factor, padding=factor // 2, bias=False)
@@ -76,25 +79,30 @@ class SideOutput(nn.Module):
 
 
 class EdgeNet(nn.Module):
-    """Returns fused logits and, in training, the five side logits."""
+    """Returns fused logits and, in training, the five side logits.
+
+    batchnorm=False builds the network as it is after BatchNorm folding (biased convs, no
+    normalisation): the shape in which a shipped ONNX model's weights can be trained further.
+    """
 
     # (out channels, blocks, stride of first block) per scale 1/2 .. 1/16
     STAGES = ((16, 2, 2), (24, 2, 2), (32, 3, 2), (64, 3, 2))
 
-    def __init__(self, width0: int = 8, expand: int = 4):
+    def __init__(self, width0: int = 8, expand: int = 4, batchnorm: bool = True):
         super().__init__()
-        self.stem = conv_bn(3, width0, 3, 1)
+        bn = batchnorm
+        self.stem = conv_bn(3, width0, 3, 1, bn=bn)
         stages = []
         cin = width0
         for cout, n, stride in self.STAGES:
             blocks = []
             for i in range(n):
-                blocks.append(InvertedResidual(cin, cout, stride if i == 0 else 1, expand))
+                blocks.append(InvertedResidual(cin, cout, stride if i == 0 else 1, expand, bn))
                 cin = cout
             stages.append(nn.Sequential(*blocks))
         self.stages = nn.ModuleList(stages)
         self.sides = nn.ModuleList(
-            [SideOutput(width0, 1)] + [SideOutput(c, 2 ** (i + 1)) for i, (c, _, _) in enumerate(self.STAGES)]
+            [SideOutput(width0, 1, bn)] + [SideOutput(c, 2 ** (i + 1), bn) for i, (c, _, _) in enumerate(self.STAGES)]
         )
         self.fuse = nn.Conv2d(5, 1, 1)
         with torch.no_grad():
