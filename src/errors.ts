@@ -12,6 +12,7 @@ export type DocedgeErrorCode =
   | "MODEL_LOAD_FAILED" // the ONNX model or runtime WASM could not be loaded (HTTP 500)
   | "DISPOSED" // the detector was disposed
   | "BUSY" // the bounded queue is full (HTTP 503)
+  | "TIME_LIMIT" // processing one image overran the server's time budget (HTTP 422)
   | "ABORTED"; // the caller's AbortSignal fired
 
 export class DocedgeError extends Error {

@@ -7,6 +7,9 @@ const server = await serveDeno({
   port: Number(Deno.env.get("PORT") ?? 8787),
   hostname: Deno.env.get("HOST") ?? "127.0.0.1",
   maxQueue: Number(Deno.env.get("MAX_QUEUE") ?? 32),
+  // Per-request time budget in ms (default 10 000) and detector worker threads (default: cores).
+  timeoutMs: optionalInt(Deno.env.get("TIMEOUT_MS")),
+  threads: optionalInt(Deno.env.get("THREADS")),
   // Optional overrides; unset means the defaults (20 MiB, 40 megapixels).
   limits: { maxBytes: optionalInt(Deno.env.get("MAX_BYTES")), maxPixels: optionalInt(Deno.env.get("MAX_PIXELS")) },
 });

@@ -7,6 +7,9 @@ const server = await serveNode({
   port: Number(process.env.PORT ?? 8787),
   hostname: process.env.HOST ?? "127.0.0.1",
   maxQueue: Number(process.env.MAX_QUEUE ?? 32),
+  // Per-request time budget in ms (default 10 000) and detector worker threads (default: cores).
+  timeoutMs: optionalInt(process.env.TIMEOUT_MS),
+  threads: optionalInt(process.env.THREADS),
   // Optional overrides; unset means the defaults (20 MiB, 40 megapixels).
   limits: { maxBytes: optionalInt(process.env.MAX_BYTES), maxPixels: optionalInt(process.env.MAX_PIXELS) },
 });

@@ -109,6 +109,10 @@ OpenAPI document at GET /openapi.json.
 Options:
   -p, --port N       port to listen on (default 8787; 0 picks a free one)
   --host H           interface to bind (default 127.0.0.1; 0.0.0.0 to accept remote clients)
+  --workers N        detector worker threads (default: one per core, at most 8); 0 runs the
+                     detector on the server's own thread
+  --timeout-ms MS    time budget per request once it runs (default 10000); past it the request
+                     gets 422 TIME_LIMIT and its worker thread is replaced
 ${COMMON}
 
 Examples:

@@ -1,5 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { cors } from "hono/cors";
 import type { z } from "@hono/zod-openapi";
 import { DocedgeError, isDocedgeError } from "../errors.ts";
 import type { DetectResult, Quad } from "../types.ts";
@@ -39,13 +40,33 @@ export interface AppOptions {
    */
   detector?: (limits: Required<HttpLimits>) => HttpDetector | Promise<HttpDetector>;
   limits?: HttpLimits;
-  /** Requests processed at once. Default 1: the detector already uses every thread it is given. */
+  /**
+   * Requests processed at once. Default 1 (one in-process detector); the Node, Bun and Deno
+   * servers set it to their worker-thread count.
+   */
   concurrency?: number;
-  /** Requests admitted to wait beyond `concurrency`; more get 503 + Retry-After. Default 32. */
+  /**
+   * Requests admitted to wait beyond `concurrency`; more get 503 + Retry-After. Default 32. A
+   * request is admitted only once its whole body has arrived, so slow uploads never hold a place.
+   */
   maxQueue?: number;
+  /** Request bodies received at once; more get 503 + Retry-After. Default 128. */
+  maxUploads?: number;
+  /** Time allowed for a whole request body to arrive, in ms; slower uploads get 408. Default 30 000. */
+  bodyTimeoutMs?: number;
+  /**
+   * Cross-origin access for browsers: `true` allows any origin, or pass hono's `cors()` options.
+   * Default off (no CORS headers; preflights get 404).
+   */
+  cors?: boolean | CorsOptions;
   /** Called with errors that are not the client's fault (never sent to the client). */
   onError?: (error: unknown) => void;
 }
+
+type CorsOptions = NonNullable<Parameters<typeof cors>[0]>;
+
+export const DEFAULT_BODY_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_UPLOADS = 128;
 
 export const DEFAULT_LIMITS: Required<HttpLimits> = {
   maxBytes: 20 * 1024 * 1024,
@@ -64,6 +85,7 @@ export function createApp(options: AppOptions = {}): OpenAPIHono {
   validateLimits(limits);
   const queue = new RequestQueue({ concurrency: options.concurrency ?? 1, maxQueue: options.maxQueue ?? 32 });
   const reportError = options.onError ?? ((error: unknown) => console.error("docedge http:", error));
+  const uploads = new UploadGate(options.maxUploads ?? DEFAULT_MAX_UPLOADS, options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS);
 
   let detectorPromise: Promise<HttpDetector> | null = null;
   let detectorState: DetectorState = "idle";
@@ -94,6 +116,9 @@ export function createApp(options: AppOptions = {}): OpenAPIHono {
   };
 
   const app = new OpenAPIHono();
+  if (options.cors) {
+    app.use("*", cors(options.cors === true ? { origin: "*", exposeHeaders: [...SCAN_HEADERS] } : options.cors));
+  }
 
   app.onError((error, c) => errorResponse(error, reportError, c));
   app.notFound((c) =>
@@ -102,7 +127,13 @@ export function createApp(options: AppOptions = {}): OpenAPIHono {
 
   app.get("/healthz", (c) =>
     c.json(
-      { status: "ok" as const, detector: detectorState, queue: queue.stats() satisfies QueueStats, limits },
+      {
+        status: "ok" as const,
+        detector: detectorState,
+        queue: queue.stats() satisfies QueueStats,
+        uploading: uploads.active,
+        limits,
+      },
       200,
       { "cache-control": "no-store" },
     ),
@@ -112,7 +143,7 @@ export function createApp(options: AppOptions = {}): OpenAPIHono {
     const query = parseQuery(detectQuerySchema, c);
     if (query instanceof Response) return query;
     const signal = c.req.raw.signal;
-    const { bytes, ticket } = await admitAndRead(queue, c.req.raw, limits.maxBytes);
+    const { bytes, ticket } = await readThenAdmit(uploads, queue, c.req.raw, limits.maxBytes);
     const queuedAt = now();
     let queueMs = 0;
     const result = await ticket.run(async () => {
@@ -133,7 +164,7 @@ export function createApp(options: AppOptions = {}): OpenAPIHono {
     const query = parseQuery(scanQuerySchema, c);
     if (query instanceof Response) return query;
     const signal = c.req.raw.signal;
-    const { bytes, ticket } = await admitAndRead(queue, c.req.raw, limits.maxBytes);
+    const { bytes, ticket } = await readThenAdmit(uploads, queue, c.req.raw, limits.maxBytes);
     const scanOptions: ScanOptions = {};
     if (query.quad) scanOptions.quad = query.quad;
     if (query.enhance) scanOptions.enhance = query.enhance;
@@ -156,7 +187,7 @@ export function createApp(options: AppOptions = {}): OpenAPIHono {
         "x-docedge-quad": formatQuadHeader(result.quad),
         "x-docedge-width": String(result.width),
         "x-docedge-height": String(result.height),
-        "access-control-expose-headers": "x-docedge-quad, x-docedge-width, x-docedge-height",
+        "access-control-expose-headers": SCAN_HEADERS.join(", "),
       },
     });
   });
@@ -165,22 +196,48 @@ export function createApp(options: AppOptions = {}): OpenAPIHono {
   return app;
 }
 
-/** Takes a place in the queue first (so a full server refuses before reading), then the body. */
-async function admitAndRead(
+const SCAN_HEADERS = ["x-docedge-quad", "x-docedge-width", "x-docedge-height"] as const;
+
+/** Counts bodies being received, so their memory is bounded while the queue only counts arrivals. */
+class UploadGate {
+  active = 0;
+  constructor(
+    readonly max: number,
+    readonly timeoutMs: number,
+  ) {
+    if (!Number.isInteger(max) || max < 1) throw new RangeError("maxUploads must be an integer >= 1");
+    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new RangeError("bodyTimeoutMs must be a positive number");
+  }
+}
+
+/**
+ * Reads the body first, then takes a place in the queue: a slow upload (1 byte/s) holds only an
+ * upload slot and its own bytes, never a queue place a complete request could use.
+ */
+async function readThenAdmit(
+  uploads: UploadGate,
   queue: RequestQueue,
   request: Request,
   maxBytes: number,
 ): Promise<{ bytes: Uint8Array; ticket: ReturnType<RequestQueue["reserve"]> }> {
-  const ticket = queue.reserve();
+  if (uploads.active >= uploads.max) throw new BusyError(queue.retryAfterSeconds());
+  uploads.active++;
+  let bytes: Uint8Array;
   try {
-    return { bytes: await readImageBody(request, maxBytes), ticket };
-  } catch (error) {
-    ticket.cancel();
-    throw error;
+    bytes = await readImageBody(request, maxBytes, uploads.timeoutMs);
+  } finally {
+    uploads.active--;
   }
+  return { bytes, ticket: queue.reserve() };
 }
 
 function parseQuery<S extends z.ZodType>(schema: S, c: Context): z.output<S> | Response {
+  const repeated = Object.entries(c.req.queries())
+    .filter(([, values]) => values.length > 1)
+    .map(([key]) => ({ path: key, message: "given more than once; pass each option once" }));
+  if (repeated.length > 0) {
+    return problemResponse(makeProblem("INVALID_INPUT", "One or more query options are invalid.", { errors: repeated }));
+  }
   const parsed = schema.safeParse(c.req.query());
   if (parsed.success) return parsed.data;
   return problemResponse(

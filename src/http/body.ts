@@ -21,10 +21,10 @@ export function mediaTypeOf(contentType: string | null | undefined): string {
  * `image` field of a multipart form. Never holds more than `maxBytes` (+ multipart overhead): the
  * body is streamed and the read stops at the limit, whatever Content-Length claimed.
  */
-export async function readImageBody(request: Request, maxBytes: number): Promise<Uint8Array> {
+export async function readImageBody(request: Request, maxBytes: number, timeoutMs = Infinity): Promise<Uint8Array> {
   const mediaType = mediaTypeOf(request.headers.get("content-type"));
   if (mediaType === "multipart/form-data") {
-    const raw = await readLimited(request, maxBytes + MULTIPART_OVERHEAD, maxBytes);
+    const raw = await readLimited(request, maxBytes + MULTIPART_OVERHEAD, maxBytes, timeoutMs);
     return imageFromMultipart(raw, request.headers.get("content-type")!, maxBytes);
   }
   if (!RAW_TYPES.has(mediaType)) {
@@ -34,21 +34,32 @@ export async function readImageBody(request: Request, maxBytes: number): Promise
         : 'Missing Content-Type; send image/jpeg, image/png, image/webp or multipart/form-data with an "image" field.',
     );
   }
-  const bytes = await readLimited(request, maxBytes, maxBytes);
+  const bytes = await readLimited(request, maxBytes, maxBytes, timeoutMs);
   if (bytes.byteLength === 0) throw new InvalidInputError("The request body is empty; send the image bytes.");
   return bytes;
 }
 
-async function readLimited(request: Request, limit: number, imageLimit: number): Promise<Uint8Array> {
+async function readLimited(request: Request, limit: number, imageLimit: number, timeoutMs: number): Promise<Uint8Array> {
   const declared = Number(request.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(imageLimit);
   if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
+  // One deadline for the whole body (not per chunk): a client trickling a byte a second would
+  // otherwise hold its connection and memory for as long as it likes.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    if (!Number.isFinite(timeoutMs)) return;
+    timer = setTimeout(() => {
+      reject(new DocedgeError("ABORTED", `The request body did not arrive within ${Math.round(timeoutMs / 1000)} s.`));
+      reader.cancel().catch(() => {});
+    }, timeoutMs);
+  });
+  deadline.catch(() => {});
   try {
     for (;;) {
-      const { done, value } = await reader.read();
+      const { done, value } = await Promise.race([reader.read(), deadline]);
       if (done) break;
       total += value.byteLength;
       if (total > limit) {
@@ -63,7 +74,12 @@ async function readLimited(request: Request, limit: number, imageLimit: number):
       cause: error,
     });
   } finally {
-    reader.releaseLock();
+    clearTimeout(timer);
+    try {
+      reader.releaseLock();
+    } catch {
+      // A read still pending after the deadline keeps the lock; the body was cancelled anyway.
+    }
   }
   if (chunks.length === 1) return chunks[0]!;
   const out = new Uint8Array(total);

@@ -1,4 +1,5 @@
-import { createApp, DEFAULT_LIMITS, type AppOptions } from "./app.ts";
+import { DEFAULT_LIMITS, type AppOptions } from "./app.ts";
+import { createThreadedApp } from "./threaded.ts";
 import type { RunningServer, ServeOptions } from "./node.ts";
 
 // The slice of Bun's API used here (the project type-checks without bun-types).
@@ -19,11 +20,19 @@ interface BunGlobal {
 
 const GC_EVERY = 16;
 
-/** Serve the docedge API with Bun.serve (one detector for the process). */
+/**
+ * Serve the docedge API with Bun.serve; detection runs on worker threads (one detector each).
+ *
+ * @example
+ * ```ts
+ * import { serveBun } from "docedge/http/bun";
+ * const server = serveBun({ port: 8787 });
+ * ```
+ */
 export function serveBun(options: ServeOptions = {}): RunningServer {
   const bun = (globalThis as { Bun?: BunGlobal }).Bun;
   if (!bun) throw new Error("serveBun needs the Bun runtime");
-  const app = createApp(options);
+  const { app, close: closePool } = createThreadedApp(options);
   const maxBytes = options.limits?.maxBytes ?? DEFAULT_LIMITS.maxBytes;
   // Each image request leaves megabytes of short-lived ArrayBuffers (body, decoded RGBA pixels)
   // that JavaScriptCore's heuristics barely count: under steady load Bun's RSS climbed ~30 MiB
@@ -52,6 +61,7 @@ export function serveBun(options: ServeOptions = {}): RunningServer {
     hostname: server.hostname,
     close: async () => {
       await server.stop();
+      await closePool();
     },
   };
 }

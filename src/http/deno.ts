@@ -1,4 +1,4 @@
-import { createApp } from "./app.ts";
+import { createThreadedApp } from "./threaded.ts";
 import type { RunningServer, ServeOptions } from "./node.ts";
 
 // The slice of Deno's API used here (the project type-checks without Deno's types).
@@ -18,13 +18,19 @@ interface DenoGlobal {
 }
 
 /**
- * Serve the docedge API with Deno.serve (Deno Deploy runs this too; one detector per isolate).
+ * Serve the docedge API with Deno.serve; detection runs on worker threads (one detector each).
  * Needs --allow-net, and --allow-read for the model and WASM files in the installed package.
+ *
+ * @example
+ * ```ts
+ * import { serveDeno } from "docedge/http/deno";
+ * const server = await serveDeno({ port: 8787 });
+ * ```
  */
 export function serveDeno(options: ServeOptions = {}): Promise<RunningServer> {
   const deno = (globalThis as { Deno?: DenoGlobal }).Deno;
   if (!deno) return Promise.reject(new Error("serveDeno needs the Deno runtime"));
-  const app = createApp(options);
+  const { app, close: closePool } = createThreadedApp(options);
   const hostname = options.hostname ?? "127.0.0.1";
   return new Promise((resolve) => {
     const server = deno.serve(
@@ -37,6 +43,7 @@ export function serveDeno(options: ServeOptions = {}): Promise<RunningServer> {
             hostname,
             close: async () => {
               await server.shutdown();
+              await closePool();
             },
           }),
       },

@@ -1,7 +1,7 @@
 import { isDocedgeError, type DocedgeErrorCode } from "../errors.ts";
 
 /** Statuses the API answers errors with. */
-export type ProblemStatus = 400 | 404 | 405 | 408 | 413 | 415 | 422 | 500 | 503;
+export type ProblemStatus = 400 | 404 | 405 | 408 | 413 | 415 | 422 | 431 | 500 | 503;
 
 /** RFC 9457 problem details, plus docedge's stable error `code`. */
 export interface Problem {
@@ -25,6 +25,7 @@ const TITLES: Record<Problem["code"], string> = {
   MODEL_LOAD_FAILED: "Detector unavailable",
   DISPOSED: "Detector unavailable",
   BUSY: "Server busy",
+  TIME_LIMIT: "Image took too long to process",
   ABORTED: "Request aborted",
   NOT_FOUND: "Not found",
   METHOD_NOT_ALLOWED: "Method not allowed",
@@ -39,6 +40,8 @@ export function statusForCode(code: Problem["code"], context: { userQuad?: boole
     case "UNSUPPORTED_FORMAT":
       return 415;
     case "CORRUPT_IMAGE":
+    // The same image would overrun the budget again: not worth a retry, so not a 503.
+    case "TIME_LIMIT":
       return 422;
     case "IMAGE_TOO_LARGE":
       return 413;

@@ -2,12 +2,22 @@ import { z } from "@hono/zod-openapi";
 import type { Quad } from "../types.ts";
 import { MAX_OUTPUT_SIZE } from "../scan/options.ts";
 
-// Query strings carry every option, so numbers arrive as text and are coerced here.
+// Query strings carry every option, so numbers arrive as text. They are parsed strictly: plain
+// decimal notation only (no empty value, no "0x1", "1e3", " 1" or "Infinity", which Number() takes).
 
-const threshold = z.coerce
-  .number()
-  .min(0)
-  .max(1)
+const DECIMAL = /^-?(?:\d+(?:\.\d+)?|\.\d+)$/;
+const INTEGER = /^-?\d+$/;
+
+function decimal(min: number, max: number, integer = false) {
+  const range = integer ? z.number().int().min(min).max(max) : z.number().min(min).max(max);
+  return z
+    .string()
+    .regex(integer ? INTEGER : DECIMAL, integer ? "expected a whole number" : "expected a decimal number")
+    .transform(Number)
+    .pipe(range);
+}
+
+const threshold = decimal(0, 1)
   .optional()
   .openapi({ description: "Minimum confidence for `found` (0..1); the detector's default when omitted.", example: 0.5 });
 
@@ -50,7 +60,7 @@ function parseQuadNumbers(text: string): number[] | null {
       return null;
     }
   } else {
-    values = trimmed.split(",").map((part) => (part.trim() === "" ? Number.NaN : Number(part)));
+    values = trimmed.split(",").map((part) => (DECIMAL.test(part.trim()) ? Number(part) : Number.NaN));
   }
   if (values.length !== 8) return null;
   if (!values.every((v): v is number => typeof v === "number" && Number.isFinite(v))) return null;
@@ -68,18 +78,10 @@ export const scanQuerySchema = z
       .optional()
       .openapi({ description: "Post-processing of the flattened page." }),
     format: z.enum(["jpeg", "png", "webp", "pdf"]).optional().openapi({ description: "Encoding of the answer (pdf: one page sized like the paper). Without it, `Accept: application/pdf` (or image/png, image/webp) picks one; default jpeg." }),
-    quality: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(100)
+    quality: decimal(1, 100, true)
       .optional()
       .openapi({ description: "JPEG/WebP quality, 1..100." }),
-    maxSize: z.coerce
-      .number()
-      .int()
-      .min(16)
-      .max(MAX_OUTPUT_SIZE)
+    maxSize: decimal(16, MAX_OUTPUT_SIZE, true)
       .optional()
       .openapi({ description: "Longest side of the output page in pixels." }),
     quad: quadParam.optional(),
@@ -147,6 +149,7 @@ export const healthSchema = z
       concurrency: z.number().int(),
       maxQueue: z.number().int(),
     }),
+    uploading: z.number().int().openapi({ description: "Request bodies being received (not yet queued)." }),
     limits: z.object({ maxBytes: z.number().int(), maxPixels: z.number().int() }),
   })
   .openapi("Health");

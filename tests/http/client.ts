@@ -178,7 +178,7 @@ export async function waitForIdleQueue(base: string, timeoutMs = 20_000): Promis
   }
 }
 
-/** Starts an upload and keeps it open half-sent (it holds a queue place) until `drop` is called. */
+/** Starts an upload and keeps it open half-sent (a stalled client) until `drop` is called. */
 export async function holdUpload(base: string, pathAndQuery: string, body: Uint8Array): Promise<{ drop(): void }> {
   const socket = await partialUpload(base, pathAndQuery, body, body.byteLength >> 1);
   return { drop: () => socket.destroy() };

@@ -104,7 +104,8 @@ export function conformance(runtime: RuntimeName): void {
       const h = await health(target.url);
       assert.equal(h.status, "ok");
       assert.ok(h.limits.maxBytes > 0 && h.limits.maxPixels > 0);
-      assert.equal(h.queue.concurrency, 1);
+      // One in-process detector on workerd; one worker thread per core elsewhere.
+      assert.ok(h.queue.concurrency >= 1);
       assert.equal(h.queue.maxQueue, 16);
     });
 
@@ -246,6 +247,12 @@ export function conformance(runtime: RuntimeName): void {
         "/v1/scan?maxSize=999999",
         "/v1/scan?quad=1,2,3",
         "/v1/scan?enhance=sepia",
+        // Strict query parsing: no empty values, no hex or exponent forms, each option once.
+        "/v1/detect?threshold=",
+        "/v1/detect?threshold=0x1",
+        "/v1/detect?threshold=0.5&threshold=0.6",
+        "/v1/scan?quality=1e2",
+        "/v1/scan?quad=0x1,2,3,4,5,6,7,8",
       ]) {
         const res = await postImage(target.url, query, photo.bytes, photo.type);
         const body = await expectProblem(res, 400, "INVALID_INPUT");
@@ -325,30 +332,47 @@ export function conformance(runtime: RuntimeName): void {
       assertMatchesReference((await res.json()) as DetectBody, photo, reference.get(photo.name)!);
     });
 
-    it("503 with Retry-After once the bounded queue is full", async () => {
-      const { queue } = await waitForIdleQueue(target.url);
-      const capacity = queue.concurrency + queue.maxQueue;
+    it("slow uploads hold no queue place: with 34 half-sent uploads open, complete requests get 200", async () => {
       const photo = PHOTOS[0]!;
-      // Slow uploads hold their place from the moment they are admitted (bodies in flight are
-      // bounded too), so `capacity` half-sent uploads fill the queue deterministically.
       const held = [];
-      for (let i = 0; i < capacity; i++) held.push(await holdUpload(target.url, "/v1/detect", photo.bytes));
+      for (let i = 0; i < 34; i++) held.push(await holdUpload(target.url, "/v1/detect", photo.bytes));
       try {
-        const deadline = Date.now() + 20_000;
-        while ((await health(target.url)).queue.waiting + (await health(target.url)).queue.running < capacity) {
-          assert.ok(Date.now() < deadline, "held uploads were not admitted");
-          await new Promise((r) => setTimeout(r, 100));
+        for (let i = 0; i < 2; i++) {
+          const res = await postImage(target.url, "/v1/detect", photo.bytes, photo.type);
+          assert.equal(res.status, 200, await res.clone().text());
+          assertMatchesReference((await res.json()) as DetectBody, photo, reference.get(photo.name)!);
         }
-        const busy = await postImage(target.url, "/v1/detect", photo.bytes, photo.type);
-        assert.ok(Number(busy.headers.get("retry-after")) >= 1, "Retry-After");
-        await expectProblem(busy, 503, "BUSY");
       } finally {
         for (const h of held) h.drop();
       }
-      await waitForIdleQueue(target.url);
+    });
+
+    it("503 with Retry-After when more complete requests arrive than the queue holds", async () => {
+      const { queue } = await waitForIdleQueue(target.url);
+      const capacity = queue.concurrency + queue.maxQueue;
+      const photo = PHOTOS[0]!;
+      const answers = await Promise.all(
+        Array.from({ length: capacity + 12 }, () => postImage(target.url, "/v1/detect", photo.bytes, photo.type)),
+      );
+      const busy = answers.filter((r) => r.status === 503);
+      const ok = answers.filter((r) => r.status === 200);
+      assert.equal(busy.length + ok.length, answers.length, `statuses ${answers.map((r) => r.status).join(",")}`);
+      assert.ok(busy.length >= 1, "some requests were refused");
+      assert.ok(ok.length >= queue.concurrency, "the admitted ones were answered");
+      assert.ok(Number(busy[0]!.headers.get("retry-after")) >= 1, "Retry-After");
+      await expectProblem(busy[0]!, 503, "BUSY");
+      await Promise.all(answers.filter((r) => !r.bodyUsed).map((r) => r.arrayBuffer()));
+      await waitForIdleQueue(target.url, 60_000);
       const res = await postImage(target.url, "/v1/detect", photo.bytes, photo.type);
       assert.equal(res.status, 200);
       assertMatchesReference((await res.json()) as DetectBody, photo, reference.get(photo.name)!);
     });
+
+    if (runtime === "node") {
+      it("431 problem+json for oversized request headers", async () => {
+        const res = await rawRequest(target.url, "/healthz", { method: "GET", headers: { "x-padding": "a".repeat(20_000) } });
+        await expectProblem(res, 431, "INVALID_INPUT");
+      });
+    }
   });
 }

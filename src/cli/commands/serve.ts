@@ -1,7 +1,8 @@
 import { parseArgs } from "node:util";
 import { InvalidInputError } from "../../errors.ts";
 import { createDetector } from "../../detector.ts";
-import { DEFAULT_LIMITS } from "../../http/app.ts";
+import { DEFAULT_LIMITS, type HttpDetector } from "../../http/app.ts";
+import { createWorkerPool, DEFAULT_TIMEOUT_MS, defaultPoolThreads } from "../../http/pool.ts";
 import { serveBun } from "../../http/bun.ts";
 import { serveDeno } from "../../http/deno.ts";
 import { serveNode, type RunningServer, type ServeOptions } from "../../http/node.ts";
@@ -16,6 +17,8 @@ const OPTIONS = {
   ...COMMON_OPTIONS,
   port: { type: "string", short: "p" },
   host: { type: "string" },
+  workers: { type: "string" },
+  "timeout-ms": { type: "string" },
 } as const;
 
 export const DEFAULT_PORT = 8787;
@@ -23,6 +26,9 @@ export const DEFAULT_PORT = 8787;
 interface ServeArgs {
   port: number;
   host: string;
+  /** Detector worker threads; 0 = on the server's own thread. */
+  workers: number;
+  timeoutMs: number;
   engine: ReturnType<typeof engineOptions>;
 }
 
@@ -35,6 +41,8 @@ export const serveCommand: Command = {
     const args: ServeArgs = {
       port: parseNumber("port", values.port, { min: 0, max: 65535, integer: true }) ?? DEFAULT_PORT,
       host: values.host ?? "127.0.0.1",
+      workers: parseNumber("workers", values.workers, { min: 0, max: 64, integer: true }) ?? defaultPoolThreads(),
+      timeoutMs: parseNumber("timeout-ms", values["timeout-ms"], { min: 1, max: 3_600_000, integer: true }) ?? DEFAULT_TIMEOUT_MS,
       engine: engineOptions(values),
     };
     return { help: false, run: (ctx) => runServe(args, ctx) };
@@ -44,15 +52,23 @@ export const serveCommand: Command = {
 async function runServe(args: ServeArgs, ctx: RunContext): Promise<number> {
   // Load the model before listening: a broken model then fails the command at once (exit 1)
   // instead of every request, and the first request is as fast as the rest.
-  const detector = await createDetector({
+  const detectorOptions = {
     ...(args.engine.numThreads !== undefined ? { numThreads: args.engine.numThreads } : {}),
     ...(args.engine.model !== undefined ? { model: args.engine.model } : {}),
     limits: DEFAULT_LIMITS,
-  });
+  };
+  const detector: HttpDetector & { dispose?(): Promise<void>; close?(): Promise<void> } =
+    args.workers === 0
+      ? await createDetector(detectorOptions)
+      : await createWorkerPool({ threads: args.workers, timeoutMs: args.timeoutMs, detectorOptions });
+  const release = async (): Promise<void> => {
+    await (detector.close ?? detector.dispose)?.call(detector);
+  };
   const options: ServeOptions = {
     port: args.port,
     hostname: args.host,
     detector: () => detector,
+    concurrency: Math.max(1, args.workers),
     onError: (error) => printError(`docedge serve: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
   };
   const runtime = detectRuntime();
@@ -60,11 +76,11 @@ async function runServe(args: ServeArgs, ctx: RunContext): Promise<number> {
   try {
     server = runtime === "bun" ? serveBun(options) : runtime === "deno" ? await serveDeno(options) : await serveNode(options);
   } catch (err) {
-    await detector.dispose();
+    await release();
     throw err;
   }
   const shownHost = server.hostname.includes(":") ? `[${server.hostname}]` : server.hostname;
-  printLine(`docedge: listening on http://${shownHost}:${server.port} (${runtime}; POST /v1/detect, POST /v1/scan, GET /healthz; Ctrl-C to stop)`);
+  printLine(`docedge: listening on http://${shownHost}:${server.port} (${runtime}; ${args.workers || "no"} worker thread${args.workers === 1 ? "" : "s"}; POST /v1/detect, POST /v1/scan, GET /healthz; Ctrl-C to stop)`);
 
   await new Promise<void>((resolve) => {
     if (ctx.signal.aborted) resolve();
@@ -72,7 +88,7 @@ async function runServe(args: ServeArgs, ctx: RunContext): Promise<number> {
   });
   printError("docedge serve: shutting down");
   await server.close();
-  await detector.dispose();
+  await release();
   // For a server, Ctrl-C is the normal way to stop: a clean shutdown is a success.
   return EXIT.OK;
 }

@@ -1,0 +1,262 @@
+/**
+ * Worker threads with a detector each, shared by the Node, Bun and Deno servers (all three run
+ * `node:worker_threads`). Decoding and inference then never block the thread that accepts
+ * connections, and a job that overruns its time budget is ended by terminating its thread, which
+ * also returns all the memory it held; a fresh thread takes its place.
+ * @module
+ */
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import type { DetectResult } from "../types.ts";
+import type { DetectorOptions } from "../detector.ts";
+import { DocedgeError, ModelLoadError } from "../errors.ts";
+import type { ScanOptions, ScanResult } from "../scan/options.ts";
+import type { HttpDetector } from "./app.ts";
+import type { JobRequest, WireError, WorkerInit, WorkerReply } from "./pool-protocol.ts";
+
+export interface PoolOptions {
+  /** Worker threads. Default: the machine's cores (`os.availableParallelism()`), at most 8. */
+  threads?: number;
+  /** Per-job budget in ms (decode + inference + encode); past it the job fails with TIME_LIMIT. Default 10 000. */
+  timeoutMs?: number;
+  /** What each worker's detector is made with (`numThreads` defaults to 1: the pool is the parallelism). */
+  detectorOptions?: DetectorOptions;
+}
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+const RESTART_DELAY_MS = 1000;
+
+/** A job ran past the pool's time budget; its thread was terminated and replaced. */
+export class TimeLimitError extends DocedgeError {
+  constructor(ms: number) {
+    super("TIME_LIMIT", `Processing this image took longer than the server's ${ms} ms budget; it was stopped.`);
+    this.name = "TimeLimitError";
+  }
+}
+
+export function defaultPoolThreads(): number {
+  return Math.max(1, Math.min(8, availableParallelism()));
+}
+
+// The worker entry next to this file: .ts when running from the sources (tsx, Bun, Deno), .js in dist.
+const WORKER_URL = new URL(import.meta.url.endsWith(".ts") ? "./pool-worker.ts" : "./pool-worker.js", import.meta.url);
+
+interface ThreadEvents {
+  /** The thread finished a job and can take another. */
+  free(thread: PoolThread): void;
+  /** The thread was terminated (time budget, crash, failed start); the pool replaces it. */
+  gone(thread: PoolThread): void;
+}
+
+interface Pending {
+  resolve(value: DetectResult | ScanResult): void;
+  reject(error: unknown): void;
+}
+
+class PoolThread {
+  readonly worker: Worker;
+  readonly ready: Promise<void>;
+  busy = false;
+  #job: { id: number; pending: Pending; timer: ReturnType<typeof setTimeout> } | null = null;
+  readonly #events: ThreadEvents;
+  #gone = false;
+
+  constructor(init: WorkerInit, events: ThreadEvents) {
+    this.#events = events;
+    this.worker = new Worker(WORKER_URL, { workerData: init });
+    this.worker.unref();
+    this.ready = new Promise<void>((resolve, reject) => {
+      const onStart = (reply: WorkerReply): void => {
+        if (reply.type === "ready") resolve();
+        else if (reply.type === "failed") reject(toError(reply.error));
+      };
+      this.worker.on("message", onStart);
+      this.worker.once("error", (error) => reject(new ModelLoadError("a detector thread failed to start", { cause: error })));
+      this.worker.once("exit", (code) => reject(new ModelLoadError(`a detector thread exited (${code}) while starting`)));
+    });
+    this.ready.catch(() => this.#end());
+    this.worker.on("message", (reply: WorkerReply) => this.#settle(reply));
+    this.worker.on("error", (error) => this.#fail(error));
+    this.worker.on("exit", () => this.#fail(new Error("the detector thread exited")));
+  }
+
+  run(job: JobRequest, timeoutMs: number, transfer: ArrayBuffer[]): Promise<DetectResult | ScanResult> {
+    this.busy = true;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        // The only way to stop synchronous WASM work is to end its thread; that frees its memory too.
+        this.#job = null;
+        reject(new TimeLimitError(timeoutMs));
+        this.#end();
+      }, timeoutMs);
+      this.#job = { id: job.id, pending: { resolve, reject }, timer };
+      this.worker.postMessage(job, transfer);
+    });
+  }
+
+  #settle(reply: WorkerReply): void {
+    if ((reply.type !== "result" && reply.type !== "error") || this.#job?.id !== reply.id) return;
+    const { pending, timer } = this.#job;
+    clearTimeout(timer);
+    this.#job = null;
+    this.busy = false;
+    if (reply.type === "result") pending.resolve(reply.result);
+    else pending.reject(toError(reply.error));
+    this.#events.free(this);
+  }
+
+  #fail(cause: unknown): void {
+    const job = this.#job;
+    this.#job = null;
+    if (job) {
+      clearTimeout(job.timer);
+      job.pending.reject(new DocedgeError("BUSY", "The detector thread stopped while handling this request; retry.", { cause }));
+    }
+    this.#end();
+  }
+
+  #end(): void {
+    if (this.#gone) return;
+    this.#gone = true;
+    void this.worker.terminate();
+    this.#events.gone(this);
+  }
+
+  terminate(): Promise<number> {
+    this.#gone = true;
+    return this.worker.terminate();
+  }
+}
+
+
+/**
+ * A fixed set of detector threads behind the `HttpDetector` interface `createApp` uses. The app's
+ * queue admits at most `size` jobs at a time; the pool runs each on a free thread.
+ *
+ * @example
+ * ```ts
+ * import { createApp } from "docedge/http";
+ * import { createWorkerPool } from "docedge/http/pool";
+ * const pool = await createWorkerPool({ threads: 2, timeoutMs: 5000 });
+ * const app = createApp({ detector: () => pool, concurrency: pool.size });
+ * ```
+ */
+export class WorkerPool implements HttpDetector {
+  readonly size: number;
+  readonly timeoutMs: number;
+  readonly #init: WorkerInit;
+  #threads: PoolThread[] = [];
+  readonly #waiting: ((thread: PoolThread) => void)[] = [];
+  #nextId = 1;
+  #closed = false;
+
+  constructor(options: PoolOptions = {}) {
+    this.size = options.threads ?? defaultPoolThreads();
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    if (!Number.isInteger(this.size) || this.size < 1) throw new RangeError("threads must be an integer >= 1");
+    if (!Number.isFinite(this.timeoutMs) || this.timeoutMs <= 0) throw new RangeError("timeoutMs must be a positive number");
+    this.#init = { detectorOptions: { numThreads: 1, ...options.detectorOptions } };
+    for (let i = 0; i < this.size; i++) this.#spawn();
+  }
+
+  /** Resolves once every thread has loaded its model (rejects with the first failure). */
+  async ready(): Promise<void> {
+    await Promise.all(this.#threads.map((t) => t.ready));
+  }
+
+  #spawn(): PoolThread {
+    const thread = new PoolThread(this.#init, { free: (t) => this.#hand(t), gone: (t) => this.#replace(t) });
+    this.#threads.push(thread);
+    thread.ready.then(
+      () => this.#hand(thread),
+      () => {},
+    );
+    return thread;
+  }
+
+  #replace(gone: PoolThread): void {
+    this.#threads = this.#threads.filter((t) => t !== gone);
+    if (this.#closed) return;
+    // A thread that could not even start (model missing, out of memory) would fail again at once:
+    // retry after a pause instead of spinning.
+    gone.ready.then(
+      () => this.#spawn(),
+      () => setTimeout(() => this.#closed || this.#spawn(), RESTART_DELAY_MS).unref?.(),
+    );
+  }
+
+  /** Give a free, started thread to the oldest waiting job. */
+  #hand(thread: PoolThread): void {
+    if (thread.busy || !this.#threads.includes(thread)) return;
+    const next = this.#waiting.shift();
+    if (next) {
+      thread.busy = true;
+      next(thread);
+    }
+  }
+
+  #acquire(): Promise<PoolThread> {
+    return new Promise((resolve, reject) => {
+      // Normally a thread is free at once (the app's queue admits at most `size` jobs); this bounds
+      // the wait when threads are restarting.
+      const timer = setTimeout(() => {
+        const at = this.#waiting.indexOf(take);
+        if (at >= 0) this.#waiting.splice(at, 1);
+        reject(new DocedgeError("BUSY", "No detector thread became free in time; retry."));
+      }, this.timeoutMs);
+      const take = (thread: PoolThread): void => {
+        clearTimeout(timer);
+        resolve(thread);
+      };
+      this.#waiting.push(take);
+      for (const t of this.#threads) {
+        if (!t.busy) {
+          // Only threads whose model has loaded may take work; ready resolves at once if so.
+          void t.ready.then(() => this.#hand(t), () => {});
+        }
+      }
+    });
+  }
+
+  async #run(job: JobRequest): Promise<DetectResult | ScanResult> {
+    if (this.#closed) throw new DocedgeError("DISPOSED", "the server is shutting down");
+    const thread = await this.#acquire();
+    // Transfer the body's memory to the thread; copy first if it is a view into a larger buffer.
+    const own = job.bytes.byteOffset === 0 && job.bytes.byteLength === job.bytes.buffer.byteLength ? job.bytes : job.bytes.slice();
+    return thread.run({ ...job, bytes: own }, this.timeoutMs, [own.buffer as ArrayBuffer]);
+  }
+
+  async detect(input: Uint8Array, options: { threshold?: number; signal?: AbortSignal } = {}): Promise<DetectResult> {
+    const job: JobRequest = { id: this.#nextId++, kind: "detect", bytes: input };
+    if (options.threshold !== undefined) job.threshold = options.threshold;
+    return (await this.#run(job)) as DetectResult;
+  }
+
+  async scan(input: Uint8Array, options: ScanOptions = {}): Promise<ScanResult> {
+    return (await this.#run({ id: this.#nextId++, kind: "scan", bytes: input, options })) as ScanResult;
+  }
+
+  /** Stops every thread (jobs in progress are abandoned). */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await Promise.all(this.#threads.map((t) => t.terminate()));
+    this.#threads = [];
+  }
+}
+
+/** Create a pool and wait until each thread has its model loaded. */
+export async function createWorkerPool(options: PoolOptions = {}): Promise<WorkerPool> {
+  const pool = new WorkerPool(options);
+  try {
+    await pool.ready();
+  } catch (error) {
+    await pool.close();
+    throw error;
+  }
+  return pool;
+}
+
+function toError(error: WireError): Error {
+  if (error.code !== null) return new DocedgeError(error.code, error.message);
+  return new Error(error.message);
+}
