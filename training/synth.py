@@ -14,6 +14,9 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+import scenes
+import shapes
+
 cv2.setNumThreads(1)
 
 
@@ -108,7 +111,9 @@ def random_doc_quad(rng: np.random.Generator, g: int, aspect: float, allow_out: 
         c, s = math.cos(ang), math.sin(ang)
         pts = pts @ np.array([[c, s], [-s, c]], np.float32)
         # Perspective: shrink one side (camera tilt) and jitter every corner.
-        tilt = rng.uniform(0, 0.35) if rng.random() < 0.7 else 0.0
+        # Up to 60% shorter on the far side: a page photographed at a steep angle.
+        r = rng.random()
+        tilt = rng.uniform(0, 0.35) if r < 0.55 else rng.uniform(0.35, 0.6) if r < 0.72 else 0.0
         side = rng.integers(0, 4)
         a, b = side, (side + 1) % 4
         mid = (pts[a] + pts[b]) / 2
@@ -446,59 +451,221 @@ def jpeg(rng: np.random.Generator, img: np.ndarray) -> np.ndarray:
     return img
 
 
-def draw_label(quad: np.ndarray, size: int, scale: float) -> np.ndarray:
-    """The boundary as a 2 px wide anti-aliased ridge centred on the quad's sides: each pixel's value
-    is the share of it within 1 px of the nearest side, from its centre's distance. cv2.polylines
-    is not used: on float images it draws unsmoothed 3 px lines, rounded to whole pixels and biased
-    half a pixel right and down."""
-    q = np.asarray(quad, np.float64) * scale
-    ys, xs = np.mgrid[0:size, 0:size].astype(np.float64) + 0.5
-    dist = np.full((size, size), np.inf)
-    for i in range(4):
-        a, b = q[i], q[(i + 1) % 4]
-        d = b - a
-        t = np.clip(((xs - a[0]) * d[0] + (ys - a[1]) * d[1]) / max(float(d @ d), 1e-12), 0.0, 1.0)
-        dist = np.minimum(dist, np.hypot(xs - (a[0] + t * d[0]), ys - (a[1] + t * d[1])))
-    return np.clip(1.5 - dist, 0.0, 1.0).astype(np.float32)
+def draw_label(outline: np.ndarray, size: int, scale: float) -> np.ndarray:
+    """The boundary as a 2 px wide anti-aliased ridge centred on the outline's sides (a quad's four,
+    or a curved page's many): each pixel's value is the share of it within 1 px of the nearest
+    side, from its centre's distance. cv2.polylines is not used: on float images it draws
+    unsmoothed 3 px lines, rounded to whole pixels and biased half a pixel right and down."""
+    return shapes.polyline_label(outline, size, scale)
+
+
+# ---------------------------------------------------------------- pages that are not flat quads
+
+def render_page(rng: np.random.Generator, canvas: np.ndarray, texture: np.ndarray, alpha: np.ndarray | None,
+                outline: np.ndarray, quad: np.ndarray, field: shapes.Field | None,
+                flap: np.ndarray | None = None, shadow: bool = True, shading: float | None = None) -> np.ndarray:
+    """Draw a page whose outline (in texture pixels) need not be its texture's rectangle, mapped by
+    the homography that takes the texture's rectangle to `quad`, then bent by `field`. Returns the
+    drawn outline in canvas pixels (what the label follows)."""
+    g = canvas.shape[0]
+    h, w = texture.shape[:2]
+    rect = shapes.rect_outline(w, h)
+    hm = cv2.getPerspectiveTransform(rect.astype(np.float32), quad.astype(np.float32)).astype(np.float64)
+    hm_cv = cv2.getPerspectiveTransform(to_cv(rect), to_cv(quad))
+    layer = cv2.warpPerspective(texture, hm_cv, (g, g), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE).astype(np.float32)
+    flat = shapes.apply_homography(hm, outline)
+    mask = shapes.polygon_coverage(flat, g)
+    if alpha is not None:
+        mask *= cv2.warpPerspective(alpha, hm_cv, (g, g), flags=cv2.INTER_LINEAR)
+    if flap is not None:  # a dog-ear: the corner's back, folded onto the page
+        cover = shapes.polygon_coverage(shapes.apply_homography(hm, flap), g)[..., None]
+        back = np.median(texture.reshape(-1, 3), 0) * rng.uniform(0.75, 0.95)
+        layer = layer * (1 - cover) + back * cover
+    drawn = shapes.resample_closed(flat, 2.0)
+    if field is not None:
+        strength = rng.uniform(0.5, 3.0) if shading is None else shading
+        layer = shapes.remap_layer(field, layer * shapes.field_shading(field, g, strength)[..., None])
+        mask = shapes.remap_layer(field, mask)
+        drawn = shapes.displaced_points(field, drawn)
+    if shadow:
+        off = rng.normal(0, 0.01 * g, 2)
+        sm = cv2.warpAffine(mask, np.float32([[1, 0, off[0]], [0, 1, off[1]]]), (g, g))
+        sm = cv2.GaussianBlur(sm, (0, 0), rng.uniform(1, 0.02 * g + 1))
+        canvas[:] = (canvas * (1 - rng.uniform(0.1, 0.45) * sm[..., None])).astype(np.uint8)
+    m = mask[..., None]
+    canvas[:] = np.clip(canvas * (1 - m) + layer * m, 0, 255).astype(np.uint8)
+    return drawn
+
+
+def bent_field(rng: np.random.Generator, quad: np.ndarray) -> shapes.Field:
+    """Curled, bowed, folded or crumpled: one or two displacement fields over the page."""
+    centre = quad.mean(0)
+    size = float(np.sqrt(abs(cv2.contourArea(quad.astype(np.float32)))))
+    fields = []
+    kinds = rng.choice(4, size=int(rng.integers(1, 3)), replace=False, p=[0.4, 0.25, 0.2, 0.15])
+    for kind in kinds:
+        if kind == 0:
+            i = int(rng.integers(0, 4))
+            along = quad[(i + 1) % 4] - quad[i]
+            fields.append(shapes.bow_field(rng, centre, along, float(np.linalg.norm(along))))
+        elif kind == 1:
+            i = int(rng.integers(0, 4))
+            fields.append(shapes.curl_field(rng, quad[i], centre - quad[i], size))
+        elif kind == 2:
+            i = int(rng.integers(0, 4))
+            t = rng.uniform(0.3, 0.7)
+            a = quad[i] * (1 - t) + quad[(i + 1) % 4] * t
+            b = quad[(i + 3) % 4] * (1 - t) + quad[(i + 2) % 4] * t
+            normal = quad[(i + 1) % 4] - quad[i]
+            fields.append(shapes.fold_field(rng, (a + b) / 2, normal))
+        else:
+            fields.append(shapes.crumple_field(rng, centre, size))
+    return shapes.combine(fields)
+
+
+def special_page(rng: np.random.Generator, pools: AssetPools, canvas: np.ndarray, allow_out: bool) -> np.ndarray:
+    """A document that is not a flat rectangle: curled or folded pages, dog-ears, cards with
+    rounded corners, perforated receipts, spiral notebooks, open books. Returns its outline."""
+    g = canvas.shape[0]
+    kind = int(rng.choice(6, p=[0.34, 0.14, 0.13, 0.12, 0.14, 0.13]))
+    texture = page_image(rng, pools)
+    h, w = texture.shape[:2]
+    alpha = None
+    outline = shapes.rect_outline(w, h)
+    flap = None
+    bend = kind == 0 or rng.random() < 0.25
+    if kind == 1:  # dog-ear
+        s = min(w, h) * rng.uniform(0.06, 0.25)
+        outline, flap = shapes.dog_eared_outline(w, h, int(rng.integers(0, 4)), s * rng.uniform(0.7, 1.3), s)
+    elif kind == 2:  # card with rounded corners
+        texture = cv2.resize(texture, (300, int(300 / rng.uniform(1.4, 1.7))), interpolation=cv2.INTER_AREA)
+        h, w = texture.shape[:2]
+        outline = shapes.rounded_outline(w, h, min(w, h) * rng.uniform(0.04, 0.12))
+    elif kind == 3:  # receipt or ticket with perforated or torn ends
+        texture = cv2.resize(texture, (int(h / rng.uniform(2.0, 4.0)), h), interpolation=cv2.INTER_AREA)
+        h, w = texture.shape[:2]
+        sides = ((0,), (2,), (0, 2))[int(rng.integers(0, 3))]
+        outline = shapes.torn_outline(w, h, rng, w * rng.uniform(0.02, 0.06), w * rng.uniform(0.01, 0.04), sides)
+    elif kind == 4:  # spiral notebook
+        texture, alpha = scenes.spiral_notebook(rng, texture)
+        if rng.random() < 0.5:
+            texture, alpha = texture[:, ::-1].copy(), alpha[:, ::-1].copy()
+    elif kind == 5:  # open book: both pages, dipping toward the gutter
+        texture = scenes.open_book(rng, texture, page_image(rng, pools))
+        h, w = texture.shape[:2]
+        outline = shapes.rect_outline(w, h)
+    quad = random_doc_quad(rng, g, h / w, allow_out)
+    field = None
+    if kind == 5:
+        spine = (quad[0] + quad[1]) / 2
+        along = quad[1] - quad[0]
+        field = shapes.combine([shapes.bow_field(rng, spine, along, float(np.linalg.norm(along)) * 2)])
+    elif bend:
+        field = bent_field(rng, quad)
+    return render_page(rng, canvas, texture, alpha, outline, quad, field, flap, shadow=rng.random() < 0.7)
+
+
+def light_desk(rng: np.random.Generator, g: int) -> tuple[np.ndarray, int]:
+    """A pale, nearly plain desk; returns it and its brightness."""
+    level = int(rng.integers(200, 250))
+    tint = rng.uniform(-8, 8, 3)
+    yy, xx = np.mgrid[0:g, 0:g].astype(np.float32) / g
+    ramp = rng.uniform(-15, 15) * (xx - 0.5) + rng.uniform(-15, 15) * (yy - 0.5)
+    img = level + tint[None, None, :] + ramp[..., None] + rng.normal(0, rng.uniform(0.5, 3), (g, g, 1))
+    return np.clip(img, 0, 255).astype(np.uint8), level
+
+
+def plain_page(rng: np.random.Generator, pools: AssetPools, canvas: np.ndarray, allow_out: bool,
+               desk_level: int | None) -> np.ndarray:
+    """A flat page (the exact quad path), maybe on a stack of sheets, in a sleeve or a binder.
+    On a pale desk the page may differ from it by a few levels only: its edge is then little more
+    than the soft shadow under it."""
+    g = canvas.shape[0]
+    page = page_image(rng, pools)
+    soft = desk_level is not None and rng.random() < 0.5
+    if soft:
+        page = np.full_like(page, int(np.clip(desk_level + rng.integers(-6, 10), 0, 255)))
+    aspect = page.shape[0] / page.shape[1]
+    quad = random_doc_quad(rng, g, aspect, allow_out=allow_out)
+    extras = rng.random()
+    if extras < 0.12:  # loose sheets under the page
+        for q in scenes.sheet_stack(rng, quad, g):
+            sheet = np.full((60, 45, 3), rng.integers(215, 256), np.uint8) if rng.random() < 0.6 else page_image(rng, pools)
+            drop_shadow(rng, canvas, q)
+            warp_onto(canvas, sheet, q, alpha_blur=rng.uniform(0.3, 1.0))
+    elif extras < 0.17:  # a binder's cover under the page
+        centre = quad.mean(0)
+        cover = (quad - centre) * rng.uniform(1.05, 1.2) + centre + rng.normal(0, 0.01 * g, 2)
+        warp_onto(canvas, np.full((40, 30, 3), scenes._col(rng), np.uint8), cover.astype(np.float32))
+    if soft or rng.random() < 0.6:
+        drop_shadow(rng, canvas, quad)
+    warp_onto(canvas, page, quad, alpha_blur=rng.uniform(0.3, 1.0))
+    if 0.12 <= extras < 0.17:
+        i = int(rng.integers(0, 4))
+        scenes.binder(rng, canvas, quad, (quad[i], quad[(i + 1) % 4]))
+    elif 0.17 <= extras < 0.23:
+        scenes.sleeve(rng, canvas, quad)
+    return quad
+
+
+def add_non_documents(rng: np.random.Generator, canvas: np.ndarray, pools: AssetPools) -> None:
+    """The negatives' main subject: a phone or tablet (the rectangle most often pointed at by
+    mistake), or a screen, laptop, frame, window, door, bed, shelf, printer or whiteboard."""
+    g = canvas.shape[0]
+    for _ in range(1 if rng.random() < 0.8 else 2):
+        if rng.random() < 0.45:
+            sprite, alpha = device_sprite(rng, pools)
+            q = device_quad(rng, g, sprite.shape[0] / sprite.shape[1])
+        else:
+            sprite, alpha = scenes.non_document(rng, pools.backgrounds, pools.pages)
+            q = random_doc_quad(rng, g, sprite.shape[0] / sprite.shape[1], allow_out=rng.random() < 0.5)
+        warp_sprite(canvas, sprite, alpha, q)
+        if rng.random() < 0.3:
+            if rng.random() < 0.5:
+                scenes.hand(rng, canvas, q)
+            else:
+                add_occluder(rng, canvas, q)
 
 
 def make_sample(rng: np.random.Generator, pools: AssetPools, size: int, negative_rate: float = 0.25):
-    """Returns (image uint8 [size, size, 3] RGB, label float32 [size, size], quad or None in output pixels)."""
+    """Returns (image uint8 [size, size, 3] RGB, label float32 [size, size], outline or None in
+    output pixels: the page's corners for a flat page, its drawn boundary for a curved one)."""
     g = size * 2
-    canvas = background(rng, pools, g)
+    desk_level = None
+    if rng.random() < 0.15:  # pale desks: white on white, edges that are only a shadow
+        canvas, desk_level = light_desk(rng, g)
+    else:
+        canvas = background(rng, pools, g)
     for _ in range(int(rng.choice([0, 0, 1, 1, 2, 3]))):
         add_distractor(rng, canvas, pools)
-    quad = None
+    outline = None
     if rng.random() >= negative_rate:
-        page = page_image(rng, pools)
-        aspect = page.shape[0] / page.shape[1]
-        quad = random_doc_quad(rng, g, aspect, allow_out=rng.random() < 0.2)
-        if rng.random() < 0.6:
-            drop_shadow(rng, canvas, quad)
-        warp_onto(canvas, page, quad, alpha_blur=rng.uniform(0.3, 1.0))
-        if rng.random() < 0.25:
-            add_occluder(rng, canvas, quad)
+        allow_out = rng.random() < 0.2
+        if rng.random() < 0.45:
+            outline = special_page(rng, pools, canvas, allow_out)
+        else:
+            outline = plain_page(rng, pools, canvas, allow_out, desk_level)
+        r = rng.random()
+        if r < 0.2:
+            scenes.hand(rng, canvas, outline)
+        elif r < 0.3:
+            add_occluder(rng, canvas, outline[np.linspace(0, len(outline), 4, endpoint=False).astype(int)])
+        if desk_level is not None or rng.random() < 0.12:
+            scenes.pens_and_cables(rng, canvas, outline)
         if rng.random() < 0.12:  # something small lying on the page (a card, a phone, a pen)
-            t = rng.uniform(0.2, 0.8, 2)
-            top = quad[0] * (1 - t[0]) + quad[1] * t[0]
-            bottom = quad[3] * (1 - t[0]) + quad[2] * t[0]
-            add_distractor(rng, canvas, pools, at=top * (1 - t[1]) + bottom * t[1], scale=0.2)
+            c = outline.mean(0)
+            p = outline[int(rng.integers(len(outline)))]
+            add_distractor(rng, canvas, pools, at=c + (p - c) * rng.uniform(0.1, 0.6), scale=0.2)
     else:
         for _ in range(int(rng.integers(1, 3))):
             # No paper here: a sheet of paper is a document, and this image must have none.
             add_distractor(rng, canvas, pools, paper=False)
-        # Phones and tablets are the rectangles people most often point a scanner at by mistake:
-        # most negatives hold one, often large, centred and in a hand.
-        for _ in range(1 if rng.random() < 0.8 else 2) if rng.random() < 0.85 else ():
-            sprite, alpha = device_sprite(rng, pools)
-            q = device_quad(rng, g, sprite.shape[0] / sprite.shape[1])
-            warp_sprite(canvas, sprite, alpha, q)
-            if rng.random() < 0.35:
-                add_occluder(rng, canvas, q)
+        if rng.random() < 0.9:
+            add_non_documents(rng, canvas, pools)
     canvas = lighting(rng, canvas)
     canvas = degrade(rng, canvas)
     img = cv2.resize(canvas, (size, size), interpolation=cv2.INTER_AREA)
     img = np.ascontiguousarray(jpeg(rng, img))
-    if quad is None:
+    if outline is None:
         return img, np.zeros((size, size), np.float32), None
-    return img, draw_label(quad, size, size / g), quad * (size / g)
+    return img, draw_label(outline, size, size / g), np.asarray(outline, np.float64) * (size / g)

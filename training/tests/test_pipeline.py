@@ -17,7 +17,8 @@ try:
 except ImportError:  # the TypeScript CI does not need torch
     raise unittest.SkipTest("torch/opencv not installed")
 
-from synth import AssetPools, draw_label, make_sample, warp_onto  # noqa: E402
+import shapes  # noqa: E402
+from synth import AssetPools, coverage_mask, draw_label, make_sample, render_page, warp_onto  # noqa: E402
 
 
 def tiny_pools() -> AssetPools:
@@ -48,9 +49,10 @@ class LabelAlignment(unittest.TestCase):
             self.assertIsNotNone(quad)
             ys, xs = np.nonzero(label > 0.5)
             self.assertGreater(len(xs), 10)
+            n = len(quad)  # four corners for a flat page, the drawn boundary for a curved one
             for x, y in zip(xs, ys):
                 centre = np.array([x + 0.5, y + 0.5])
-                d = min(point_segment_distance(centre, quad[i], quad[(i + 1) % 4]) for i in range(4))
+                d = min(point_segment_distance(centre, quad[i], quad[(i + 1) % n]) for i in range(n))
                 # 2 px wide anti-aliased line: half-width 1 px plus half a pixel's diagonal (0.71).
                 self.assertLess(d, 1.75)
                 checked += 1
@@ -98,6 +100,138 @@ class LabelAlignment(unittest.TestCase):
         img, label, quad = make_sample(np.random.default_rng(1), tiny_pools(), 64, negative_rate=1.0)
         self.assertIsNone(quad)
         self.assertEqual(float(label.max()), 0.0)
+
+
+def white_page(h: int = 140, w: int = 100) -> np.ndarray:
+    return np.full((h, w, 3), 255, np.uint8)
+
+
+def sample_bilinear(img: np.ndarray, pts: np.ndarray) -> np.ndarray:
+    """Values of a float image at points in our coordinates (pixel i covers [i, i + 1))."""
+    x = pts[:, 0] - 0.5
+    y = pts[:, 1] - 0.5
+    x0, y0 = np.floor(x).astype(int), np.floor(y).astype(int)
+    fx, fy = x - x0, y - y0
+    v = lambda yy, xx: img[np.clip(yy, 0, img.shape[0] - 1), np.clip(xx, 0, img.shape[1] - 1)]  # noqa: E731
+    return (v(y0, x0) * (1 - fx) * (1 - fy) + v(y0, x0 + 1) * fx * (1 - fy)
+            + v(y0 + 1, x0) * (1 - fx) * fy + v(y0 + 1, x0 + 1) * fx * fy)
+
+
+def edge_offsets(mask: np.ndarray, pts: np.ndarray, reach: float = 3.0) -> np.ndarray:
+    """How far the drawn edge lies from each boundary point along the outline's normal, in pixels:
+    across a step from 1 to 0 at offset e, the coverage integrates to reach + e over [-reach, reach]
+    (a symmetric ramp and bilinear sampling keep that integral)."""
+    tangent = np.roll(pts, -1, 0) - np.roll(pts, 1, 0)
+    normal = np.stack([tangent[:, 1], -tangent[:, 0]], 1) / np.linalg.norm(tangent, axis=1, keepdims=True)
+    flip = sample_bilinear(mask, pts + reach * normal) > sample_bilinear(mask, pts - reach * normal)
+    normal[flip] *= -1  # point outward: the page is on the negative side
+    ts = np.linspace(-reach, reach, 121)
+    prof = np.stack([sample_bilinear(mask, pts + t * normal) for t in ts], 1)
+    return np.trapezoid(prof, ts, axis=1) - reach
+
+
+def away_from(pts: np.ndarray, corners: np.ndarray, r: float) -> np.ndarray:
+    d = np.min(np.linalg.norm(pts[:, None, :] - corners[None, :, :], axis=2), axis=1)
+    return d > r
+
+
+class CurvedPages(unittest.TestCase):
+    """The new shapes: a bent page's label must lie on the boundary that is actually drawn."""
+
+    QUAD = np.array([[40.3, 30.6], [200.2, 41.1], [190.7, 220.4], [35.1, 205.9]], np.float32)
+
+    def rendered(self, field, outline=None, flap=None):
+        g = 256
+        canvas = np.zeros((g, g, 3), np.uint8)
+        page = white_page()
+        h, w = page.shape[:2]
+        drawn = render_page(np.random.default_rng(0), canvas, page, None,
+                            shapes.rect_outline(w, h) if outline is None else outline, self.QUAD, field, flap,
+                            shadow=False, shading=0.0)
+        return canvas[..., 0].astype(np.float64) / 255.0, drawn
+
+    def test_fixed_point_inverts_the_remap(self):
+        rng = np.random.default_rng(4)
+        centre = self.QUAD.mean(0)
+        for field in (shapes.bow_field(rng, centre, self.QUAD[1] - self.QUAD[0], 160.0),
+                      shapes.curl_field(rng, self.QUAD[2], centre - self.QUAD[2], 170.0),
+                      shapes.fold_field(rng, centre, np.array([1.0, 0.2])),
+                      shapes.crumple_field(rng, centre, 170.0)):
+            p = rng.uniform(0, 256, (200, 2))
+            x = shapes.displaced_points(field, p)
+            dx, dy = field(x[:, 0], x[:, 1])
+            np.testing.assert_allclose(x - np.stack([dx, dy], 1), p, atol=1e-4)
+
+    def test_curled_page_label_lies_on_its_rendered_boundary(self):
+        rng = np.random.default_rng(7)
+        centre = self.QUAD.mean(0).astype(np.float64)
+        fields = {
+            "bow": shapes.bow_field(rng, centre, (self.QUAD[1] - self.QUAD[0]).astype(np.float64), 160.0),
+            "curl": shapes.curl_field(rng, self.QUAD[2].astype(np.float64), centre - self.QUAD[2], 170.0),
+            "fold": shapes.fold_field(rng, centre, np.array([1.0, 0.3])),
+            "crumple": shapes.crumple_field(rng, centre, 170.0),
+        }
+        for name, field in fields.items():
+            with self.subTest(field=name):
+                mask, drawn = self.rendered(field)
+                # The boundary really is curved: it leaves the flat quad's sides by pixels.
+                flat_dist = [min(point_segment_distance(p, self.QUAD[i], self.QUAD[(i + 1) % 4]) for i in range(4))
+                             for p in drawn]
+                self.assertGreater(max(flat_dist), 2.0)
+                # Coverage is 0.5 exactly where the label says the edge is (a 1 px ramp: 0.05 is
+                # 0.05 px), away from the corners where two sides' ramps overlap.
+                corners = shapes.displaced_points(field, self.QUAD.astype(np.float64))
+                keep = away_from(drawn, corners, 4.0)
+                err = np.abs(edge_offsets(mask, drawn)[keep])
+                self.assertLess(float(np.median(err)), 0.02)
+                self.assertLess(float(np.percentile(err, 90)), 0.06)
+                # And the network's label (at half resolution) is centred on that boundary.
+                label = draw_label(drawn, 128, 0.5)
+                small = cv2.resize(mask.astype(np.float32), (128, 128), interpolation=cv2.INTER_AREA)
+                grad = np.hypot(cv2.Sobel(small, cv2.CV_32F, 1, 0), cv2.Sobel(small, cv2.CV_32F, 0, 1))
+                self.assertGreater(grad[label > 0.5].mean(), 8 * grad[label < 0.05].mean())
+
+    def test_outlines_that_are_not_quads_are_drawn_where_labelled(self):
+        h, w = 140, 100
+        ear, flap = shapes.dog_eared_outline(w, h, 1, 22.0, 30.0)
+        cases = {
+            "dog-ear": (ear, flap),
+            "rounded": (shapes.rounded_outline(w, h, 12.0), None),
+            "perforated": (shapes.torn_outline(w, h, np.random.default_rng(2), 5.0, 3.0, (0, 2)), None),
+        }
+        for name, (outline, fl) in cases.items():
+            with self.subTest(outline=name):
+                mask, drawn = self.rendered(None, outline, fl)
+                hm = cv2.getPerspectiveTransform(shapes.rect_outline(w, h).astype(np.float32), self.QUAD).astype(np.float64)
+                vertices = shapes.apply_homography(hm, outline)
+                keep = away_from(drawn, vertices, 4.0)
+                err = np.abs(edge_offsets(mask, drawn)[keep])
+                self.assertLess(float(np.median(err)), 0.02)
+                self.assertLess(float(np.percentile(err, 90)), 0.06)
+                self.assertGreater(len(drawn), 40)
+
+    def test_polygon_coverage_matches_the_quad_coverage(self):
+        g = 128
+        q = np.array([[20.3, 30.7], [100.2, 25.1], [95.5, 110.4], [15.1, 100.9]])
+        a = shapes.polygon_coverage(q, g)
+        b = coverage_mask(q, g)
+        ys, xs = np.mgrid[0:g, 0:g] + 0.5
+        keep = away_from(np.stack([xs.ravel(), ys.ravel()], 1), q, 2.0).reshape(g, g)
+        np.testing.assert_allclose(a[keep], b[keep], atol=1e-3)
+
+    def test_every_kind_of_scene_keeps_labels_on_the_outline(self):
+        # Many samples, so every new branch (curls, books, notebooks, sleeves, hands, negatives)
+        # runs: labels stay within the ridge of the outline the sample returns.
+        pools = tiny_pools()
+        rng = np.random.default_rng(11)
+        for _ in range(60):
+            img, label, outline = make_sample(rng, pools, 64)
+            self.assertEqual(img.shape, (64, 64, 3))
+            if outline is None:
+                self.assertEqual(float(label.max()), 0.0)
+                continue
+            dist = shapes.segment_distance(outline, 64, 3.0)
+            self.assertTrue(np.all(dist[label > 0.01] < 1.5 + 1e-6))
 
 
 class TrainingStep(unittest.TestCase):

@@ -1,0 +1,342 @@
+"""Scene content the first generators never drew: page textures with their own outlines (spiral
+notebooks, open books, cards, receipts), things around and over the page (stacks of sheets, sleeves,
+binders, pens and cables, fingers), and rectangles that are not documents (screens, laptops,
+frames, windows, doors, beds, shelves, printers, whiteboards).
+
+Every function draws at canvas resolution (twice the output) and returns only geometry the label
+needs; none of them labels anything itself.
+"""
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+
+from shapes import polygon_coverage
+
+
+def _col(rng: np.random.Generator, lo: int = 0, hi: int = 256) -> list[int]:
+    return [int(v) for v in rng.integers(lo, hi, 3)]
+
+
+def _blend(canvas: np.ndarray, colour, cover: np.ndarray, alpha: float = 1.0) -> None:
+    m = (cover * alpha)[..., None]
+    canvas[:] = (canvas * (1 - m) + np.asarray(colour, np.float32) * m).astype(np.uint8)
+
+
+# ---------------------------------------------------------------- page textures (page coordinates)
+
+def spiral_notebook(rng: np.random.Generator, page: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A spiral-bound page: a strip along the left side where only the wire loops are (the desk
+    shows between them), holes punched beside it. Returns RGB and alpha in page pixels; the
+    outline is the whole rectangle, so the label runs along the outer reach of the loops, as
+    people label these."""
+    img = page.copy()
+    h, w = img.shape[:2]
+    alpha = np.ones((h, w), np.float32)
+    strip = max(4, int(w * rng.uniform(0.04, 0.08)))
+    alpha[:, :strip] = 0.0
+    pitch = max(6, int(h * rng.uniform(0.025, 0.045)))
+    wire = _col(rng, 90, 230) if rng.random() < 0.7 else _col(rng)
+    thick = max(1, strip // 4)
+    for y in range(pitch // 2, h - pitch // 2, pitch):
+        hole = (int(strip * 1.7), y)
+        cv2.circle(img, hole, max(1, strip // 4), (40, 40, 40), -1, cv2.LINE_AA)
+        # Each loop: from the hole round the page edge to the strip's outer side.
+        cv2.ellipse(img, (int(strip * 0.9), y), (int(strip * 0.9), max(2, pitch // 3)), 0, 90, 270, wire, thick, cv2.LINE_AA)
+        cv2.ellipse(alpha, (int(strip * 0.9), y), (int(strip * 0.9), max(2, pitch // 3)), 0, 90, 270, 1.0, thick, cv2.LINE_AA)
+        cv2.line(img, (int(strip * 0.9), y - max(2, pitch // 3)), hole, wire, thick, cv2.LINE_AA)
+    return img, alpha
+
+
+def open_book(rng: np.random.Generator, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Two pages side by side with the gutter's shadow between them (the spread's outline is
+    labelled; the gutter is a strong inner edge that is not a boundary)."""
+    h = 300
+    w = int(h / rng.uniform(1.3, 1.6))
+    spread = np.concatenate([cv2.resize(left, (w, h), interpolation=cv2.INTER_AREA),
+                             cv2.resize(right, (w, h), interpolation=cv2.INTER_AREA)], 1).astype(np.float32)
+    x = np.arange(2 * w, dtype=np.float32)
+    gutter = 1 - rng.uniform(0.3, 0.7) * np.exp(-((x - w) / (w * rng.uniform(0.03, 0.12))) ** 2)
+    spread *= gutter[None, :, None]
+    return np.clip(spread, 0, 255).astype(np.uint8)
+
+
+# ---------------------------------------------------------------- around and over the page
+
+def sheet_stack(rng: np.random.Generator, quad: np.ndarray, g: int) -> list[np.ndarray]:
+    """Quads of loose sheets under the page: nearly aligned, a little shifted and turned."""
+    out = []
+    centre = quad.mean(0)
+    for _ in range(int(rng.integers(1, 5))):
+        ang = rng.normal(0, 0.04)
+        c, s = math.cos(ang), math.sin(ang)
+        q = (quad - centre) @ np.array([[c, s], [-s, c]], np.float32) * rng.uniform(0.97, 1.05)
+        out.append((q + centre + rng.normal(0, 0.015 * g, 2)).astype(np.float32))
+    return out
+
+
+def sleeve(rng: np.random.Generator, canvas: np.ndarray, outline: np.ndarray) -> None:
+    """A clear plastic sleeve over the page: a faint, slightly larger sheen with glare and a
+    punched strip on one side (the paper's edge, not the sleeve's, is the document)."""
+    g = canvas.shape[0]
+    centre = outline.mean(0)
+    grow = rng.uniform(1.02, 1.08)
+    q = (outline - centre) * grow + centre + rng.normal(0, 0.005 * g, 2)
+    cover = polygon_coverage(q, g)
+    _blend(canvas, (235, 238, 242), cover, rng.uniform(0.06, 0.2))
+    # a diagonal glare band across the sleeve
+    m = np.zeros((g, g), np.float32)
+    p0 = rng.uniform(0, g, 2)
+    ang = rng.uniform(0, math.pi)
+    d = np.array([math.cos(ang), math.sin(ang)]) * 2 * g
+    cv2.line(m, tuple(int(v) for v in p0 - d), tuple(int(v) for v in p0 + d), 1.0, int(rng.integers(4, max(5, g // 10))))
+    m = cv2.GaussianBlur(m, (0, 0), rng.uniform(2, 8)) * cover
+    _blend(canvas, (255, 255, 255), m, rng.uniform(0.2, 0.6))
+
+
+def binder(rng: np.random.Generator, canvas: np.ndarray, outline: np.ndarray, spine: tuple[np.ndarray, np.ndarray]) -> None:
+    """Ring-binder rings over the page's spine side: metal loops crossing the page's edge."""
+    a, b = spine
+    colour = _col(rng, 120, 220)
+    n = int(rng.integers(2, 5))
+    inward = outline.mean(0) - (a + b) / 2
+    inward = inward / (np.linalg.norm(inward) + 1e-9)
+    length = np.linalg.norm(b - a)
+    for k in range(n):
+        p = a + (b - a) * (k + 1) / (n + 1)
+        r = length * rng.uniform(0.03, 0.06)
+        c = p + inward * r * 0.2
+        ang = math.degrees(math.atan2(inward[1], inward[0]))
+        cv2.ellipse(canvas, (int(c[0]), int(c[1])), (int(r * 1.3), int(r)), ang + 90, 0, 360, [v // 2 for v in colour],
+                    max(2, int(r * 0.5)), cv2.LINE_AA)
+        cv2.ellipse(canvas, (int(c[0]), int(c[1])), (int(r * 1.3), int(r)), ang + 90, 0, 360, colour,
+                    max(1, int(r * 0.3)), cv2.LINE_AA)
+
+
+def point_on_outline(rng: np.random.Generator, outline: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A random point on the outline and the outward normal there (length-weighted)."""
+    q = np.asarray(outline, np.float64)
+    seg = np.roll(q, -1, 0) - q
+    lengths = np.hypot(seg[:, 0], seg[:, 1])
+    i = int(rng.choice(len(q), p=lengths / lengths.sum()))
+    p = q[i] + seg[i] * rng.uniform(0.1, 0.9)
+    n = np.array([seg[i, 1], -seg[i, 0]]) / max(lengths[i], 1e-9)
+    if np.dot(n, p - q.mean(0)) < 0:
+        n = -n
+    return p, n
+
+
+def pens_and_cables(rng: np.random.Generator, canvas: np.ndarray, outline: np.ndarray) -> None:
+    """Clutter that crosses the page's edges: pens, pencils and cables (curves)."""
+    g = canvas.shape[0]
+    for _ in range(int(rng.integers(1, 5))):
+        p, n = point_on_outline(rng, outline)
+        ang = math.atan2(n[1], n[0]) + rng.uniform(-1.2, 1.2)
+        d = np.array([math.cos(ang), math.sin(ang)])
+        if rng.random() < 0.5:  # a pen: a straight bar with a tip
+            length = g * rng.uniform(0.15, 0.45)
+            a = p - d * length * rng.uniform(0.2, 0.6)
+            b = a + d * length
+            width = int(rng.integers(3, max(4, g // 45)))
+            colour = _col(rng)
+            cv2.line(canvas, tuple(int(v) for v in a), tuple(int(v) for v in b), [max(0, c - 60) for c in colour], width + 2, cv2.LINE_AA)
+            cv2.line(canvas, tuple(int(v) for v in a), tuple(int(v) for v in b), colour, width, cv2.LINE_AA)
+        else:  # a cable: a smooth curve across the edge
+            t = np.linspace(-1, 1, 24)[:, None]
+            bend = rng.uniform(-0.3, 0.3) * g
+            perp = np.array([-d[1], d[0]])
+            pts = p + d * t * g * rng.uniform(0.3, 0.8) + perp * bend * (1 - t ** 2)
+            colour = (_col(rng, 0, 60) if rng.random() < 0.5 else _col(rng, 200, 256))
+            cv2.polylines(canvas, [np.round(pts).astype(np.int32)], False, colour, int(rng.integers(2, 6)), cv2.LINE_AA)
+
+
+def hand(rng: np.random.Generator, canvas: np.ndarray, outline: np.ndarray) -> None:
+    """A hand holding the page: the palm off the page, fingers across the edge, or a thumb lying
+    on the margin; skin with a darker rim so each finger reads as a rounded shape."""
+    g = canvas.shape[0]
+    p, n = point_on_outline(rng, outline)
+    t = np.array([-n[1], n[0]])
+    skin = np.array([rng.uniform(150, 240), rng.uniform(100, 190), rng.uniform(75, 160)])
+    if rng.random() < 0.3:
+        skin = np.array([rng.uniform(60, 140), rng.uniform(40, 100), rng.uniform(30, 80)])
+    rim = (skin * 0.7).tolist()
+    width = g * rng.uniform(0.025, 0.05)
+    palm = p + n * g * rng.uniform(0.08, 0.2)
+    cv2.ellipse(canvas, (int(palm[0]), int(palm[1])), (int(width * 2.6), int(width * 3.2)),
+                math.degrees(math.atan2(n[1], n[0])), 0, 360, skin.tolist(), -1, cv2.LINE_AA)
+    if rng.random() < 0.5:  # thumb on the margin
+        tip = p - n * g * rng.uniform(0.03, 0.1) + t * rng.uniform(-1, 1) * width
+        fingers = [(palm + t * width, tip)]
+    else:  # fingers reaching over the edge
+        fingers = []
+        k = int(rng.integers(1, 5))
+        for i in range(k):
+            off = (i - (k - 1) / 2) * width * 1.1
+            base = palm + t * off
+            tip = p + t * off - n * g * rng.uniform(0.01, 0.07)
+            fingers.append((base, tip))
+    for base, tip in fingers:
+        wdt = int(max(2, width * rng.uniform(0.8, 1.1)))
+        cv2.line(canvas, tuple(int(v) for v in base), tuple(int(v) for v in tip), rim, wdt + 2, cv2.LINE_AA)
+        cv2.line(canvas, tuple(int(v) for v in base), tuple(int(v) for v in tip), skin.tolist(), wdt, cv2.LINE_AA)
+        nail = tip + (base - tip) / (np.linalg.norm(base - tip) + 1e-9) * wdt * 0.4
+        cv2.circle(canvas, (int(nail[0]), int(nail[1])), max(1, wdt // 4), np.clip(skin * 1.1 + 20, 0, 255).tolist(), -1, cv2.LINE_AA)
+
+
+# ---------------------------------------------------------------- negatives: rectangles that are not documents
+
+def _frame(img: np.ndarray, width: int, colour) -> None:
+    h, w = img.shape[:2]
+    img[:width] = colour
+    img[h - width:] = colour
+    img[:, :width] = colour
+    img[:, w - width:] = colour
+
+
+def _photo(rng: np.random.Generator, backgrounds: list[np.ndarray], w: int, h: int) -> np.ndarray:
+    src = backgrounds[rng.integers(len(backgrounds))]
+    return cv2.resize(src, (max(1, w), max(1, h)), interpolation=cv2.INTER_AREA)
+
+
+def _ui(rng: np.random.Generator, pages: list[np.ndarray], w: int, h: int) -> np.ndarray:
+    return cv2.resize(pages[rng.integers(len(pages))], (max(1, w), max(1, h)), interpolation=cv2.INTER_AREA)
+
+
+def non_document(rng: np.random.Generator, backgrounds: list[np.ndarray], pages: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """A sprite (RGB, alpha) of something rectangular people photograph that is not a document."""
+    kind = int(rng.integers(0, 9))
+    if kind == 0:  # TV / monitor: thin or thick dark bezel round a lit screen
+        w, h = 320, int(320 / rng.uniform(1.5, 1.85))
+        img = np.zeros((h, w, 3), np.uint8)
+        img[:] = _col(rng, 0, 50) if rng.random() < 0.8 else _col(rng, 150, 220)
+        b = int(rng.integers(3, 22))
+        r = rng.random()
+        screen = (_photo(rng, backgrounds, w - 2 * b, h - 2 * b) if r < 0.45 else
+                  _ui(rng, pages, w - 2 * b, h - 2 * b) if r < 0.8 else np.full((h - 2 * b, w - 2 * b, 3), rng.integers(0, 40), np.uint8))
+        img[b:h - b, b:w - b] = screen
+        return img, np.ones((h, w), np.float32)
+    if kind == 1:  # laptop: screen above, keyboard deck below (one sprite, one outline of two parts)
+        w, sh = 320, 200
+        dh = 150
+        img = np.zeros((sh + dh, w, 3), np.uint8)
+        alpha = np.zeros((sh + dh, w), np.float32)
+        body = _col(rng, 20, 70) if rng.random() < 0.5 else _col(rng, 150, 215)
+        img[:sh] = body
+        b = int(rng.integers(6, 16))
+        img[b:sh - b, b:w - b] = _ui(rng, pages, w - 2 * b, sh - 2 * b) if rng.random() < 0.5 else _photo(rng, backgrounds, w - 2 * b, sh - 2 * b)
+        alpha[:sh] = 1.0
+        deck = np.array([[0, sh], [w, sh], [w + 0, sh + dh], [0, sh + dh]], np.int32)
+        cv2.fillConvexPoly(img, deck, body)
+        cv2.fillConvexPoly(alpha, deck, 1.0)
+        key = [max(0, c - 40) for c in body]
+        for y in range(sh + 12, sh + dh - 50, 16):
+            for x in range(20, w - 20, 18):
+                cv2.rectangle(img, (x, y), (x + 13, y + 11), key, -1)
+        cv2.rectangle(img, (w // 2 - 50, sh + dh - 40), (w // 2 + 50, sh + dh - 10), key, 1)
+        return img, alpha
+    if kind == 2:  # picture frame: moulding, often a white mat, a photo inside
+        h = 300
+        w = int(h / rng.uniform(0.7, 1.45))
+        img = np.zeros((h, w, 3), np.uint8)
+        img[:] = _col(rng, 20, 200)
+        f = int(min(w, h) * rng.uniform(0.04, 0.14))
+        inner = img[f:h - f, f:w - f]
+        if rng.random() < 0.6:
+            inner[:] = rng.integers(225, 256)
+            m = int(min(w, h) * rng.uniform(0.06, 0.16))
+            inner[m:inner.shape[0] - m, m:inner.shape[1] - m] = _photo(rng, backgrounds, inner.shape[1] - 2 * m, inner.shape[0] - 2 * m)
+        else:
+            inner[:] = _photo(rng, backgrounds, inner.shape[1], inner.shape[0])
+        return img, np.ones((h, w), np.float32)
+    if kind == 3:  # window: a light frame, panes of sky or a view, glazing bars
+        h = 300
+        w = int(h / rng.uniform(0.6, 1.6))
+        img = np.zeros((h, w, 3), np.uint8)
+        frame = _col(rng, 200, 256) if rng.random() < 0.6 else _col(rng, 60, 160)
+        img[:] = frame
+        f = int(min(w, h) * rng.uniform(0.04, 0.09))
+        view = _photo(rng, backgrounds, w - 2 * f, h - 2 * f).astype(np.float32)
+        view = np.clip(view * rng.uniform(1.0, 1.6) + 30, 0, 255).astype(np.uint8)
+        img[f:h - f, f:w - f] = view
+        nx, ny = int(rng.integers(1, 4)), int(rng.integers(1, 4))
+        bar = max(2, f // 2)
+        for i in range(1, nx):
+            x = f + (w - 2 * f) * i // nx
+            img[:, x - bar // 2:x + bar // 2 + 1] = frame
+        for j in range(1, ny):
+            y = f + (h - 2 * f) * j // ny
+            img[y - bar // 2:y + bar // 2 + 1] = frame
+        return img, np.ones((h, w), np.float32)
+    if kind == 4:  # door: tall panel with raised panels and a handle
+        h = 320
+        w = int(h / rng.uniform(2.0, 2.5))
+        colour = _col(rng, 170, 256) if rng.random() < 0.5 else _col(rng, 60, 170)
+        img = np.zeros((h, w, 3), np.uint8)
+        img[:] = colour
+        dark = [max(0, c - 35) for c in colour]
+        for (y0, y1) in ((int(h * 0.08), int(h * 0.45)), (int(h * 0.55), int(h * 0.92))):
+            cv2.rectangle(img, (int(w * 0.15), y0), (int(w * 0.85), y1), dark, 2)
+        cv2.circle(img, (int(w * 0.85), int(h * 0.5)), max(3, w // 25), _col(rng, 100, 230), -1, cv2.LINE_AA)
+        return img, np.ones((h, w), np.float32)
+    if kind == 5:  # bed: upholstered headboard, white pillows and sheet
+        w, h = 340, 260
+        img = np.zeros((h, w, 3), np.uint8)
+        img[:] = _col(rng, 40, 220)
+        img[:] = np.clip(img.astype(np.float32) + np.random.default_rng(int(rng.integers(1 << 30))).normal(0, 6, img.shape), 0, 255).astype(np.uint8)
+        sheet = rng.integers(215, 256)
+        img[int(h * 0.55):] = sheet
+        for x0 in (int(w * 0.08), int(w * 0.53)):
+            cv2.rectangle(img, (x0, int(h * 0.35)), (x0 + int(w * 0.39), int(h * 0.62)), (int(sheet) - 5,) * 3, -1, cv2.LINE_AA)
+            cv2.rectangle(img, (x0, int(h * 0.35)), (x0 + int(w * 0.39), int(h * 0.62)), (int(sheet) - 40,) * 3, 1, cv2.LINE_AA)
+        alpha = np.ones((h, w), np.float32)
+        r = int(w * rng.uniform(0.0, 0.15))
+        if r > 2:
+            cv2.rectangle(alpha, (0, 0), (w, r), 0.0, -1)
+            cv2.rectangle(alpha, (r, 0), (w - r, r), 1.0, -1)
+            cv2.circle(alpha, (r, r), r, 1.0, -1, cv2.LINE_AA)
+            cv2.circle(alpha, (w - r, r), r, 1.0, -1, cv2.LINE_AA)
+        return img, alpha
+    if kind == 6:  # shelves with books
+        w, h = 340, 300
+        img = np.zeros((h, w, 3), np.uint8)
+        img[:] = _col(rng, 30, 200)
+        plank = _col(rng, 60, 230)
+        levels = int(rng.integers(2, 4))
+        for j in range(levels):
+            y1 = int(h * (j + 1) / levels) - 8
+            x = 4
+            while x < w - 10:
+                bw = int(rng.integers(6, 22))
+                bh = int((h / levels) * rng.uniform(0.5, 0.9))
+                cv2.rectangle(img, (x, y1 - bh), (x + bw - 1, y1), _col(rng), -1)
+                x += bw + int(rng.integers(0, 3))
+            img[y1:y1 + 8] = plank
+        return img, np.ones((h, w), np.float32)
+    if kind == 7:  # printer: a box with a paper tray and a stack of paper in it
+        w, h = 320, 220
+        body = _col(rng, 200, 245) if rng.random() < 0.5 else _col(rng, 30, 70)
+        img = np.zeros((h, w, 3), np.uint8)
+        img[:] = body
+        dark = [max(0, c - 50) for c in body]
+        cv2.rectangle(img, (int(w * 0.15), int(h * 0.3)), (int(w * 0.85), int(h * 0.36)), (20, 20, 20), -1)
+        tray = (int(w * 0.12), int(h * 0.55), int(w * 0.88), int(h * 0.92))
+        cv2.rectangle(img, tray[:2], tray[2:], dark, -1)
+        paper = int(rng.integers(225, 256))
+        cv2.rectangle(img, (tray[0] + 8, tray[1] + 6), (tray[2] - 8, tray[3] - 14), (paper,) * 3, -1)
+        for y in range(tray[1] + 8, tray[3] - 14, 3):
+            cv2.line(img, (tray[0] + 8, y), (tray[2] - 8, y), (paper - 15,) * 3, 1)
+        cv2.rectangle(img, (int(w * 0.7), int(h * 0.08)), (int(w * 0.9), int(h * 0.2)), (30, 60, 90), -1)
+        return img, np.ones((h, w), np.float32)
+    # whiteboard: white surface, aluminium frame, marker scribbles, a tray
+    w = 340
+    h = int(w / rng.uniform(1.2, 1.8))
+    img = np.zeros((h, w, 3), np.uint8)
+    img[:] = rng.integers(160, 210)
+    f = int(rng.integers(4, 12))
+    img[f:h - f, f:w - f] = rng.integers(225, 256)
+    for _ in range(int(rng.integers(0, 8))):
+        pts = (rng.uniform(0.1, 0.9, (int(rng.integers(3, 8)), 2)) * [w, h]).astype(np.int32)
+        cv2.polylines(img, [pts], False, _col(rng, 0, 200), int(rng.integers(1, 4)), cv2.LINE_AA)
+    return img, np.ones((h, w), np.float32)
