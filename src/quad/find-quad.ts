@@ -4,7 +4,8 @@ import { refineCornersLocally } from "./corners.ts";
 import { extractEdges, type EdgePixels } from "./edges.ts";
 import { houghLines, refitToEdges } from "./hough.ts";
 import { along, intersect, type Line } from "./line.ts";
-import { preferInnerPage } from "./nested.ts";
+import { closeBorderSides } from "./close.ts";
+import { insideQuad, preferInnerPage } from "./nested.ts";
 import { sideEndEvidence, searchQuads, type SearchLine, type SearchParams } from "./search.ts";
 import { borderSupport, lineSupport, prefixAt, type EvidenceScale } from "./support.ts";
 
@@ -122,13 +123,60 @@ export function findQuadDetailed(map: FloatMap, options: FindQuadOptions = {}): 
   const traced = found.map(({ nx, ny, c }) => ({ nx, ny, c }));
   if (!best) return { ...empty, lines: traced };
 
-  const sideLines = best.sides.map((i) => lines[i].line);
-  const isBorder = best.sides.map((i) => lines[i].border);
-  const refined = refineSides(sideLines, isBorder, best.corners, edges);
-  const finalLines = refined ? refined.lines : sideLines;
-  const corners = refineCornersLocally(finalLines, isBorder, refined ? refined.corners : best.corners.map(([x, y]) => [x, y] as Point), edges);
+  const ctx: SettleContext = { map, edges, evidence, sx };
+  let chosen = settle(ctx, best.sides.map((i) => lines[i].line), best.sides.map((i) => lines[i].border), best.corners);
+  // A frame border stands in for a side the line search did not see. Where the neighbouring
+  // sides' evidence stops short of the frame, the page ends there: close the quad across those
+  // ends (a short, faint side the Hough peaks missed) and keep it when it is the better answer.
+  // Only when the search's own answer leans on the frame border or is too weak to stand: a clean
+  // answer of four seen sides (the inner page the nested convention chose, say) is not second-
+  // guessed by a closed quad.
+  const chosenBorders = best.borders > 0;
+  let closings = chosenBorders || chosen.confidence < DEFAULTS.threshold ? 0 : CLOSE_CANDIDATES;
+  for (const c of top) {
+    if (c.borders === 0 || closings >= CLOSE_CANDIDATES) continue;
+    const closed = closeBorderSides(c.sides.map((i) => lines[i].line), c.sides.map((i) => lines[i].border), c.corners, c.sides.map((i) => lines[i].support), edges, map, evidence);
+    if (!closed) continue;
+    closings++;
+    const alt = settle(ctx, closed.lines, closed.isBorder, closed.corners);
+    // A closed quad around the chosen one is an outer quad: the nested convention has spoken.
+    if (alt.confidence > chosen.confidence && !chosen.corners.every(([x, y]) => insideQuad(alt.corners, x, y, 1.5))) chosen = alt;
+  }
+  const { corners, confidence, sideCoverage } = chosen;
+  const quad = orderCorners(corners, sx);
+  const trace: QuadFindingTrace = { lines: traced, candidate: quad, sideCoverage: rotateLike(sideCoverage, corners, quad) };
+  return confidence >= threshold
+    ? { found: true, quad, confidence, ...trace }
+    : { found: false, quad: null, confidence, ...trace };
+}
 
-  // Confidence from the refitted sides' own support.
+interface SettleContext {
+  map: FloatMap;
+  edges: EdgePixels;
+  evidence: EvidenceScale;
+  sx: number;
+}
+
+interface Settled {
+  corners: Point[];
+  confidence: number;
+  /** Per side: share of its in-frame length with evidence; -1 for a frame border. */
+  sideCoverage: number[];
+}
+
+/** Most border candidates (best first) closed across their sides' evidence ends and weighed. */
+const CLOSE_CANDIDATES = 12;
+
+/**
+ * A chosen quad's final corners (sides refitted, then corners placed from the evidence near them)
+ * and its confidence, from the refitted sides' own support.
+ */
+function settle(ctx: SettleContext, sideLines: Line[], isBorder: boolean[], found: readonly (readonly [number, number])[]): Settled {
+  const { map, edges, evidence, sx } = ctx;
+  const start = found.map(([x, y]) => [x, y] as Point);
+  const refined = refineSides(sideLines, isBorder, start, edges);
+  const finalLines = refined ? refined.lines : sideLines;
+  const corners = refineCornersLocally(finalLines, isBorder, refined ? refined.corners : start, edges);
   let sup = 0, vis = 0, minCov = 1, borderLen = 0, endMissing = 0, endWindow = 0;
   const sideCoverage: number[] = [];
   for (let k = 0; k < 4; k++) {
@@ -169,11 +217,7 @@ export function findQuadDetailed(map: FloatMap, options: FindQuadOptions = {}): 
     cov * Math.sqrt(Math.min(1, minCov / 0.6)) * (1 - 0.5 * borderFrac) * (borders >= 2 ? 0.5 : borders === 1 ? 0.9 : 1) *
       cornerFactor * shapeFactor(corners, sx),
   );
-  const quad = orderCorners(corners, sx);
-  const trace: QuadFindingTrace = { lines: traced, candidate: quad, sideCoverage: rotateLike(sideCoverage, corners, quad) };
-  return confidence >= threshold
-    ? { found: true, quad, confidence, ...trace }
-    : { found: false, quad: null, confidence, ...trace };
+  return { corners, confidence, sideCoverage };
 }
 
 /**
@@ -184,7 +228,7 @@ export function findQuadDetailed(map: FloatMap, options: FindQuadOptions = {}): 
 function refineSides(
   sideLines: Line[],
   isBorder: boolean[],
-  corners: [number, number][],
+  corners: Point[],
   edges: EdgePixels,
 ): { corners: Point[]; lines: Line[] } | null {
   const out: Line[] = [];

@@ -36,7 +36,7 @@ export function preferInnerPage(ranked: readonly Candidate[]): Candidate | null 
     if (c.area < INNER_MIN_AREA * outer.area || c.area > 0.95 * outer.area) continue;
     const shared = c.sides.filter((s) => outer.sides.includes(s)).length;
     if (shared > 1 || (shared === 1 && shared1)) continue;
-    if (!c.corners.every(([x, y]) => inside(outer.corners, x, y))) continue;
+    if (!c.corners.every(([x, y]) => insideQuad(outer.corners, x, y))) continue;
     if (shared === 0) return c;
     shared1 = c;
   }
@@ -44,7 +44,7 @@ export function preferInnerPage(ranked: readonly Candidate[]): Candidate | null 
 }
 
 /** Point in a convex quad (either winding), or within `tol` pixels outside one of its sides. */
-function inside(q: Candidate["corners"], x: number, y: number, tol = 1.5): boolean {
+export function insideQuad(q: readonly (readonly [number, number])[], x: number, y: number, tol = 1.5): boolean {
   let area = 0;
   for (let k = 0; k < 4; k++) area += q[k][0] * q[(k + 1) % 4][1] - q[(k + 1) % 4][0] * q[k][1];
   const orient = area > 0 ? 1 : -1;

@@ -88,7 +88,11 @@ let sideScratch = newSideScratch(0);
  * windows scale with the side and are clipped to the frame, so a side that runs off the photo
  * owes evidence up to the frame edge and nothing beyond it.
  */
-export function sideEndEvidence(sup: LineSupport, lo: number, hi: number): { missing: number; overshoot: number; window: number } {
+export function sideEndEvidence(
+  sup: LineSupport,
+  lo: number,
+  hi: number,
+): { missing: number; missingLo: number; missingHi: number; overshoot: number; window: number } {
   const len = hi - lo;
   const w = Math.min(8, Math.max(3, 0.12 * len));
   const a = lo - sup.t0, b = hi - sup.t0;
@@ -97,7 +101,7 @@ export function sideEndEvidence(sup: LineSupport, lo: number, hi: number): { mis
   const skip = 2.5, wo = Math.min(12, Math.max(4, 0.15 * len));
   const overLo = prefixAt(sup.prefix, a - skip) - prefixAt(sup.prefix, a - skip - wo);
   const overHi = prefixAt(sup.prefix, b + skip + wo) - prefixAt(sup.prefix, b + skip);
-  return { missing: 2 * w - inLo - inHi, overshoot: overLo + overHi, window: 2 * w };
+  return { missing: 2 * w - inLo - inHi, missingLo: w - inLo, missingHi: w - inHi, overshoot: overLo + overHi, window: 2 * w };
 }
 
 export function searchQuads(lines: readonly SearchLine[], p: SearchParams, keep: number): Candidate[] {
@@ -163,8 +167,13 @@ export function searchQuads(lines: readonly SearchLine[], p: SearchParams, keep:
       } else {
         const gaps = prefixAt(sup.gaps, hi - sup.t0) - prefixAt(sup.gaps, lo - sup.t0);
         const e = sideEndEvidence(sup, lo, hi);
-        sideScore[key] = s - p.gapPenalty * gaps - p.endPenalty * e.missing - p.overshootPenalty * e.overshoot;
-        sideEnds[key] = e.missing;
+        // An end on a frame border is not charged here: whether the page runs off the frame
+        // there or ends short of it (and the quad is closed across its sides' ends) is decided
+        // after the search, and the confidence pays for it.
+        const uAtLo = ta < tb ? U : V;
+        const missing = (lines[uAtLo].border ? 0 : e.missingLo) + (lines[uAtLo === U ? V : U].border ? 0 : e.missingHi);
+        sideScore[key] = s - p.gapPenalty * gaps - p.endPenalty * missing - p.overshootPenalty * e.overshoot;
+        sideEnds[key] = missing;
         sideOver[key] = e.overshoot;
         sideSupport[key] = s;
         sideInFrame[key] = inFrame;

@@ -97,3 +97,18 @@ test("a page really cut by the frame (its sides run into the border) is found wi
   assert.ok(Math.hypot(r.quad[0][0] - 40.5, r.quad[0][1] - 60.5) < 1);
   assert.ok(Math.abs(r.quad[2][1] - 256) < 1e-6, "bottom side on the frame border");
 });
+
+test("a card whose fourth side is not among the line hypotheses is closed where its other sides stop", () => {
+  const card: Quad = [[60.5, 70.5], [190.3, 80.2], [184.1, 150.7], [54.4, 140.2]];
+  const m = blankMap();
+  drawSegment(m, card[0], card[1]);
+  drawSegment(m, card[2], card[3]);
+  drawSegment(m, card[3], card[0]);
+  // The right side is faint (a card's white edge on a white desk), and a desk's edge runs across
+  // the photo: with four line hypotheses, the desk's edge takes the place of the card's side.
+  drawSegment(m, card[1], card[2], { strength: 0.3 });
+  drawSegment(m, [0, 215.5], [256, 222.5]);
+  const r = findQuad(m, { maxLines: 4 });
+  assert.ok(r.found && r.quad, `confidence ${r.confidence}`);
+  assert.ok(cornerError(r.quad, card) < 1.5, `corner error ${cornerError(r.quad, card).toFixed(2)}`);
+});
