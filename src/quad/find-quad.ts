@@ -6,7 +6,7 @@ import { houghLines, refitToEdges } from "./hough.ts";
 import { along, intersect, type Line } from "./line.ts";
 import { closeBorderSides } from "./close.ts";
 import { insideQuad, preferInnerPage } from "./nested.ts";
-import { sideEndEvidence, searchQuads, type SearchLine, type SearchParams } from "./search.ts";
+import { sideEndEvidence, searchQuads, type Candidate, type SearchLine, type SearchParams } from "./search.ts";
 import { borderSupport, lineSupport, prefixAt, type EvidenceScale } from "./support.ts";
 
 export interface FindQuadOptions {
@@ -118,7 +118,8 @@ export function findQuadDetailed(map: FloatMap, options: FindQuadOptions = {}): 
     maxOppositeAngle: 70,
     outside: offFrame ? 0.6 : 0.01,
   };
-  const top = searchQuads(lines, params, 60);
+  const open = { keep: CLOSE_CANDIDATES, out: [] as Candidate[] };
+  const top = searchQuads(lines, params, 60, open);
   const best = preferInnerPage(top);
   const traced = found.map(({ nx, ny, c }) => ({ nx, ny, c }));
   if (!best) return { ...empty, lines: traced };
@@ -133,8 +134,8 @@ export function findQuadDetailed(map: FloatMap, options: FindQuadOptions = {}): 
   // guessed by a closed quad.
   const chosenBorders = best.borders > 0;
   let closings = chosenBorders || chosen.confidence < DEFAULTS.threshold ? 0 : CLOSE_CANDIDATES;
-  for (const c of top) {
-    if (c.borders === 0 || closings >= CLOSE_CANDIDATES) continue;
+  for (const c of open.out) {
+    if (closings >= CLOSE_CANDIDATES) break;
     const closed = closeBorderSides(c.sides.map((i) => lines[i].line), c.sides.map((i) => lines[i].border), c.corners, c.sides.map((i) => lines[i].support), edges, map, evidence);
     if (!closed) continue;
     closings++;

@@ -82,6 +82,38 @@ const newSideScratch = (n: number) => ({
 let sideScratch = newSideScratch(0);
 
 /**
+ * Quads of three seen sides and one frame border (a U), ranked by the seen sides' support alone,
+ * whatever the gaps toward the border cost them in the main ranking: where those sides stop short
+ * of the frame, the finder may close the U across their ends.
+ */
+function keepOpen(
+  open: { keep: number; out: Candidate[] },
+  order: readonly number[],
+  cx: Float64Array,
+  cy: Float64Array,
+  score: number,
+  coverage: number,
+  minCoverage: number,
+  area: number,
+): void {
+  const top = open.out;
+  if (top.length === open.keep && score <= top[open.keep - 1].score) return;
+  const cand: Candidate = {
+    sides: [order[0], order[1], order[2], order[3]],
+    corners: [[cx[0], cy[0]], [cx[1], cy[1]], [cx[2], cy[2]], [cx[3], cy[3]]],
+    score,
+    coverage,
+    minCoverage,
+    area,
+    borders: 1,
+  };
+  let at = top.length;
+  while (at > 0 && top[at - 1].score < score) at--;
+  top.splice(at, 0, cand);
+  if (top.length > open.keep) top.pop();
+}
+
+/**
  * Evidence at the two ends of the side [lo, hi] of a line: how much of a short window inside each
  * end lacks evidence, and how much evidence the line carries in a window just outside each end
  * (past the corner; the first pixels are skipped, where the neighbouring side's ridge lies). Both
@@ -104,7 +136,12 @@ export function sideEndEvidence(
   return { missing: 2 * w - inLo - inHi, missingLo: w - inLo, missingHi: w - inHi, overshoot: overLo + overHi, window: 2 * w };
 }
 
-export function searchQuads(lines: readonly SearchLine[], p: SearchParams, keep: number): Candidate[] {
+export function searchQuads(
+  lines: readonly SearchLine[],
+  p: SearchParams,
+  keep: number,
+  open?: { keep: number; out: Candidate[] },
+): Candidate[] {
   const M = lines.length;
   const W = p.width, H = p.height;
   const ix = new Float64Array(M * M);
@@ -246,6 +283,7 @@ export function searchQuads(lines: readonly SearchLine[], p: SearchParams, keep:
               const cov = sideSupport[key] / sideInFrame[key];
               if (cov < minCov) minCov = cov;
             }
+            if (open && borders === 1) keepOpen(open, order, cx, cy, supSum * angleFactor, supSum / visSum, minCov, Math.abs(area2) / 2);
             if (score <= 0) continue;
             // Sides standing in for the frame border are assumptions: two of them (only an L of
             // real edges) must not outbid a quad whose four sides were all seen.
