@@ -1,6 +1,7 @@
 import { readdir, stat } from "node:fs/promises";
 import { basename, extname, join, resolve } from "node:path";
 import { expandGlob, hasGlobMagic } from "./glob.ts";
+import { isPermissionDenied } from "../runtime/files.ts";
 
 /** Image file extensions picked up from folders and globs (explicit files are always tried). */
 export const IMAGE_EXTENSIONS = [".jpg", ".jpeg", ".png", ".webp"];
@@ -48,7 +49,15 @@ export async function expandInputs(args: string[], options: { recursive?: boolea
       stdinUsed = true;
       continue;
     }
-    const info = await stat(arg).catch(() => null);
+    let denied: string | null = null;
+    const info = await stat(arg).catch((error: unknown) => {
+      if (isPermissionDenied(error)) denied = error instanceof Error ? error.message : String(error);
+      return null;
+    });
+    if (denied !== null) {
+      items.push({ kind: "missing", path: arg, reason: denied });
+      continue;
+    }
     if (info?.isDirectory()) {
       const files = await listFolder(arg, options.recursive ?? false);
       if (files.length === 0) items.push({ kind: "missing", path: arg, reason: "folder holds no JPEG, PNG or WebP images" });

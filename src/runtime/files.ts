@@ -26,7 +26,21 @@ export async function fileExists(location: URL | string): Promise<boolean> {
   try {
     // stat, not access: Deno's node:fs access() asks for --allow-sys (it reads the uid).
     return (await fs.stat(location)).isFile();
-  } catch {
+  } catch (error) {
+    // A denied permission is not "not there": say which permission to grant.
+    if (isPermissionDenied(error)) throw new Error(permissionMessage(error), { cause: error });
     return false;
   }
+}
+
+/** The runtime refused access (Deno without --allow-read: `NotCapable`, formerly `PermissionDenied`). */
+export function isPermissionDenied(error: unknown): boolean {
+  const name = typeof error === "object" && error !== null ? (error as { name?: unknown }).name : undefined;
+  return name === "NotCapable" || name === "PermissionDenied";
+}
+
+/** Deno's own words (which name the flag), and why docedge reads files at all. */
+export function permissionMessage(error: unknown): string {
+  const said = error instanceof Error ? error.message : String(error);
+  return `${said} (docedge reads its model and WASM files from the installed package: grant --allow-read, or pass model and wasm as bytes)`;
 }
