@@ -10,6 +10,7 @@ import { MODEL_FILES, packageRoot } from "./runtime/assets.ts";
 import { env, effectiveNumThreads } from "./runtime/env.ts";
 import { isServerRuntime } from "./runtime/detect.ts";
 import { loadBinary } from "./runtime/wasm-source.ts";
+import { fileExists } from "./runtime/files.ts";
 import { scanImage } from "./scan/scan.ts";
 import { pagesToPdf } from "./scan/pdf.ts";
 import type { ScanOptions, ScanResult } from "./scan/options.ts";
@@ -72,7 +73,14 @@ async function resolveModel(model: DetectorOptions["model"]): Promise<Uint8Array
       if (!isServerRuntime()) {
         throw new Error("pass `model` (URL or bytes) or set env.assetBase: the package files cannot be found here");
       }
-      return await loadBinary(new URL(file, await packageRoot()));
+      const url = new URL(file, await packageRoot());
+      if (chosen === "fp32" && !(await fileExists(url))) {
+        // Only the default model ships in the npm package (the reference would double its size).
+        throw new Error(
+          `the float32 reference model is not in the npm package: download ${file} from the docedge repository and pass its path (model: "./docedge-fp32.onnx", or --model ./docedge-fp32.onnx)`,
+        );
+      }
+      return await loadBinary(url);
     }
     return await loadBinary(chosen);
   } catch (error) {

@@ -7,8 +7,9 @@ import { isWasmSource, type BinarySource, type WasmSource } from "./runtime/wasm
 /** Options fixed when a detector is created. */
 export interface DetectorOptions {
   /**
-   * The ONNX model: bytes, a URL, a path, or the name of a shipped model (`"int8"`, the default, or
-   * `"fp32"`, the float32 reference).
+   * The ONNX model: bytes, a URL, a path, or a model's name: `"int8"` (the default, in the
+   * package) or `"fp32"` (the float32 reference: in a clone of the repository, not in the npm
+   * package; there, pass the path of a downloaded `docedge-fp32.onnx`).
    */
   model?: BinarySource | "int8" | "fp32";
   /** ONNX Runtime WASM threads. Default: 2 in Node and Bun (1 on a 1-core machine), 1 in Deno and Workers. Process-wide: the first detector decides. */

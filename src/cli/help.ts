@@ -3,8 +3,8 @@
 const COMMON = `
 Common options:
   --threads N        WASM threads for inference (default: 2 on Node and Bun, 1 on Deno)
-  --model M          the model: int8 (default, bundled), fp32 (bundled float32 reference) or the
-                     path of an ONNX file with the same interface
+  --model M          the model: int8 (default, bundled), fp32 (the float32 reference, in a clone
+                     of the repository) or the path of an ONNX file with the same interface
   -q, --quiet        no progress bar and no summary line
   -h, --help         show this help`;
 

@@ -38,9 +38,10 @@ test("npm pack -> offline install -> npx/bunx docedge detect and import from pla
       files: Array<{ path: string }>;
     }>;
     const files = packed[0].files.map((f) => f.path);
-    for (const needed of ["dist/mod.js", "dist/mod.d.ts", "dist/src/cli/bin.js", "dist/src/detector.js", "models/docedge-int8.onnx", "models/docedge-fp32.onnx", "package.json", "README.md"]) {
+    for (const needed of ["dist/mod.js", "dist/mod.d.ts", "dist/src/cli/bin.js", "dist/src/detector.js", "models/docedge-int8.onnx", "package.json", "README.md", "LICENSE"]) {
       assert.ok(files.includes(needed), `tarball holds ${needed}`);
     }
+    assert.ok(!files.includes("models/docedge-fp32.onnx"), "only the default model ships");
     for (const f of files) {
       assert.ok(!/^(tests|training|bench|src|scripts|\.ci)\//.test(f), `tarball leaves out ${f}`);
     }
@@ -80,6 +81,10 @@ await d.dispose();
     };
     assert.equal(lib.found, a.found, "library and CLI agree");
     assert.ok(lib.width > 0);
+    // The reference model is one documented option away, and asking for it by name says how.
+    const fp32 = sh("npx", ["--prefer-offline", "docedge", "detect", "photo.jpg", "--model", "fp32"], dir);
+    assert.notEqual(fp32.status, 0);
+    assert.match(fp32.stderr, /float32 reference model is not in the npm package: download models\/docedge-fp32\.onnx/);
 
     // The README's TypeScript examples, as a user pastes them: they compile under strict against
     // the tarball's typings, and the ones that finish on their own run and print what they say.
