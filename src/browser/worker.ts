@@ -6,7 +6,8 @@
  * `./ort-wasm-simd-threaded.wasm` and `.mjs`, the codec `.wasm` files), so a plain static server
  * works once they are copied there; every one can be pointed elsewhere from the page.
  */
-import * as ort from "onnxruntime-web";
+// "#ort": onnxruntime-web's plain WASM build in a browser (package.json "imports").
+import * as ort from "#ort";
 import { DocedgeError, isDocedgeError } from "../errors.ts";
 import { env } from "../runtime/env.ts";
 import { getDefaultDetector, scanDocument, type Detector } from "../detector.ts";

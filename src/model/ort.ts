@@ -21,7 +21,9 @@ let applied: { numThreads: number } | null = null;
  */
 export function loadOrt(setup: OrtSetup): Promise<Ort> {
   ortPromise ??= (async () => {
-    const ort = (await import("onnxruntime-web")) as Ort;
+    // "#ort" (package.json "imports") is onnxruntime-web's Node build on Node, Bun and Deno and its
+    // plain WASM build everywhere else, so bundlers never pick the WebGPU build (a 28 MB binary).
+    const ort = (await import("#ort")) as Ort;
     ort.env.logLevel = "error";
     ort.env.wasm.numThreads = setup.numThreads;
     // The proxy worker needs a browser-style Worker; inference runs in the caller's thread.
