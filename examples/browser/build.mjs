@@ -21,16 +21,16 @@ const out = join(here, "dist");
 const args = new Set(process.argv.slice(2));
 const minify = !args.has("--no-minify");
 
-// onnxruntime-web's default browser build includes WebGPU (28 MB .jsep.wasm); docedge uses the
-// WASM backend only, so bundle the plain WASM build and load its loader (.mjs) from a URL
-// instead of inlining it (threads start their workers from that URL).
+// docedge's "#ort" import resolves to onnxruntime-web's plain WASM build in a browser (no alias
+// needed); the condition below makes that build load its loader (.mjs) from a URL instead of
+// inlining it (threads start their workers from that URL).
 const common = {
   bundle: true,
   format: "esm",
   platform: "browser",
   target: ["es2022", "chrome110", "firefox115", "safari16.4"],
   conditions: ["onnxruntime-web-use-extern-wasm"],
-  alias: { "onnxruntime-web": "onnxruntime-web/wasm", docedge: join(root, "mod.ts") },
+  alias: { docedge: join(root, "mod.ts") },
   // Dynamic imports (ORT, each codec) become chunks loaded on first use, not part of app.js.
   splitting: true,
   chunkNames: "[name]-[hash]",
