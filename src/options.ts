@@ -1,4 +1,5 @@
-import { z } from "zod";
+// zod/mini: the same library, tree-shakable, so a browser bundle carries only what these use.
+import * as z from "zod/mini";
 import { InvalidInputError } from "./errors.ts";
 import type { DecodeLimits } from "./image/input.ts";
 import type { WasmSources } from "./runtime/env.ts";
@@ -33,45 +34,39 @@ export interface DetectOptions {
 }
 
 const wasmSource = z.custom<WasmSource>(isWasmSource, "expected a WebAssembly.Module, Uint8Array, ArrayBuffer, URL or string");
-const binarySource = z.union([z.instanceof(Uint8Array), z.instanceof(ArrayBuffer), z.instanceof(URL), z.string().min(1)]);
-const threshold = z.number().min(0).max(1);
+const binarySource = z.union([z.instanceof(Uint8Array), z.instanceof(ArrayBuffer), z.instanceof(URL), z.string().check(z.minLength(1))]);
+const threshold = z.number().check(z.minimum(0), z.maximum(1));
+const positiveInt = z.int().check(z.positive());
 
-const limitsSchema = z
-  .object({
-    maxBytes: z.number().int().positive().optional(),
-    maxPixels: z.number().int().positive().optional(),
-  })
-  .strict();
+const limitsSchema = z.strictObject({
+  maxBytes: z.optional(positiveInt),
+  maxPixels: z.optional(positiveInt),
+});
 
-export const detectorOptionsSchema = z
-  .object({
-    model: binarySource.optional(),
-    numThreads: z.number().int().min(1).max(64).optional(),
-    threshold: threshold.optional(),
-    limits: limitsSchema.optional(),
-    wasm: z
-      .object({
-        ort: wasmSource.optional(),
-        jpeg: wasmSource.optional(),
-        jpegEncode: wasmSource.optional(),
-        png: wasmSource.optional(),
-        webp: wasmSource.optional(),
-        webpEncode: wasmSource.optional(),
-      })
-      .strict()
-      .optional(),
-  })
-  .strict();
+export const detectorOptionsSchema = z.strictObject({
+  model: z.optional(binarySource),
+  numThreads: z.optional(z.int().check(z.minimum(1), z.maximum(64))),
+  threshold: z.optional(threshold),
+  limits: z.optional(limitsSchema),
+  wasm: z.optional(
+    z.strictObject({
+      ort: z.optional(wasmSource),
+      jpeg: z.optional(wasmSource),
+      jpegEncode: z.optional(wasmSource),
+      png: z.optional(wasmSource),
+      webp: z.optional(wasmSource),
+      webpEncode: z.optional(wasmSource),
+    }),
+  ),
+});
 
-export const detectOptionsSchema = z
-  .object({
-    threshold: threshold.optional(),
-    signal: z.custom<AbortSignal>((v) => typeof AbortSignal !== "undefined" && v instanceof AbortSignal, "expected an AbortSignal").optional(),
-    returnEdgeMap: z.boolean().optional(),
-  })
-  .strict();
+export const detectOptionsSchema = z.strictObject({
+  threshold: z.optional(threshold),
+  signal: z.optional(z.custom<AbortSignal>((v) => typeof AbortSignal !== "undefined" && v instanceof AbortSignal, "expected an AbortSignal")),
+  returnEdgeMap: z.optional(z.boolean()),
+});
 
-export function parseOptions<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+export function parseOptions<T>(schema: z.ZodMiniType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value ?? {});
   if (!result.success) {
     const issue = result.error.issues[0];

@@ -16,33 +16,32 @@
  *   turns true and `capture` is true for exactly that one frame. It re-arms only once the page
  *   moves or is lost.
  */
-import { z } from "zod";
+import * as z from "zod/mini";
 import { InvalidInputError } from "../errors.ts";
 import type { Point, Quad } from "../types.ts";
 import { OneEuroFilter2D } from "./one-euro.ts";
 
-export const trackerOptionsSchema = z
-  .object({
-    /** One-Euro cutoff at rest, Hz. */
-    minCutoff: z.number().positive().finite().default(1.2),
-    /** One-Euro speed gain, per (frame diagonals per second). */
-    beta: z.number().nonnegative().finite().default(25),
-    /** One-Euro cutoff for the speed estimate, Hz. */
-    dCutoff: z.number().positive().finite().default(1),
-    /** Consistent detections in a row before a quad is shown (and before a jump is believed). */
-    minHits: z.number().int().min(1).max(30).default(2),
-    /** Missed frames the last quad is held through before it is dropped. */
-    maxMissed: z.number().int().min(0).max(600).default(6),
-    /** Detections below this confidence count as misses. */
-    minConfidence: z.number().min(0).max(1).default(0),
-    /** Mean corner distance, in frame diagonals, beyond which a detection is a jump. */
-    jumpDistance: z.number().positive().max(2).default(0.12),
-    /** Radius, in frame diagonals, each smoothed corner must stay within to count as steady. */
-    steadyTolerance: z.number().positive().max(1).default(0.012),
-    /** How long the quad must stay within `steadyTolerance` before `steady` (and `capture`). */
-    steadyMs: z.number().nonnegative().finite().default(700),
-  })
-  .strict();
+// zod/mini (numbers are finite in zod 4): tree-shakable, this module runs in browsers.
+export const trackerOptionsSchema = z.strictObject({
+  /** One-Euro cutoff at rest, Hz. */
+  minCutoff: z._default(z.number().check(z.positive()), 1.2),
+  /** One-Euro speed gain, per (frame diagonals per second). */
+  beta: z._default(z.number().check(z.nonnegative()), 25),
+  /** One-Euro cutoff for the speed estimate, Hz. */
+  dCutoff: z._default(z.number().check(z.positive()), 1),
+  /** Consistent detections in a row before a quad is shown (and before a jump is believed). */
+  minHits: z._default(z.int().check(z.minimum(1), z.maximum(30)), 2),
+  /** Missed frames the last quad is held through before it is dropped. */
+  maxMissed: z._default(z.int().check(z.minimum(0), z.maximum(600)), 6),
+  /** Detections below this confidence count as misses. */
+  minConfidence: z._default(z.number().check(z.minimum(0), z.maximum(1)), 0),
+  /** Mean corner distance, in frame diagonals, beyond which a detection is a jump. */
+  jumpDistance: z._default(z.number().check(z.positive(), z.maximum(2)), 0.12),
+  /** Radius, in frame diagonals, each smoothed corner must stay within to count as steady. */
+  steadyTolerance: z._default(z.number().check(z.positive(), z.maximum(1)), 0.012),
+  /** How long the quad must stay within `steadyTolerance` before `steady` (and `capture`). */
+  steadyMs: z._default(z.number().check(z.nonnegative()), 700),
+});
 
 export type TrackerOptions = z.input<typeof trackerOptionsSchema>;
 export type ResolvedTrackerOptions = z.output<typeof trackerOptionsSchema>;

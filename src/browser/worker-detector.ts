@@ -5,7 +5,7 @@
  * Frames are grabbed on the calling thread (synchronously, so a video frame is the one showing at
  * call time), scaled down to `maxSize`, and their pixel buffer is transferred, not copied.
  */
-import { z } from "zod";
+import * as z from "zod/mini";
 import { DocedgeError, InvalidInputError, type DocedgeErrorCode } from "../errors.ts";
 import type { ScanOptions, ScanResult } from "../scan/options.ts";
 import type { DetectResult, RgbaImage } from "../types.ts";
@@ -59,19 +59,19 @@ export interface WorkerDetector {
   dispose(): void;
 }
 
-const binarySchema = z.union([z.instanceof(URL), z.string().min(1), z.instanceof(ArrayBuffer), z.instanceof(Uint8Array)]);
-const optionsSchema = z
-  .object({
-    worker: z.union([z.custom<Worker>((v) => typeof Worker === "function" && v instanceof Worker), z.instanceof(URL), z.string().min(1)]).optional(),
-    assetBase: z.union([z.instanceof(URL), z.string().min(1)]).optional(),
-    model: binarySchema.optional(),
-    numThreads: z.number().int().min(1).max(64).optional(),
-    threshold: z.number().min(0).max(1).optional(),
-    limits: z.object({ maxBytes: z.number().int().positive().optional(), maxPixels: z.number().int().positive().optional() }).strict().optional(),
-    wasm: z.partialRecord(z.enum(["ort", "ortMjs", "jpeg", "jpegEncode", "png", "webp", "webpEncode"]), binarySchema).optional(),
-    maxSize: z.number().int().min(64).max(8192).optional(),
-  })
-  .strict();
+// zod/mini: tree-shakable, so a page that only creates a worker detector carries little of zod.
+const binarySchema = z.union([z.instanceof(URL), z.string().check(z.minLength(1)), z.instanceof(ArrayBuffer), z.instanceof(Uint8Array)]);
+const positiveInt = z.int().check(z.positive());
+const optionsSchema = z.strictObject({
+  worker: z.optional(z.union([z.custom<Worker>((v) => typeof Worker === "function" && v instanceof Worker), z.instanceof(URL), z.string().check(z.minLength(1))])),
+  assetBase: z.optional(z.union([z.instanceof(URL), z.string().check(z.minLength(1))])),
+  model: z.optional(binarySchema),
+  numThreads: z.optional(z.int().check(z.minimum(1), z.maximum(64))),
+  threshold: z.optional(z.number().check(z.minimum(0), z.maximum(1))),
+  limits: z.optional(z.strictObject({ maxBytes: z.optional(positiveInt), maxPixels: z.optional(positiveInt) })),
+  wasm: z.optional(z.partialRecord(z.enum(["ort", "ortMjs", "jpeg", "jpegEncode", "png", "webp", "webpEncode"]), binarySchema)),
+  maxSize: z.optional(z.int().check(z.minimum(64), z.maximum(8192))),
+});
 
 type WithoutId<T> = T extends unknown ? Omit<T, "id"> : never;
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { InvalidInputError } from "../errors.ts";
 import type { Quad } from "../types.ts";
 
@@ -51,18 +51,17 @@ export const DEFAULT_QUALITY = 85;
 /** Hard cap on the output's long side: keeps one RGBA page under ~256 MB. */
 export const MAX_OUTPUT_SIZE = 8192;
 
-const pointSchema = z.tuple([z.number().finite(), z.number().finite()]);
+// zod/mini (numbers are finite in zod 4): tree-shakable for browser bundles.
+const pointSchema = z.tuple([z.number(), z.number()]);
 export const quadSchema = z.tuple([pointSchema, pointSchema, pointSchema, pointSchema]);
 
-export const scanOptionsSchema = z
-  .object({
-    quad: quadSchema.optional(),
-    enhance: z.enum(["none", "color", "gray", "bw"]).optional(),
-    format: z.enum(["jpeg", "png", "webp", "pdf"]).optional(),
-    quality: z.number().int().min(1).max(100).optional(),
-    maxSize: z.number().int().min(16).max(MAX_OUTPUT_SIZE).optional(),
-  })
-  .strict();
+export const scanOptionsSchema = z.strictObject({
+  quad: z.optional(quadSchema),
+  enhance: z.optional(z.enum(["none", "color", "gray", "bw"])),
+  format: z.optional(z.enum(["jpeg", "png", "webp", "pdf"])),
+  quality: z.optional(z.int().check(z.minimum(1), z.maximum(100))),
+  maxSize: z.optional(z.int().check(z.minimum(16), z.maximum(MAX_OUTPUT_SIZE))),
+});
 
 /** Options with every default filled in. */
 export interface ResolvedScanOptions {
