@@ -21,8 +21,34 @@ import { InvalidInputError } from "../errors.ts";
 import type { Point, Quad } from "../types.ts";
 import { OneEuroFilter2D } from "./one-euro.ts";
 
-// zod/mini (numbers are finite in zod 4): tree-shakable, this module runs in browsers.
-export const trackerOptionsSchema = z.strictObject({
+/** The tracker's tuning, every field filled in (see `trackerOptionsSchema` for the defaults). */
+export interface ResolvedTrackerOptions {
+  /** One-Euro cutoff at rest, Hz. */
+  minCutoff: number;
+  /** One-Euro speed gain, per (frame diagonals per second). */
+  beta: number;
+  /** One-Euro cutoff for the speed estimate, Hz. */
+  dCutoff: number;
+  /** Consistent detections in a row before a quad is shown (and before a jump is believed). */
+  minHits: number;
+  /** Missed frames the last quad is held through before it is dropped. */
+  maxMissed: number;
+  /** Detections below this confidence count as misses. */
+  minConfidence: number;
+  /** Mean corner distance, in frame diagonals, beyond which a detection is a jump. */
+  jumpDistance: number;
+  /** Radius, in frame diagonals, each smoothed corner must stay within to count as steady. */
+  steadyTolerance: number;
+  /** How long the quad must stay within `steadyTolerance` before `steady` (and `capture`), ms. */
+  steadyMs: number;
+}
+
+/** The tracker's tuning as given: any field may be left out. */
+export type TrackerOptions = Partial<ResolvedTrackerOptions>;
+
+// zod/mini (numbers are finite in zod 4): tree-shakable, this module runs in browsers. Typed
+// explicitly for JSR.
+export const trackerOptionsSchema: z.ZodMiniType<ResolvedTrackerOptions, TrackerOptions> = z.strictObject({
   /** One-Euro cutoff at rest, Hz. */
   minCutoff: z._default(z.number().check(z.positive()), 1.2),
   /** One-Euro speed gain, per (frame diagonals per second). */
@@ -43,8 +69,7 @@ export const trackerOptionsSchema = z.strictObject({
   steadyMs: z._default(z.number().check(z.nonnegative()), 700),
 });
 
-export type TrackerOptions = z.input<typeof trackerOptionsSchema>;
-export type ResolvedTrackerOptions = z.output<typeof trackerOptionsSchema>;
+
 
 /** One detector result for one frame, in that frame's pixels. */
 export interface TrackerObservation {

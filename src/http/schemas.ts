@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import type { Quad } from "../types.ts";
+import type { DetectFound, DetectNotFound, DetectTimings, Quad } from "../types.ts";
 import { MAX_OUTPUT_SIZE } from "../scan/options.ts";
 
 // Query strings carry every option, so numbers arrive as text. They are parsed strictly: plain
@@ -92,7 +92,7 @@ export type DetectQuery = z.infer<typeof detectQuerySchema>;
 export type ScanQuery = z.infer<typeof scanQuerySchema>;
 
 const point = z.tuple([z.number(), z.number()]).openapi({ description: "[x, y] in source pixels" });
-export const quadSchema = z.tuple([point, point, point, point]).openapi("Quad", {
+const quadSchema = z.tuple([point, point, point, point]).openapi("Quad", {
   description: "Corners TL, TR, BR, BL (clockwise on screen), in pixels of the EXIF-upright image.",
 });
 
@@ -114,16 +114,21 @@ const detectBase = {
   timings: detectTimingsSchema,
 };
 
-/** `found` tells the two shapes apart: `quad` is a Quad when found, null when not. */
-export const detectResponseSchema = z
+/** Milliseconds per stage, the queue wait included. */
+export type DetectResponseTimings = DetectTimings & { queue: number };
+
+/** The JSON body of a 200 from `POST /v1/detect`; `found` narrows `quad`. */
+export type DetectResponse =
+  | (Omit<DetectFound, "timings"> & { timings: DetectResponseTimings })
+  | (Omit<DetectNotFound, "timings"> & { timings: DetectResponseTimings });
+
+/** `found` tells the two shapes apart: `quad` is a Quad when found, null when not. Typed explicitly for JSR. */
+export const detectResponseSchema: z.ZodType<DetectResponse> = z
   .discriminatedUnion("found", [
     z.object({ found: z.literal(true), quad: quadSchema, ...detectBase }),
     z.object({ found: z.literal(false), quad: z.null(), ...detectBase }),
   ])
   .openapi("DetectResponse");
-
-/** The JSON body of a 200 from `POST /v1/detect`; `found` narrows `quad`. */
-export type DetectResponse = z.infer<typeof detectResponseSchema>;
 
 export const problemSchema = z
   .object({

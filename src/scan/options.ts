@@ -53,9 +53,10 @@ export const MAX_OUTPUT_SIZE = 8192;
 
 // zod/mini (numbers are finite in zod 4): tree-shakable for browser bundles.
 const pointSchema = z.tuple([z.number(), z.number()]);
-export const quadSchema = z.tuple([pointSchema, pointSchema, pointSchema, pointSchema]);
+const quadSchema = z.tuple([pointSchema, pointSchema, pointSchema, pointSchema]);
 
-export const scanOptionsSchema = z.strictObject({
+/** Validates `ScanOptions` (the CLI reuses it so its limits are the SDK's). Typed explicitly for JSR. */
+export const scanOptionsSchema: z.ZodMiniType<ScanOptions> = z.strictObject({
   quad: z.optional(quadSchema),
   enhance: z.optional(z.enum(["none", "color", "gray", "bw"])),
   format: z.optional(z.enum(["jpeg", "png", "webp", "pdf"])),
