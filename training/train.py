@@ -136,7 +136,15 @@ def main() -> None:
     net.train()
     ema_loss = None
     t_log = time.time()
-    for x, y in loader:
+
+    def batches():
+        # A data worker that dies (killed, out of memory) ends the segment with its steps saved.
+        try:
+            yield from loader
+        except RuntimeError as error:
+            print(json.dumps({"data_worker_failed": str(error)[:200]}), flush=True)
+
+    for x, y in batches():
         elapsed = time.time() - start
         if elapsed >= budget or stop["now"]:
             break
