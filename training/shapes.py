@@ -38,10 +38,11 @@ def segment_distance(poly: np.ndarray, size: int, band: float, closed: bool = Tr
         y1 = min(size, int(math.ceil(max(a[1], b[1]) + band)) + 1)
         if x0 >= x1 or y0 >= y1:
             continue
-        ys, xs = np.mgrid[y0:y1, x0:x1].astype(np.float64) + 0.5
+        xs = np.arange(x0, x1, dtype=np.float64)[None, :] + (0.5 - a[0])  # relative to a
+        ys = np.arange(y0, y1, dtype=np.float64)[:, None] + (0.5 - a[1])
         d = b - a
-        t = np.clip(((xs - a[0]) * d[0] + (ys - a[1]) * d[1]) / max(float(d @ d), 1e-12), 0.0, 1.0)
-        seg = np.hypot(xs - (a[0] + t * d[0]), ys - (a[1] + t * d[1]))
+        t = np.clip((xs * d[0] + ys * d[1]) * (1.0 / max(float(d @ d), 1e-12)), 0.0, 1.0)
+        seg = np.hypot(xs - t * d[0], ys - t * d[1])
         np.minimum(dist[y0:y1, x0:x1], seg, out=dist[y0:y1, x0:x1])
     return dist
 
