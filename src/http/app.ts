@@ -212,7 +212,8 @@ class UploadGate {
 
 /**
  * Reads the body first, then takes a place in the queue: a slow upload (1 byte/s) holds only an
- * upload slot and its own bytes, never a queue place a complete request could use.
+ * upload slot and its own bytes, never a queue place a complete request could use. (A queue that
+ * is already full refuses at once, as it would after the read.)
  */
 async function readThenAdmit(
   uploads: UploadGate,
@@ -220,7 +221,9 @@ async function readThenAdmit(
   request: Request,
   maxBytes: number,
 ): Promise<{ bytes: Uint8Array; ticket: ReturnType<RequestQueue["reserve"]> }> {
-  if (uploads.active >= uploads.max) throw new BusyError(queue.retryAfterSeconds());
+  // Refuse before reading when no place could be had anyway: under overload, reading every
+  // doomed body would cost the server more than the requests it is serving.
+  if (queue.isFull() || uploads.active >= uploads.max) throw new BusyError(queue.retryAfterSeconds());
   uploads.active++;
   let bytes: Uint8Array;
   try {

@@ -7,6 +7,40 @@ import type { DocedgeErrorCode } from "../errors.ts";
 
 export interface WorkerInit {
   detectorOptions: DetectorOptions;
+  /** A JobClock's memory (see below), shared with the thread that owns the worker. */
+  clock: SharedArrayBuffer;
+}
+
+/**
+ * What a worker is doing, readable by the owning thread without a message: which job started
+ * (and when, in Date.now() ms) and which finished. The time budget is judged from these, so a
+ * result that is merely waiting in a busy event loop's queue is never mistaken for an overrun,
+ * and time a job spends waiting to start is not charged to it.
+ */
+export class JobClock {
+  readonly #ids: Int32Array;
+  readonly #times: Float64Array;
+
+  constructor(readonly memory: SharedArrayBuffer = new SharedArrayBuffer(16)) {
+    this.#ids = new Int32Array(memory, 0, 2);
+    this.#times = new Float64Array(memory, 8, 1);
+  }
+
+  start(id: number): void {
+    this.#times[0] = Date.now();
+    Atomics.store(this.#ids, 0, id);
+  }
+
+  finish(id: number): void {
+    Atomics.store(this.#ids, 1, id);
+  }
+
+  /** ms since job `id` started; null if it has not started; -1 if it already finished. */
+  elapsed(id: number): number | null {
+    if (Atomics.load(this.#ids, 1) === id) return -1;
+    if (Atomics.load(this.#ids, 0) !== id) return null;
+    return Date.now() - this.#times[0]!;
+  }
 }
 
 export type JobRequest =

@@ -12,7 +12,7 @@ import type { DetectorOptions } from "../detector.ts";
 import { DocedgeError, ModelLoadError } from "../errors.ts";
 import type { ScanOptions, ScanResult } from "../scan/options.ts";
 import type { HttpDetector } from "./app.ts";
-import type { JobRequest, WireError, WorkerInit, WorkerReply } from "./pool-protocol.ts";
+import { JobClock, type JobRequest, type WireError, type WorkerInit, type WorkerReply } from "./pool-protocol.ts";
 
 export interface PoolOptions {
   /** Worker threads. Default: the machine's cores (`os.availableParallelism()`), at most 8. */
@@ -61,9 +61,11 @@ class PoolThread {
   readonly #events: ThreadEvents;
   #gone = false;
 
-  constructor(init: WorkerInit, events: ThreadEvents) {
+  readonly #clock = new JobClock();
+
+  constructor(init: Omit<WorkerInit, "clock">, events: ThreadEvents) {
     this.#events = events;
-    this.worker = new Worker(WORKER_URL, { workerData: init });
+    this.worker = new Worker(WORKER_URL, { workerData: { ...init, clock: this.#clock.memory } satisfies WorkerInit });
     this.worker.unref();
     this.ready = new Promise<void>((resolve, reject) => {
       const onStart = (reply: WorkerReply): void => {
@@ -83,13 +85,20 @@ class PoolThread {
   run(job: JobRequest, timeoutMs: number, transfer: ArrayBuffer[]): Promise<DetectResult | ScanResult> {
     this.busy = true;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const check = (): void => {
+        const elapsed = this.#clock.elapsed(job.id);
+        // Finished: the answer is already on its way. Not started yet: the budget has not begun.
+        if (elapsed === -1 || this.#job?.id !== job.id) return;
+        if (elapsed === null || elapsed < timeoutMs) {
+          this.#job.timer = setTimeout(check, elapsed === null ? timeoutMs : timeoutMs - elapsed);
+          return;
+        }
         // The only way to stop synchronous WASM work is to end its thread; that frees its memory too.
         this.#job = null;
         reject(new TimeLimitError(timeoutMs));
         this.#end();
-      }, timeoutMs);
-      this.#job = { id: job.id, pending: { resolve, reject }, timer };
+      };
+      this.#job = { id: job.id, pending: { resolve, reject }, timer: setTimeout(check, timeoutMs) };
       this.worker.postMessage(job, transfer);
     });
   }
@@ -144,7 +153,7 @@ class PoolThread {
 export class WorkerPool implements HttpDetector {
   readonly size: number;
   readonly timeoutMs: number;
-  readonly #init: WorkerInit;
+  readonly #init: Omit<WorkerInit, "clock">;
   #threads: PoolThread[] = [];
   readonly #waiting: ((thread: PoolThread) => void)[] = [];
   #nextId = 1;

@@ -69,8 +69,13 @@ export class RequestQueue {
     return Math.min(60, Math.max(1, Math.ceil((perJob * ahead) / this.#concurrency / 1000)));
   }
 
+  /** True when `reserve` would throw BUSY right now. */
+  isFull(): boolean {
+    return this.#admitted >= this.#concurrency + this.#maxQueue;
+  }
+
   reserve(): Ticket {
-    if (this.#admitted >= this.#concurrency + this.#maxQueue) {
+    if (this.isFull()) {
       throw new BusyError(this.retryAfterSeconds());
     }
     this.#admitted++;

@@ -48,4 +48,24 @@ describe("createApp", () => {
     assert.throws(() => createApp({ limits: { maxBytes: 0 } }), RangeError);
     assert.throws(() => createApp({ limits: { maxPixels: 1.5 } }), RangeError);
   });
+
+  it("CORS is opt-in: off, a preflight gets 404; with cors: true, any origin and the scan headers exposed", async () => {
+    const preflight = new Request("http://local/v1/detect", {
+      method: "OPTIONS",
+      headers: { origin: "https://app.example", "access-control-request-method": "POST" },
+    });
+    const off = await createApp().fetch(preflight.clone());
+    assert.equal(off.status, 404);
+    assert.equal(off.headers.get("access-control-allow-origin"), null);
+    const app = createApp({ cors: true });
+    const on = await app.fetch(preflight.clone());
+    assert.equal(on.status, 204);
+    assert.equal(on.headers.get("access-control-allow-origin"), "*");
+    const health = await app.fetch(new Request("http://local/healthz", { headers: { origin: "https://app.example" } }));
+    assert.equal(health.headers.get("access-control-allow-origin"), "*");
+    assert.match(health.headers.get("access-control-expose-headers") ?? "", /x-docedge-quad/);
+    const strict = createApp({ cors: { origin: "https://only.example" } });
+    const other = await strict.fetch(new Request("http://local/healthz", { headers: { origin: "https://evil.example" } }));
+    assert.notEqual(other.headers.get("access-control-allow-origin"), "https://evil.example");
+  });
 });

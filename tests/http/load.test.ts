@@ -118,3 +118,70 @@ for (const runtime of selected) {
     });
   });
 }
+
+/**
+ * Soak: 64 clients keep a request in flight each for LOAD_SOAK_S seconds (default 60), far more
+ * than the queue holds. Every answer must be 200 or 503 BUSY with Retry-After (never another 5xx),
+ * and resident memory, sampled each second, must stay flat.
+ * LOAD_SOAK_RUNTIMES=node,bun (default) picks runtimes; LOAD_SOAK_S=0 skips.
+ */
+const SOAK_S = Number(process.env.LOAD_SOAK_S ?? 60);
+const SOAK_IN_FLIGHT = 64;
+const soakRuntimes = (process.env.LOAD_SOAK_RUNTIMES?.split(",") ?? ["node", "bun"]) as RuntimeName[];
+
+for (const runtime of SOAK_S > 0 ? soakRuntimes : []) {
+  describe(`soak on ${runtime}`, { timeout: 900_000 }, () => {
+    let target: Target;
+    before(async () => {
+      target = await startTarget(runtime, { maxQueue: 16 });
+    });
+    after(async () => {
+      await target?.stop();
+    });
+
+    it(`${SOAK_IN_FLIGHT} in flight for ${SOAK_S} s: only 200 or 503 + Retry-After, RSS flat`, async () => {
+      const statuses = new Map<number, number>();
+      const bad: string[] = [];
+      const samples: { t: number; rss: number }[] = [];
+      const started = performance.now();
+      const end = started + SOAK_S * 1000;
+      const sampler = setInterval(() => samples.push({ t: (performance.now() - started) / 1000, rss: rssBytes(target.pid) }), 1000);
+      const client = async (k: number): Promise<void> => {
+        for (let i = k; performance.now() < end; i += SOAK_IN_FLIGHT) {
+          const photo = PHOTOS[i % PHOTOS.length]!;
+          try {
+            const res = await postImage(target.url, "/v1/detect", photo.bytes, photo.type);
+            const text = await res.text();
+            statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+            if (res.status === 503) {
+              if (!(Number(res.headers.get("retry-after")) >= 1) || !text.includes('"BUSY"')) bad.push(`503 without Retry-After/BUSY: ${text}`);
+              // A client that backs off a little (not the full Retry-After: keep the pressure on).
+              await new Promise((r) => setTimeout(r, 100));
+            } else if (res.status !== 200) {
+              bad.push(`${res.status}: ${text}`);
+            }
+          } catch (error) {
+            bad.push(`request failed: ${String(error)}`);
+          }
+        }
+      };
+      try {
+        await Promise.all(Array.from({ length: SOAK_IN_FLIGHT }, (_, k) => client(k)));
+      } finally {
+        clearInterval(sampler);
+      }
+      const window = (from: number, to: number): number =>
+        Math.max(...samples.filter((s) => s.t >= from && s.t < to).map((s) => s.rss));
+      const third = SOAK_S / 3;
+      const early = window(third * 0.5, third * 1.5);
+      const late = window(SOAK_S - third, SOAK_S + 1);
+      console.log(
+        `${runtime} soak: ${JSON.stringify(Object.fromEntries(statuses))} in ${SOAK_S} s; RSS max ` +
+          `${(early / MiB).toFixed(0)} MiB early, ${(late / MiB).toFixed(0)} MiB late`,
+      );
+      assert.deepEqual(bad.slice(0, 5), []);
+      assert.ok((statuses.get(200) ?? 0) > 0, "some requests were served");
+      assert.ok(late <= early * 1.1 + 32 * MiB, `RSS climbed from ${(early / MiB).toFixed(0)} to ${(late / MiB).toFixed(0)} MiB`);
+    });
+  });
+}

@@ -26,6 +26,8 @@ export interface StartOptions {
   /** MAX_QUEUE for the Node, Bun and Deno examples (the Worker example fixes its own: 16). */
   maxQueue?: number;
   maxBytes?: number;
+  /** Extra environment for the example server (e.g. TIMEOUT_MS, THREADS). */
+  env?: Record<string, string>;
 }
 
 function realBinary(candidates: string[]): string {
@@ -111,6 +113,7 @@ export async function startTarget(runtime: RuntimeName, options: StartOptions = 
     NO_COLOR: "1",
   };
   if (options.maxBytes) env.MAX_BYTES = String(options.maxBytes);
+  Object.assign(env, options.env);
   switch (runtime) {
     case "node":
       ensureBuilt();
