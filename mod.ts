@@ -26,6 +26,7 @@ export {
 export { env, type DocedgeEnv, type WasmSources } from "./src/runtime/env.ts";
 export { detectRuntime, defaultNumThreads, type RuntimeName } from "./src/runtime/detect.ts";
 export type { WasmSource, BinarySource } from "./src/runtime/wasm-source.ts";
+export type { LoadProgress, ProgressCallback } from "./src/runtime/progress.ts";
 export { decodeImage, decodeImageWithInfo, DEFAULT_LIMITS, type DecodeLimits, type DecodedImage } from "./src/image/decode.ts";
 export { readImageHeader, sniffFormat, type ImageFormat, type ImageHeader, type Orientation } from "./src/image/header.ts";
 export { loadCodecs, configureCodecs, type Codecs, type EncodeOptions } from "./src/image/codecs.ts";

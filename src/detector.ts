@@ -1,7 +1,8 @@
 import type { DetectResult, FloatMap, ImageInput, Quad, RgbaImage } from "./types.ts";
 import { DocedgeError, InvalidInputError, InvalidQuadError, ModelLoadError } from "./errors.ts";
 import { configureCodecs } from "./image/codecs.ts";
-import { decodeImage } from "./image/decode.ts";
+import { decodeForDetection, decodeImage, type DetectionImage } from "./image/decode.ts";
+import { prepareJpegDecoder } from "./image/jpeg-wasm.ts";
 import { resolveLimits } from "./image/input.ts";
 import { resizeToTensor } from "./image/resize.ts";
 import { createEdgeModel, type EdgeModel } from "./model/session.ts";
@@ -11,6 +12,7 @@ import { env, effectiveNumThreads } from "./runtime/env.ts";
 import { isServerRuntime } from "./runtime/detect.ts";
 import { loadBinary } from "./runtime/wasm-source.ts";
 import { fileExists } from "./runtime/files.ts";
+import { byteReporter, report, type ProgressCallback } from "./runtime/progress.ts";
 import { scanImage } from "./scan/scan.ts";
 import { pagesToPdf } from "./scan/pdf.ts";
 import type { ScanOptions, ScanResult } from "./scan/options.ts";
@@ -60,16 +62,18 @@ export interface Detector {
   dispose(): Promise<void>;
   /** The thread count this detector asked ONNX Runtime for. */
   readonly numThreads: number;
+  /** Milliseconds `createDetector` took: model, ONNX Runtime and JPEG decoder, loaded side by side. */
+  readonly loadMs: number;
 }
 
 const now = (): number => performance.now();
 
-async function resolveModel(model: DetectorOptions["model"]): Promise<Uint8Array> {
+async function resolveModel(model: DetectorOptions["model"], onBytes?: (loaded: number, total: number) => void): Promise<Uint8Array> {
   const chosen = model ?? env.model ?? "int8";
   try {
     if (chosen === "int8" || chosen === "fp32") {
       const file = MODEL_FILES[chosen];
-      if (env.assetBase !== null) return await loadBinary(new URL(file, env.assetBase));
+      if (env.assetBase !== null) return await loadBinary(new URL(file, env.assetBase), onBytes);
       if (!isServerRuntime()) {
         throw new Error("pass `model` (URL or bytes) or set env.assetBase: the package files cannot be found here");
       }
@@ -80,9 +84,9 @@ async function resolveModel(model: DetectorOptions["model"]): Promise<Uint8Array
           `the float32 reference model is not in the npm package: download ${file} from the docedge repository and pass its path (model: "./docedge-fp32.onnx", or --model ./docedge-fp32.onnx)`,
         );
       }
-      return await loadBinary(url);
+      return await loadBinary(url, onBytes);
     }
-    return await loadBinary(chosen);
+    return await loadBinary(chosen, onBytes);
   } catch (error) {
     const what = typeof chosen === "string" || chosen instanceof URL ? String(chosen) : "model bytes";
     throw new ModelLoadError(`could not load the model (${what}): ${error instanceof Error ? error.message : String(error)}`, {
@@ -91,13 +95,52 @@ async function resolveModel(model: DetectorOptions["model"]): Promise<Uint8Array
   }
 }
 
-/** Create a detector: loads the model and ONNX Runtime once; reuse it for many images. */
+const MODEL_FILE = "model";
+const JPEG_FILE = "jpeg decoder";
+
+/**
+ * The model (read, then handed to ONNX Runtime) and the JPEG decoder (compiled and instantiated)
+ * load side by side; a new process spends most of its first result here. A decoder that fails to
+ * load does not fail the detector: JPEG input then fails with the cause, other input still works.
+ */
+async function loadParts(opts: DetectorOptions, numThreads: number, progress?: ProgressCallback): Promise<EdgeModel> {
+  report(progress, { status: "initiate", file: MODEL_FILE });
+  report(progress, { status: "initiate", file: JPEG_FILE });
+  const decoder = prepareJpegDecoder(byteReporter(progress, JPEG_FILE)).then(
+    () => report(progress, { status: "done", file: JPEG_FILE }),
+    () => {},
+  );
+  const modelBytes = await resolveModel(opts.model, byteReporter(progress, MODEL_FILE));
+  const model = await createEdgeModel(modelBytes, { numThreads, ortWasm: opts.wasm?.ort });
+  report(progress, { status: "done", file: MODEL_FILE });
+  await decoder;
+  return model;
+}
+
+/**
+ * Create a detector: loads the model, ONNX Runtime and the JPEG decoder once; reuse it for many
+ * images. `loadMs` says how long that took; `progress_callback` hears each file's progress.
+ *
+ * @example
+ * ```ts
+ * import { createDetector } from "docedge";
+ * const detector = await createDetector({ progress_callback: (p) => console.log(p.status) });
+ * const result = await detector.detect(jpegBytes);
+ * console.log(detector.loadMs, result.timings);
+ * ```
+ */
 export async function createDetector(options?: DetectorOptions): Promise<Detector> {
+  const loadStart = now();
   const opts = parseOptions(detectorOptionsSchema, options, "detector options");
   if (opts.wasm) await configureCodecs(opts.wasm);
   const numThreads = effectiveNumThreads(opts.numThreads);
-  const modelBytes = await resolveModel(opts.model as DetectorOptions["model"]);
-  const model = await createEdgeModel(modelBytes, { numThreads, ortWasm: opts.wasm?.ort });
+  const progress = opts.progress_callback as ProgressCallback | undefined;
+  const model = await loadParts(opts as DetectorOptions, numThreads, progress);
+  const loadMs = now() - loadStart;
+  report(progress, { status: "ready", loadMs });
+  // The decoded short side the model input is taken from: at least 2x it, so every input pixel
+  // still averages 2x2 or more decoded pixels, as from a full decode.
+  const minShortSide = 2 * Math.max(model.inputWidth, model.inputHeight);
   const limits = resolveLimits(opts.limits);
   const defaultThreshold = opts.threshold;
   let disposed = false;
@@ -106,7 +149,8 @@ export async function createDetector(options?: DetectorOptions): Promise<Detecto
     if (disposed) throw new DocedgeError("DISPOSED", "the detector was disposed");
   };
 
-  async function detectImage(image: RgbaImage, decodeMs: number, start: number, o: DetectOptions): Promise<DetectOutput> {
+  async function detectImage(input: DetectionImage, decodeMs: number, start: number, o: DetectOptions): Promise<DetectOutput> {
+    const { image } = input;
     const t1 = now();
     const tensor = resizeToTensor(image, model.inputWidth, model.inputHeight);
     const t2 = now();
@@ -118,11 +162,11 @@ export async function createDetector(options?: DetectorOptions): Promise<Detecto
       ...(threshold !== undefined ? { threshold } : {}),
     });
     const t4 = now();
-    const quad = finding.found && finding.quad ? toSourcePixels(finding.quad, map, image) : null;
+    const quad = finding.found && finding.quad ? toSourcePixels(finding.quad, map, input) : null;
     const base = {
       confidence: finding.confidence,
-      width: image.width,
-      height: image.height,
+      width: input.width,
+      height: input.height,
       timings: { decode: decodeMs, preprocess: t2 - t1, inference: inferenceMs, quad: t4 - t3, total: t4 - start },
     };
     const result: DetectOutput = quad ? { found: true, quad, ...base } : { found: false, quad: null, ...base };
@@ -136,7 +180,8 @@ export async function createDetector(options?: DetectorOptions): Promise<Detecto
     let quad: Quad | undefined = options?.quad;
     if (quad === undefined) {
       checkOpen();
-      const found = await detectImage(image, 0, now(), {});
+      const full: DetectionImage = { image, width: image.width, height: image.height, scale: 1, setupMs: 0 };
+      const found = await detectImage(full, 0, now(), {});
       if (!found.found) {
         throw new InvalidQuadError(`no document found (confidence ${found.confidence.toFixed(2)}); pass options.quad to scan anyway`);
       }
@@ -147,13 +192,15 @@ export async function createDetector(options?: DetectorOptions): Promise<Detecto
 
   return {
     numThreads,
+    loadMs,
     async detect(input, options) {
       checkOpen();
       const o = parseOptions(detectOptionsSchema, options, "detect options");
       const start = now();
-      const image = await decodeImage(input, limits, o.signal);
+      const decoded = await decodeForDetection(input, minShortSide, limits, o.signal);
       checkOpen();
-      return detectImage(image, now() - start, start, o);
+      // Loading a decoder's WASM on first use is not decoding; it is left out of every timing.
+      return detectImage(decoded, now() - start - decoded.setupMs, start + decoded.setupMs, o);
     },
     scan,
     async scanToPdf(inputs, options) {
@@ -174,11 +221,16 @@ export async function createDetector(options?: DetectorOptions): Promise<Detecto
   };
 }
 
-/** Map-space corners (continuous, [0, W] x [0, H]) to the source image's pixels. */
-function toSourcePixels(quad: Quad, map: FloatMap, image: RgbaImage): Quad {
-  const sx = image.width / map.width;
-  const sy = image.height / map.height;
-  return quad.map(([x, y]) => [x * sx, y * sy]) as Quad;
+/**
+ * Map-space corners (continuous, [0, W] x [0, H]) to the full-resolution source's pixels. A
+ * reduced JPEG decode's pixel i covers source pixels [i*scale, (i+1)*scale) (only the last one is
+ * partial), so scaling by `scale` and clamping to the source is exact.
+ */
+function toSourcePixels(quad: Quad, map: FloatMap, input: DetectionImage): Quad {
+  const { image, scale, width, height } = input;
+  const sx = (image.width / map.width) * scale;
+  const sy = (image.height / map.height) * scale;
+  return quad.map(([x, y]) => [Math.min(width, x * sx), Math.min(height, y * sy)]) as Quad;
 }
 
 let shared: Promise<Detector> | null = null;
@@ -202,7 +254,7 @@ export async function disposeDefaultDetector(): Promise<void> {
   if (p) await (await p.catch(() => null))?.dispose();
 }
 
-const DETECTOR_KEYS = ["model", "numThreads", "limits", "wasm"] as const;
+const DETECTOR_KEYS = ["model", "numThreads", "limits", "wasm", "progress_callback"] as const;
 
 /**
  * Find the document in one image with a shared detector. Detector-level options (`model`,
@@ -241,10 +293,10 @@ export async function scanDocument(input: ImageInput, options?: ScanOptions): Pr
 
 function split(options?: DetectOptions & DetectorOptions): { detectOpts: DetectOptions; detectorOpts: DetectorOptions | null } {
   if (!options) return { detectOpts: {}, detectorOpts: null };
-  const { model, numThreads, limits, wasm, ...detectOpts } = options;
+  const { model, numThreads, limits, wasm, progress_callback, ...detectOpts } = options;
   const hasDetectorOpts = DETECTOR_KEYS.some((k) => options[k] !== undefined);
   return {
     detectOpts,
-    detectorOpts: hasDetectorOpts ? { model, numThreads, limits, wasm, threshold: options.threshold } : null,
+    detectorOpts: hasDetectorOpts ? { model, numThreads, limits, wasm, progress_callback, threshold: options.threshold } : null,
   };
 }

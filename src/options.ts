@@ -3,6 +3,7 @@ import * as z from "zod/mini";
 import { InvalidInputError } from "./errors.ts";
 import type { DecodeLimits } from "./image/input.ts";
 import type { WasmSources } from "./runtime/env.ts";
+import type { ProgressCallback } from "./runtime/progress.ts";
 import { isWasmSource, type BinarySource, type WasmSource } from "./runtime/wasm-source.ts";
 
 /** Options fixed when a detector is created. */
@@ -13,7 +14,7 @@ export interface DetectorOptions {
    * package; there, pass the path of a downloaded `docedge-fp32.onnx`).
    */
   model?: BinarySource | "int8" | "fp32";
-  /** ONNX Runtime WASM threads. Default: 2 in Node and Bun (1 on a 1-core machine), 1 in Deno and Workers. Process-wide: the first detector decides. */
+  /** ONNX Runtime WASM threads. Default: 1 on servers (Node, Bun, Deno, Workers); in browsers up to 4 when cross-origin isolated, else 1. Process-wide: the first detector decides. */
   numThreads?: number;
   /** Default minimum confidence for `found: true`, in [0, 1]. */
   threshold?: number;
@@ -21,6 +22,8 @@ export interface DetectorOptions {
   limits?: DecodeLimits;
   /** WASM binaries to use instead of the installed packages' (compiled modules, bytes, URLs or paths). */
   wasm?: WasmSources;
+  /** Hears each loading step (transformers.js' `progress_callback` shape): file, status, bytes. */
+  progress_callback?: ProgressCallback;
 }
 
 /** Options for one detection. */
@@ -58,6 +61,7 @@ export const detectorOptionsSchema = z.strictObject({
       webpEncode: z.optional(wasmSource),
     }),
   ),
+  progress_callback: z.optional(z.custom<ProgressCallback>((v) => typeof v === "function", "expected a function")),
 });
 
 export const detectOptionsSchema = z.strictObject({

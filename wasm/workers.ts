@@ -10,7 +10,7 @@
  * one, which needs a different, larger binary than the one imported here.
  */
 import ort from "onnxruntime-web/ort-wasm-simd-threaded.wasm";
-import jpeg from "@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm";
+import jpeg from "./jpeg/decoder.wasm";
 import jpegEncode from "@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm";
 import png from "@jsquash/png/codec/pkg/squoosh_png_bg.wasm";
 import webp from "@jsquash/webp/codec/dec/webp_dec.wasm";

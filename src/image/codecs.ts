@@ -6,9 +6,11 @@ import { isServerRuntime } from "../runtime/detect.ts";
 import { CorruptImageError, InvalidInputError } from "../errors.ts";
 import { checkPng } from "./png-check.ts";
 import { isPngCodecModule, PngCodec } from "./png-codec.ts";
+import { configureJpegDecoder, decodeJpegWasm, isJpegDecoderModule, prepareJpegDecoder } from "./jpeg-wasm.ts";
 
 /**
- * JPEG, PNG and WebP through the @jsquash WASM codecs. Each codec's WASM is initialised once per
+ * JPEG decoding through docedge's own libjpeg-turbo build (./jpeg-wasm.ts); PNG, WebP and all
+ * encoding through the @jsquash WASM codecs. Each codec's WASM is initialised once per
  * process. Where it comes from differs by runtime: a caller-supplied source wins; on Node the file
  * is read from the installed package and compiled here (the codecs' own `fetch(file://)` fails
  * there); Bun, Deno and browsers let the codec load its own file; Workers must pass compiled
@@ -29,7 +31,7 @@ export interface Codecs {
   encodeWebp(image: RgbaImage, options?: EncodeOptions): Promise<Uint8Array>;
 }
 
-type CodecKey = keyof Omit<WasmSources, "ort">;
+type CodecKey = keyof Omit<WasmSources, "ort" | "jpeg">;
 type WasmSource = NonNullable<WasmSources["jpeg"]>;
 
 interface DecodedImageData {
@@ -75,7 +77,6 @@ const SIMD_PROBE = new Uint8Array([
 const hasSimd = (): boolean => WebAssembly.validate(SIMD_PROBE);
 
 const slots = {
-  jpegDec: slot<DecodeFn>("jpeg", () => "@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm", () => import("@jsquash/jpeg/decode.js") as Promise<unknown> as Promise<JsquashModule<DecodeFn>>),
   jpegEnc: slot<EncodeFn>("jpegEncode", () => "@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm", () => import("@jsquash/jpeg/encode.js") as Promise<unknown> as Promise<JsquashModule<EncodeFn>>),
   webpDec: slot<DecodeFn>("webp", () => "@jsquash/webp/codec/dec/webp_dec.wasm", () => import("@jsquash/webp/decode.js") as Promise<unknown> as Promise<JsquashModule<DecodeFn>>),
   webpEnc: slot<EncodeFn>(
@@ -93,7 +94,6 @@ const PNG_WASM = "@jsquash/png/codec/pkg/squoosh_png_bg.wasm";
 
 /** Default WASM file of each codec key (the PNG one serves decoding and encoding). */
 const DEFAULT_FILES: Record<CodecKey, () => string> = {
-  jpeg: slots.jpegDec.wasmFile,
   jpegEncode: slots.jpegEnc.wasmFile,
   png: () => PNG_WASM,
   webp: slots.webpDec.wasmFile,
@@ -112,12 +112,14 @@ const configured: Partial<Record<CodecKey, WebAssembly.Module>> = {};
  * codecs as they were. Messages name the option, never the file's path or bytes.
  */
 export async function configureCodecs(wasm: WasmSources): Promise<void> {
+  const jpeg = wasm.jpeg === undefined ? undefined : await checkedJpegModule(wasm.jpeg);
   const accepted: Partial<Record<CodecKey, WebAssembly.Module>> = {};
   for (const key of CODEC_KEYS) {
     const source = wasm[key];
     if (source === undefined || source === configured[key]) continue;
     accepted[key] = await checkedModule(key, source);
   }
+  if (jpeg !== undefined) configureJpegDecoder(jpeg);
   const changed = Object.keys(accepted) as CodecKey[];
   if (changed.length === 0) return;
   Object.assign(configured, accepted);
@@ -140,6 +142,19 @@ async function checkedModule(key: CodecKey, source: WasmSource): Promise<WebAsse
   }
   if (key === "png" && !isPngCodecModule(module)) {
     throw new InvalidInputError("wasm.png is a WebAssembly module, but not the PNG codec docedge uses");
+  }
+  return module;
+}
+
+async function checkedJpegModule(source: WasmSource): Promise<WebAssembly.Module> {
+  let module: WebAssembly.Module;
+  try {
+    module = await compileWasm(source);
+  } catch (error) {
+    throw new InvalidInputError("wasm.jpeg could not be loaded as a WebAssembly module", { cause: error });
+  }
+  if (!isJpegDecoderModule(module)) {
+    throw new InvalidInputError("wasm.jpeg is a WebAssembly module, but not docedge's JPEG decoder (wasm/jpeg/decoder.wasm)");
   }
   return module;
 }
@@ -265,9 +280,18 @@ function clampQuality(q: number | undefined, fallback: number): number {
   return Math.max(0, Math.min(100, Math.round(q)));
 }
 
-export const decodeJpeg = (bytes: Uint8Array): Promise<RgbaImage> =>
-  // preserveOrientation false: EXIF orientation is applied by decode.ts for every format alike.
-  call(slots.jpegDec, async (fn) => asRgba(await fn(toArrayBuffer(bytes), { preserveOrientation: false })));
+/**
+ * Load, compile and instantiate one format's decoder, so that a later decode's time is decoding
+ * alone. Each decoder's WASM is compiled on first need only (a JPEG user never compiles WebP).
+ */
+export async function prepareDecoder(format: "jpeg" | "png" | "webp"): Promise<void> {
+  if (format === "jpeg") await prepareJpegDecoder();
+  else if (format === "png") await pngCodec();
+  else await ready(slots.webpDec);
+}
+
+/** Full-resolution JPEG decode (stored orientation: EXIF is applied by decode.ts for every format alike). */
+export const decodeJpeg = (bytes: Uint8Array): Promise<RgbaImage> => decodeJpegWasm(bytes);
 
 export const encodeJpeg = (image: RgbaImage, options: EncodeOptions = {}): Promise<Uint8Array> =>
   call(slots.jpegEnc, async (fn) => new Uint8Array(await fn(toImageDataLike(image), { quality: clampQuality(options.quality, 85) })));

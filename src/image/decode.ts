@@ -1,8 +1,9 @@
 import type { ImageInput, RgbaImage } from "../types.ts";
 import { CorruptImageError, DocedgeError, InvalidInputError } from "../errors.ts";
-import { decodeJpeg, decodePng, decodeWebp } from "./codecs.ts";
-import { readImageHeader, type ImageFormat, type Orientation } from "./header.ts";
-import { applyOrientation } from "./orientation.ts";
+import { decodePng, decodeWebp, prepareDecoder } from "./codecs.ts";
+import { checkCodedSize, readImageHeader, type ImageFormat, type ImageHeader, type Orientation } from "./header.ts";
+import { decodeJpegWasm, type JpegScale } from "./jpeg-wasm.ts";
+import { applyOrientation, orientedSize } from "./orientation.ts";
 import {
   checkPixels,
   isRgbaImage,
@@ -23,11 +24,76 @@ export interface DecodedImage {
   orientation: Orientation;
 }
 
-const DECODERS: Record<ImageFormat, (bytes: Uint8Array) => Promise<RgbaImage>> = {
-  jpeg: decodeJpeg,
-  png: decodePng,
-  webp: decodeWebp,
-};
+/** A detection's view of its input: pixels (maybe reduced), and the full upright size they stand for. */
+export interface DetectionImage {
+  /** Upright pixels (EXIF applied), at 1/`scale` of the source. */
+  image: RgbaImage;
+  /** Upright size of the full-resolution source. */
+  width: number;
+  height: number;
+  /** Source pixels per decoded pixel along each axis (1, 2, 4 or 8). */
+  scale: JpegScale;
+  /** Milliseconds spent loading and compiling the decoder's WASM (first use only), not decoding. */
+  setupMs: number;
+}
+
+const JPEG_SCALES: readonly JpegScale[] = [8, 4, 2];
+
+/**
+ * The smallest JPEG DCT scale that keeps the short side at least `minShortSide` pixels: the model
+ * then still averages at least 2x2 decoded pixels into each input pixel, as from a full decode.
+ */
+export function jpegScaleFor(width: number, height: number, minShortSide: number): JpegScale {
+  const short = Math.min(width, height);
+  for (const s of JPEG_SCALES) if (Math.ceil(short / s) >= minShortSide) return s;
+  return 1;
+}
+
+async function decodeStored(bytes: Uint8Array, header: ImageHeader, scale: JpegScale, fast: boolean): Promise<RgbaImage> {
+  // The JPEG decoder throws typed errors with libjpeg's own message; the @jsquash ones get wrapped.
+  if (header.format === "jpeg") return decodeJpegWasm(bytes, { scale, fast });
+  try {
+    return header.format === "png" ? await decodePng(bytes) : await decodeWebp(bytes);
+  } catch (error) {
+    if (error instanceof DocedgeError) throw error;
+    throw new CorruptImageError(`${header.format.toUpperCase()} failed to decode: ${describe(error)}`, { cause: error });
+  }
+}
+
+/** Bytes to stored-orientation pixels at 1/`scale`, with the limits and size checks every path shares. */
+async function decodeBytes(
+  input: Exclude<ImageInput, RgbaImage>,
+  lim: Required<DecodeLimits>,
+  signal: AbortSignal | undefined,
+  pickScale: (header: ImageHeader) => JpegScale,
+  fast: boolean,
+): Promise<{ decoded: RgbaImage; header: ImageHeader; scale: JpegScale; setupMs: number }> {
+  if (input === null || input === undefined) throw new InvalidInputError("no input image given");
+  const bytes = await readInputBytes(input, lim, signal);
+  if (bytes.length === 0) throw new InvalidInputError("input is empty (0 bytes)");
+  const header = readImageHeader(bytes);
+  checkPixels(header.width, header.height, lim);
+  checkCodedSize(header, bytes.length);
+  if (signal?.aborted) throw new DocedgeError("ABORTED", "aborted", { cause: signal.reason });
+  const scale = header.format === "jpeg" ? pickScale(header) : 1;
+  const t0 = performance.now();
+  try {
+    await prepareDecoder(header.format);
+  } catch (error) {
+    if (error instanceof DocedgeError) throw error;
+    throw new DocedgeError("MODEL_LOAD_FAILED", `could not load the ${header.format.toUpperCase()} decoder: ${describe(error)}`, { cause: error });
+  }
+  const setupMs = performance.now() - t0;
+  const decoded = await decodeStored(bytes, header, scale, fast);
+  const w = Math.ceil(header.width / scale);
+  const h = Math.ceil(header.height / scale);
+  if (decoded.width !== w || decoded.height !== h) {
+    throw new CorruptImageError(
+      `${header.format.toUpperCase()} decoded to ${decoded.width}x${decoded.height}, header said ${w}x${h}`,
+    );
+  }
+  return { decoded, header, scale, setupMs };
+}
 
 /**
  * Decode any accepted input to upright RGBA pixels. Byte and pixel limits are checked from the
@@ -41,25 +107,34 @@ export async function decodeImageWithInfo(
 ): Promise<DecodedImage> {
   const lim = resolveLimits(limits);
   if (isRgbaImage(input)) return { image: validateRgba(input, lim), format: null, orientation: 1 };
-  if (input === null || input === undefined) throw new InvalidInputError("no input image given");
-  const bytes = await readInputBytes(input, lim, signal);
-  if (bytes.length === 0) throw new InvalidInputError("input is empty (0 bytes)");
-  const header = readImageHeader(bytes);
-  checkPixels(header.width, header.height, lim);
-  if (signal?.aborted) throw new DocedgeError("ABORTED", "aborted", { cause: signal.reason });
-  let decoded: RgbaImage;
-  try {
-    decoded = await DECODERS[header.format](bytes);
-  } catch (error) {
-    if (error instanceof DocedgeError) throw error;
-    throw new CorruptImageError(`${header.format.toUpperCase()} failed to decode: ${describe(error)}`, { cause: error });
-  }
-  if (decoded.width !== header.width || decoded.height !== header.height) {
-    throw new CorruptImageError(
-      `${header.format.toUpperCase()} decoded to ${decoded.width}x${decoded.height}, header said ${header.width}x${header.height}`,
-    );
-  }
+  const { decoded, header } = await decodeBytes(input, lim, signal, () => 1, false);
   return { image: applyOrientation(decoded, header.orientation), format: header.format, orientation: header.orientation };
+}
+
+/**
+ * Decode for detection: a JPEG at the reduced DCT scale that keeps its short side at least
+ * `minShortSide` (a 12 MP photo at 1/8: 500x375), other inputs in full. Corners found in `image`
+ * map back to the source by multiplying with `scale`.
+ *
+ * @example
+ * ```ts
+ * const { image, scale } = await decodeForDetection(jpegBytes, 256);
+ * ```
+ */
+export async function decodeForDetection(
+  input: ImageInput,
+  minShortSide: number,
+  limits?: DecodeLimits,
+  signal?: AbortSignal,
+): Promise<DetectionImage> {
+  const lim = resolveLimits(limits);
+  if (isRgbaImage(input)) {
+    const image = validateRgba(input, lim);
+    return { image, width: image.width, height: image.height, scale: 1, setupMs: 0 };
+  }
+  const { decoded, header, scale, setupMs } = await decodeBytes(input, lim, signal, (h) => jpegScaleFor(h.width, h.height, minShortSide), true);
+  const [width, height] = orientedSize(header.width, header.height, header.orientation);
+  return { image: applyOrientation(decoded, header.orientation), width, height, scale, setupMs };
 }
 
 /** Decode any accepted input to upright RGBA pixels (EXIF applied), with typed errors. */

@@ -12,6 +12,23 @@ export interface ImageHeader {
   width: number;
   height: number;
   orientation: Orientation;
+  /** JPEG only: arithmetic-coded (rare; no byte floor per pixel, see `checkCodedSize`). */
+  arithmetic?: boolean;
+}
+
+/**
+ * Refuse a file too small to hold the pixels its header claims (before any decoder allocates for
+ * them). Huffman-coded JPEG spends at least one bit on every 8x8 block's DC value, so a complete
+ * file holds at least pixels/512 bytes; the floor here is half that.
+ */
+export function checkCodedSize(header: ImageHeader, byteLength: number): void {
+  if (header.format !== "jpeg" || header.arithmetic === true) return;
+  const pixels = header.width * header.height;
+  if (byteLength * 1024 < pixels) {
+    throw new CorruptImageError(
+      `JPEG: ${header.width}x${header.height} cannot be coded in ${byteLength} bytes (at least ${Math.ceil(pixels / 1024)} expected)`,
+    );
+  }
 }
 
 export function sniffFormat(b: Uint8Array): ImageFormat | null {
@@ -66,6 +83,19 @@ function isSof(marker: number): boolean {
   return marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
 }
 
+/**
+ * What the frame marker says about the coding process. libjpeg-turbo (8-bit build) decodes
+ * baseline, extended and progressive DCT, Huffman or arithmetic coded; the rest is refused here by
+ * name rather than failing inside the decoder.
+ */
+function checkJpegProcess(marker: number, precision: number): void {
+  if (marker === 0xc3 || marker === 0xcb) throw new UnsupportedFormatError("lossless JPEG is not supported");
+  if ((marker >= 0xc5 && marker <= 0xc7) || marker >= 0xcd) {
+    throw new UnsupportedFormatError("hierarchical (differential) JPEG is not supported");
+  }
+  if (precision !== 8) throw new UnsupportedFormatError(`${precision}-bit JPEG is not supported (8-bit samples only)`);
+}
+
 function readJpeg(b: Uint8Array): ImageHeader {
   const n = b.length;
   let i = 2;
@@ -73,6 +103,7 @@ function readJpeg(b: Uint8Array): ImageHeader {
   let height = 0;
   let orientation: Orientation = 1;
   let sos = -1;
+  let arithmetic = false;
   while (i < n) {
     if (b[i] !== 0xff) throw new CorruptImageError(`JPEG: expected a marker at byte ${i}`);
     const marker = b[i + 1];
@@ -90,8 +121,11 @@ function readJpeg(b: Uint8Array): ImageHeader {
     const len = u16be(b, i + 2);
     if (len < 2) throw new CorruptImageError(`JPEG: bad segment length at byte ${i}`);
     if (i + 2 + len > n) throw truncated("JPEG", `segment at byte ${i} runs past the end`);
+    if (marker === 0xde) throw new UnsupportedFormatError("hierarchical JPEG (DHP marker) is not supported");
     if (isSof(marker)) {
       if (len < 8) throw new CorruptImageError("JPEG: short frame header");
+      checkJpegProcess(marker, b[i + 4]);
+      arithmetic = marker >= 0xc9;
       height = u16be(b, i + 5);
       width = u16be(b, i + 7);
     } else if (marker === 0xe1 && orientation === 1 && ascii(b, i + 4, 4) === "Exif" && b[i + 8] === 0 && b[i + 9] === 0) {
@@ -114,7 +148,7 @@ function readJpeg(b: Uint8Array): ImageHeader {
     }
   }
   if (!eoi) throw truncated("JPEG", "no end-of-image marker");
-  return { format: "jpeg", width, height, orientation };
+  return { format: "jpeg", width, height, orientation, arithmetic };
 }
 
 function readPng(b: Uint8Array): ImageHeader {

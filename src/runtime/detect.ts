@@ -32,20 +32,14 @@ function hardwareConcurrency(): number {
 }
 
 /**
- * Thread count used when the caller does not choose one. Deno: 1, because ORT-web with 2 threads
- * hung about one run in seven there (see DESIGN.md). Workers have no threads. Browsers need
- * cross-origin isolation for SharedArrayBuffer.
+ * Thread count used when the caller does not choose one. Servers (Node, Bun, Deno, Workers): 1. A
+ * server runs requests side by side, and with other work on the cores ORT-web's 2 threads were
+ * measured 3-4x slower than 1 (DESIGN.md); in Deno 2 threads also hung about one run in seven, and
+ * Workers have no threads. Browsers keep threads when cross-origin isolated (SharedArrayBuffer):
+ * there one page's detection has the device to itself.
  */
 export function defaultNumThreads(runtime: RuntimeName = detectRuntime()): number {
-  switch (runtime) {
-    case "node":
-    case "bun":
-      return Math.max(1, Math.min(2, hardwareConcurrency()));
-    case "browser": {
-      const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-      return isolated ? Math.max(1, Math.min(4, hardwareConcurrency())) : 1;
-    }
-    default:
-      return 1;
-  }
+  if (runtime !== "browser") return 1;
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+  return isolated ? Math.max(1, Math.min(4, hardwareConcurrency())) : 1;
 }

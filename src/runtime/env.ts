@@ -5,7 +5,7 @@ import { detectRuntime, defaultNumThreads, type RuntimeName } from "./detect.ts"
 export interface WasmSources {
   /** ONNX Runtime's `ort-wasm-simd-threaded.wasm`. */
   ort?: WasmSource;
-  /** @jsquash/jpeg decoder (`mozjpeg_dec.wasm`). */
+  /** docedge's JPEG decoder (`wasm/jpeg/decoder.wasm`, libjpeg-turbo; decodes at reduced scale for detection). */
   jpeg?: WasmSource;
   /** @jsquash/jpeg encoder (`mozjpeg_enc.wasm`). */
   jpegEncode?: WasmSource;

@@ -15,9 +15,10 @@ function isUrlLike(s: string): boolean {
 
 /**
  * Load bytes from bytes, a URL or a path. `file:` URLs and bare paths are read from disk on
- * Node, Bun and Deno; anything else goes through `fetch`.
+ * Node, Bun and Deno; anything else goes through `fetch`. `onBytes` hears (loaded, total) as a
+ * download proceeds (total 0 when unknown), and once for a file read.
  */
-export async function loadBinary(source: BinarySource): Promise<Uint8Array> {
+export async function loadBinary(source: BinarySource, onBytes?: (loaded: number, total: number) => void): Promise<Uint8Array> {
   if (source instanceof Uint8Array) return source;
   if (source instanceof ArrayBuffer) return new Uint8Array(source);
   const asUrl = source instanceof URL ? source : isUrlLike(source) ? new URL(source) : null;
@@ -25,17 +26,40 @@ export async function loadBinary(source: BinarySource): Promise<Uint8Array> {
     if (!isServerRuntime()) {
       throw new Error(`cannot read ${String(source)}: paths need Node, Bun or Deno; pass a URL or bytes`);
     }
-    return readFileBytes(asUrl ?? (source as string));
+    const bytes = await readFileBytes(asUrl ?? (source as string));
+    onBytes?.(bytes.length, bytes.length);
+    return bytes;
   }
   const response = await fetch(asUrl);
   if (!response.ok) throw new Error(`GET ${asUrl.href}: HTTP ${response.status}`);
-  return new Uint8Array(await response.arrayBuffer());
+  if (onBytes === undefined || response.body === null) return new Uint8Array(await response.arrayBuffer());
+  return readCounting(response.body, Number(response.headers.get("content-length") ?? 0) || 0, onBytes);
+}
+
+async function readCounting(body: ReadableStream<Uint8Array>, total: number, onBytes: (loaded: number, total: number) => void): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let loaded = 0;
+  const reader = body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    loaded += value.length;
+    onBytes(loaded, total);
+  }
+  const out = new Uint8Array(loaded);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
 }
 
 /** Compile a WASM source to a Module (a given Module is returned as is). */
-export async function compileWasm(source: WasmSource): Promise<WebAssembly.Module> {
+export async function compileWasm(source: WasmSource, onBytes?: (loaded: number, total: number) => void): Promise<WebAssembly.Module> {
   if (source instanceof WebAssembly.Module) return source;
-  const bytes = await loadBinary(source);
+  const bytes = await loadBinary(source, onBytes);
   return WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
 }
 

@@ -1,0 +1,181 @@
+import type { RgbaImage } from "../types.ts";
+import { CorruptImageError, DocedgeError, ImageTooLargeError, UnsupportedFormatError } from "../errors.ts";
+import { env } from "../runtime/env.ts";
+import { packageRoot } from "../runtime/assets.ts";
+import { isServerRuntime } from "../runtime/detect.ts";
+import { compileWasm, type WasmSource } from "../runtime/wasm-source.ts";
+
+/**
+ * docedge's own JPEG decoder: libjpeg-turbo 2.1.5 built to WASM (wasm/jpeg/, `npm run build:wasm`).
+ * It decodes at 1/2, 1/4 or 1/8 scale in the DCT domain, which is what makes detection on a large
+ * photo cheap: the 128-pixel model input needs a fraction of the pixels a full decode makes.
+ *
+ * The module is compiled once, lazily, on first use (or early, by `prepareJpegDecoder`, which a
+ * detector calls in parallel with loading its model). One instance is reused between decodes; it is
+ * dropped after any failure (libjpeg's error exit traps, leaving its heap half-built) and after a
+ * decode that grew its memory past `KEEP_MEMORY`, so a single 12 MP decode does not pin ~100 MB.
+ */
+
+/** The file, relative to the package root. */
+export const JPEG_WASM_FILE = "wasm/jpeg/decoder.wasm";
+
+/** More scans than any encoder writes (jpegtran's progressive script has 10, mozjpeg's fewer than 20). */
+export const MAX_JPEG_SCANS = 64;
+
+const KEEP_MEMORY = 32 * 1024 * 1024;
+
+export type JpegScale = 1 | 2 | 4 | 8;
+
+export interface JpegDecodeOptions {
+  /** Output is 1/`scale` of the stored size (rounded up). Default 1. */
+  scale?: JpegScale;
+  /** Fast integer IDCT and plain chroma upsampling: fine for detection, a little blockier for scans. Default false. */
+  fast?: boolean;
+}
+
+interface Exports {
+  memory: WebAssembly.Memory;
+  _initialize(): void;
+  dj_alloc(n: number): number;
+  dj_free(p: number): void;
+  dj_message(): number;
+  dj_width(): number;
+  dj_height(): number;
+  dj_decode(data: number, len: number, scale: number, fast: number, maxScans: number): number;
+}
+
+const EXPORTS = ["memory", "_initialize", "dj_alloc", "dj_free", "dj_message", "dj_width", "dj_height", "dj_decode"];
+
+/** Whether `module` has the decoder's exports and asks for nothing beyond the WASI stubs given here. */
+export function isJpegDecoderModule(module: WebAssembly.Module): boolean {
+  const exports = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
+  const imports = WebAssembly.Module.imports(module);
+  return (
+    EXPORTS.every((e) => exports.has(e)) &&
+    imports.every((i) => i.module === "wasi_snapshot_preview1" && Object.hasOwn(WASI_STUBS, i.name))
+  );
+}
+
+let configured: WasmSource | undefined;
+let compiled: Promise<WebAssembly.Module> | null = null;
+let live: Exports | null = null;
+
+/** Use this WASM source for the decoder from now on (`wasm.jpeg` in detector options). */
+export function configureJpegDecoder(source: WasmSource): void {
+  if (source === configured) return;
+  configured = source;
+  compiled = null;
+  live = null;
+}
+
+async function defaultSource(): Promise<WasmSource> {
+  if (env.assetBase !== null) return new URL(JPEG_WASM_FILE, env.assetBase);
+  if (!isServerRuntime()) {
+    throw new Error(`pass wasm.jpeg (${JPEG_WASM_FILE}) or set env.assetBase: the package files cannot be found here`);
+  }
+  return new URL(JPEG_WASM_FILE, await packageRoot());
+}
+
+function compiledModule(onBytes?: (loaded: number, total: number) => void): Promise<WebAssembly.Module> {
+  if (compiled === null) {
+    const p = (async () => compileWasm(configured ?? env.wasm.jpeg ?? (await defaultSource()), onBytes))();
+    compiled = p;
+    p.catch(() => {
+      if (compiled === p) compiled = null;
+    });
+  }
+  return compiled;
+}
+
+/**
+ * Compile and instantiate the decoder now rather than on the first decode (a detector does this
+ * while its model loads). Safe to call many times; `onBytes` hears the download if one happens.
+ *
+ * @example
+ * ```ts
+ * await prepareJpegDecoder();
+ * ```
+ */
+export async function prepareJpegDecoder(onBytes?: (loaded: number, total: number) => void): Promise<void> {
+  try {
+    await compiledModule(onBytes);
+    await instance();
+  } catch (error) {
+    throw new DocedgeError("MODEL_LOAD_FAILED", `could not load the JPEG decoder WASM: ${message(error)}`, { cause: error });
+  }
+}
+
+// The decoder never does I/O; these satisfy the WASI imports libc's stdio pulls in.
+const WASI_STUBS = {
+  fd_close: (): number => 8,
+  fd_seek: (): number => 8,
+  fd_write: (): number => 8,
+  proc_exit: (code: number): never => {
+    throw new Error(`JPEG decoder exited (${code})`);
+  },
+};
+
+async function instance(): Promise<Exports> {
+  if (live !== null) return live;
+  const module = await compiledModule();
+  const inst = await WebAssembly.instantiate(module, { wasi_snapshot_preview1: WASI_STUBS });
+  const exports = inst.exports as unknown as Exports;
+  exports._initialize();
+  live = exports;
+  return exports;
+}
+
+function cString(memory: WebAssembly.Memory, at: number): string {
+  const bytes = new Uint8Array(memory.buffer, at);
+  const end = bytes.indexOf(0);
+  return new TextDecoder().decode(bytes.subarray(0, end < 0 ? 0 : end));
+}
+
+/**
+ * Decode a JPEG to RGBA at full or reduced scale (stored orientation; EXIF is applied by the
+ * caller). CMYK and YCCK files come out as RGB. Failures are typed: UNSUPPORTED_FORMAT for JPEG
+ * variants libjpeg-turbo does not decode, IMAGE_TOO_LARGE past the scan limit, CORRUPT_IMAGE for
+ * the rest, each with libjpeg's own message.
+ *
+ * @example
+ * ```ts
+ * const small = await decodeJpegWasm(bytes, { scale: 8, fast: true }); // 4000x3000 -> 500x375
+ * ```
+ */
+export async function decodeJpegWasm(bytes: Uint8Array, options: JpegDecodeOptions = {}): Promise<RgbaImage> {
+  const x = await instance();
+  const scale = options.scale ?? 1;
+  let input = 0;
+  let output = 0;
+  try {
+    input = x.dj_alloc(bytes.length);
+    if (input === 0) throw new Error("out of memory for the input");
+    new Uint8Array(x.memory.buffer, input, bytes.length).set(bytes);
+    output = x.dj_decode(input, bytes.length, scale, options.fast ? 1 : 0, MAX_JPEG_SCANS);
+    const width = x.dj_width();
+    const height = x.dj_height();
+    // A copy, so that the instance's memory can be reused or dropped.
+    const data = new Uint8ClampedArray(x.memory.buffer.slice(output, output + width * height * 4));
+    x.dj_free(output);
+    x.dj_free(input);
+    if (x.memory.buffer.byteLength > KEEP_MEMORY && live === x) live = null;
+    return { data, width, height };
+  } catch (error) {
+    if (live === x) live = null;
+    const text = error instanceof WebAssembly.RuntimeError ? cString(x.memory, x.dj_message()) : "";
+    throw classify(text || message(error), error);
+  }
+}
+
+function classify(text: string, cause: unknown): DocedgeError {
+  const what = `JPEG: ${text}`;
+  if (/scans/.test(text)) return new ImageTooLargeError(what, { cause });
+  if (/Unsupported JPEG data precision|Unsupported marker type|not supported|Unsupported JPEG process/i.test(text)) {
+    return new UnsupportedFormatError(what, { cause });
+  }
+  return new CorruptImageError(what, { cause });
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
