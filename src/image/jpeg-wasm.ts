@@ -13,7 +13,10 @@ import { compileWasm, type WasmSource } from "../runtime/wasm-source.ts";
  * The module is compiled once, lazily, on first use (or early, by `prepareJpegDecoder`, which a
  * detector calls in parallel with loading its model). One instance is reused between decodes; it is
  * dropped after any failure (libjpeg's error exit traps, leaving its heap half-built) and after a
- * decode that grew its memory past `KEEP_MEMORY`, so a single 12 MP decode does not pin ~100 MB.
+ * decode that grew its memory past `KEEP_MEMORY`, so one huge image does not pin its peak for good.
+ * Below that it is kept on purpose: a fresh instance pays for touching its memory again, which
+ * measured here as 3-4x the time of a 1/8-scale decode of a progressive 12 MP photo (whose
+ * coefficient buffer alone is 36 MB).
  */
 
 /** The file, relative to the package root. */
@@ -22,7 +25,7 @@ export const JPEG_WASM_FILE = "wasm/jpeg/decoder.wasm";
 /** More scans than any encoder writes (jpegtran's progressive script has 10, mozjpeg's fewer than 20). */
 export const MAX_JPEG_SCANS = 64;
 
-const KEEP_MEMORY = 32 * 1024 * 1024;
+const KEEP_MEMORY = 128 * 1024 * 1024;
 
 export type JpegScale = 1 | 2 | 4 | 8;
 
