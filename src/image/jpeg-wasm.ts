@@ -25,6 +25,10 @@ export const JPEG_WASM_FILE = "wasm/jpeg/decoder.wasm";
 /** More scans than any encoder writes (jpegtran's progressive script has 10, mozjpeg's fewer than 20). */
 export const MAX_JPEG_SCANS = 64;
 
+// dj_decode flags (wasm/jpeg/decoder.c).
+const FAST = 1;
+const ALL_SCANS = 2;
+
 const KEEP_MEMORY = 128 * 1024 * 1024;
 
 export type JpegScale = 1 | 2 | 4 | 8;
@@ -34,6 +38,8 @@ export interface JpegDecodeOptions {
   scale?: JpegScale;
   /** Fast integer IDCT and plain chroma upsampling: fine for detection, a little blockier for scans. Default false. */
   fast?: boolean;
+  /** At 1/8, decode a progressive file's AC scans too (normally skipped: 1/8 uses DC only). For tests. */
+  allScans?: boolean;
 }
 
 interface Exports {
@@ -44,7 +50,7 @@ interface Exports {
   dj_message(): number;
   dj_width(): number;
   dj_height(): number;
-  dj_decode(data: number, len: number, scale: number, fast: number, maxScans: number): number;
+  dj_decode(data: number, len: number, scale: number, flags: number, maxScans: number): number;
 }
 
 const EXPORTS = ["memory", "_initialize", "dj_alloc", "dj_free", "dj_message", "dj_width", "dj_height", "dj_decode"];
@@ -154,7 +160,8 @@ export async function decodeJpegWasm(bytes: Uint8Array, options: JpegDecodeOptio
     input = x.dj_alloc(bytes.length);
     if (input === 0) throw new Error("out of memory for the input");
     new Uint8Array(x.memory.buffer, input, bytes.length).set(bytes);
-    output = x.dj_decode(input, bytes.length, scale, options.fast ? 1 : 0, MAX_JPEG_SCANS);
+    const flags = (options.fast ? FAST : 0) | (options.allScans ? ALL_SCANS : 0);
+    output = x.dj_decode(input, bytes.length, scale, flags, MAX_JPEG_SCANS);
     const width = x.dj_width();
     const height = x.dj_height();
     // A copy, so that the instance's memory can be reused or dropped.

@@ -1,7 +1,9 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { createDetector, type Detector } from "../../src/detector.ts";
-import { decodeImage } from "../../src/image/decode.ts";
+import { decodeImage, jpegScaleFor } from "../../src/image/decode.ts";
+import { decodeJpegWasm } from "../../src/image/jpeg-wasm.ts";
+import type { Quad, RgbaImage } from "../../src/types.ts";
 import { encodeJpeg } from "../../src/image/codecs.ts";
 import { DocedgeError } from "../../src/errors.ts";
 import { existsSync } from "node:fs";
@@ -11,6 +13,19 @@ const skip = hasModel() ? false : `no model at ${MODEL_INT8} (the lead ships mod
 // The bundled CC0 sample photo always; more real photos when ../shared/datasets is there.
 const photos = [SAMPLE, ...datasetPhotos("tony_xlh_document_scanning_dataset", 3)].filter((p) => existsSync(p));
 const noPhotos = photos.length === 0 ? `no ${SAMPLE}` : false;
+
+/** Nearest-neighbour resample: a test input of another size, not a filter under test. */
+function resample(img: RgbaImage, w: number, h: number): RgbaImage {
+  const out = new Uint8ClampedArray(w * h * 4);
+  for (let y = 0; y < h; y++) {
+    const sy = Math.min(img.height - 1, Math.floor(((y + 0.5) * img.height) / h));
+    for (let x = 0; x < w; x++) {
+      const sx = Math.min(img.width - 1, Math.floor(((x + 0.5) * img.width) / w));
+      out.set(img.data.subarray((sy * img.width + sx) * 4, (sy * img.width + sx) * 4 + 4), (y * w + x) * 4);
+    }
+  }
+  return { data: out, width: w, height: h };
+}
 
 let detector: Detector | null = null;
 async function shared(): Promise<Detector> {
@@ -57,28 +72,51 @@ test("threshold 1 never reports found; threshold 0 reports any candidate", { ski
   assert.equal(lax.confidence, strict.confidence, "threshold does not change the confidence");
 });
 
-test("RGBA pixels and the encoded file give the same corners", { skip: skip || noPhotos }, async () => {
+/** Largest corner distance between two quads, as a share of the image diagonal. */
+function cornerError(a: Quad, b: Quad, width: number, height: number): number {
+  let worst = 0;
+  for (let i = 0; i < 4; i++) worst = Math.max(worst, Math.hypot(a[i][0] - b[i][0], a[i][1] - b[i][1]));
+  return worst / Math.hypot(width, height);
+}
+
+test("a JPEG detected from its reduced-scale decode: corners within 0.5% of the diagonal of the full decode's", { skip: skip || noPhotos }, async () => {
   const d = await shared();
-  const bytes = readBytes(photos[1] ?? photos[0]);
-  const fromBytes = await d.detect(bytes, { returnEdgeMap: true });
-  const fromPixels = await d.detect(await decodeImage(bytes), { returnEdgeMap: true });
-  assert.deepEqual(fromPixels.quad, fromBytes.quad);
-  assert.deepEqual(fromPixels.edgeMap?.data, fromBytes.edgeMap?.data);
+  const big = await encodeJpeg(resample(await decodeImage(readBytes(SAMPLE)), 3000, 4000), { quality: 90 });
+  let compared = 0;
+  for (const bytes of [...photos.map(readBytes), big]) {
+    const fromBytes = await d.detect(bytes, { returnEdgeMap: true });
+    const full = await decodeImage(bytes);
+    const scale = jpegScaleFor(full.width, full.height, 2 * fromBytes.edgeMap!.width);
+    const fromPixels = await d.detect(full);
+    assert.deepEqual([fromBytes.width, fromBytes.height], [full.width, full.height]);
+    // A photo the full decode finds no page in has no corners to compare (its best guess may flip).
+    if (!fromPixels.found) continue;
+    compared++;
+    assert.ok(fromBytes.quad && fromPixels.quad, `${full.width}x${full.height} at 1/${scale}: found from the full decode, not from the reduced one`);
+    const err = cornerError(fromBytes.quad, fromPixels.quad, full.width, full.height);
+    assert.ok(err <= 0.005, `${full.width}x${full.height} at 1/${scale}: corners differ by ${(err * 100).toFixed(2)}% of the diagonal`);
+  }
+  assert.ok(compared >= 2, "the sample and its 12 MP copy are found");
 });
 
 test("EXIF orientations 1-8: tagged JPEG bytes give exactly the corners of the upright pixels", { skip: skip || noPhotos }, async () => {
   const d = await shared();
   const upright = await decodeImage(readBytes(photos[0]));
   const reference = await d.detect(upright, { returnEdgeMap: true, threshold: 0 });
+  const minShort = 2 * reference.edgeMap!.width;
   for (let o = 1; o <= 8; o++) {
-    const storedJpeg = await encodeJpeg(storedFor(upright, o), { quality: 95 });
+    const stored = storedFor(upright, o);
+    const storedJpeg = await encodeJpeg(stored, { quality: 95 });
     const tagged = tagJpeg(storedJpeg, o);
-    // What the camera's pixels look like upright, by the tag's definition (test-side transform).
-    const expectedUpright = uprightFrom(await decodeImage(storedJpeg), o);
+    // What the camera's pixels look like upright, by the tag's definition (test-side transform),
+    // decoded at the scale detection uses; its corners, scaled up, are the expected ones.
+    const scale = jpegScaleFor(stored.width, stored.height, minShort);
+    const expectedUpright = uprightFrom(await decodeJpegWasm(storedJpeg, { scale, fast: true }), o);
     const expected = await d.detect(expectedUpright, { returnEdgeMap: true, threshold: 0 });
     const r = await d.detect(tagged, { returnEdgeMap: true, threshold: 0 });
     assert.deepEqual([r.width, r.height], [upright.width, upright.height], `orientation ${o}: upright size`);
-    assert.deepEqual(r.quad, expected.quad, `orientation ${o}: corners`);
+    const scaled = expected.quad?.map(([x, y]) => [Math.min(upright.width, x * scale), Math.min(upright.height, y * scale)]) ?? null;
+    assert.deepEqual(r.quad, scaled, `orientation ${o}: corners`);
     assert.deepEqual(r.edgeMap?.data, expected.edgeMap?.data, `orientation ${o}: edge map`);
     // And the page is where it is in the upright photo: the maps agree up to JPEG loss.
     let diff = 0;

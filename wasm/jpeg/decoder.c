@@ -138,14 +138,17 @@ static void cmyk_row_to_rgba(unsigned char *row, int width, int inverted) {
   }
 }
 
+#define DJ_FAST 1      /* fast integer IDCT and plain upsampling (detection) */
+#define DJ_ALL_SCANS 2 /* decode AC scans even at 1/8 (to show that leaving them out changes nothing) */
+
 /*
- * Decode `len` bytes at `data` to RGBA at 1/`scale_denom` size (1, 2, 4 or 8). `fast` picks the
- * fast integer IDCT and plain upsampling (detection); otherwise the accurate IDCT and fancy
- * upsampling. Returns the RGBA buffer (free with dj_free), size in dj_width/dj_height; traps with
- * dj_message on any error.
+ * Decode `len` bytes at `data` to RGBA at 1/`scale_denom` size (1, 2, 4 or 8). Without DJ_FAST:
+ * the accurate IDCT and fancy upsampling. Returns the RGBA buffer (free with dj_free), size in
+ * dj_width/dj_height; traps with dj_message on any error.
  */
 EXPORT(dj_decode)
-unsigned char *dj_decode(const unsigned char *data, size_t len, int scale_denom, int fast, int scans_limit) {
+unsigned char *dj_decode(const unsigned char *data, size_t len, int scale_denom, int flags, int scans_limit) {
+  int fast = flags & DJ_FAST;
   struct jpeg_decompress_struct cinfo;
   struct jpeg_error_mgr jerr;
   struct jpeg_progress_mgr prog;
@@ -159,7 +162,7 @@ unsigned char *dj_decode(const unsigned char *data, size_t len, int scale_denom,
   }
 
   unsigned char *dc_only = NULL;
-  if (scale_denom == 8 && (dc_only = malloc(len)) != NULL) {
+  if (scale_denom == 8 && !(flags & DJ_ALL_SCANS) && (dc_only = malloc(len)) != NULL) {
     size_t n = drop_ac_scans(data, len, dc_only);
     if (n > 0) {
       data = dc_only;
