@@ -2,7 +2,7 @@
 
 const COMMON = `
 Common options:
-  --threads N        WASM threads for inference (default: 2 on Node and Bun, 1 on Deno)
+  --threads N        WASM threads for inference (default: 1)
   --model M          the model: int8 (default, bundled), fp32 (the float32 reference, in a clone
                      of the repository) or the path of an ONNX file with the same interface
   -q, --quiet        no progress bar and no summary line

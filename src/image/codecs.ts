@@ -154,7 +154,7 @@ async function checkedJpegModule(source: WasmSource): Promise<WebAssembly.Module
     throw new InvalidInputError("wasm.jpeg could not be loaded as a WebAssembly module", { cause: error });
   }
   if (!isJpegDecoderModule(module)) {
-    throw new InvalidInputError("wasm.jpeg is a WebAssembly module, but not docedge's JPEG decoder (wasm/jpeg/decoder.wasm)");
+    throw new InvalidInputError("wasm.jpeg is a WebAssembly module, but not the jpeg codec docedge uses (wasm/jpeg/decoder.wasm)");
   }
   return module;
 }
