@@ -27,6 +27,8 @@ export interface EvalImage {
   /** docedge's stages, ms. */
   timings: { decode: number; preprocess: number; inference: number; quad: number; total: number };
   baseline?: MethodResult;
+  /** docedge on the full-resolution decoded pixels (the JPEG path decodes at reduced scale). */
+  fromPixels?: MethodResult;
   /** Set when the photo could not be read or decoded; it then counts as a miss. */
   error?: string;
 }
@@ -81,6 +83,8 @@ export interface EvalReport {
   overall: FolderSummary;
   /** docedge's five worst photos (lowest JI; wrongly reported negatives count as 0). */
   worst: WorstCase[];
+  /** docedge on full-resolution pixels: mean JI over the photos with a document, detection time. */
+  fromPixels: { meanJI: number | null; ms: TimingStats } | null;
   /** Median / p90 / max of docedge's stages over all photos, ms. */
   stages: { decode: TimingStats; preprocess: TimingStats; inference: TimingStats; quad: TimingStats; total: TimingStats };
   images: EvalImage[];
