@@ -1,22 +1,31 @@
 /**
- * Stage timings of detectDocument (decode, preprocess, inference, quad, total) on a 1920x1080 RGBA
- * frame and a 12-megapixel JPEG, int8 vs float32 model, 1 vs 2 threads, in Node, Bun and Deno.
+ * docedge's speed, as ratios measured inside one process per runtime (Node, Bun, Deno), one WASM
+ * thread, so that machine noise cancels:
  *
- *   node --import tsx bench/detect.ts                     # everything (one process per configuration)
- *   node --import tsx bench/detect.ts --runtimes node --runs 10
- *   bun bench/detect.ts --worker --model int8 --threads 2 # one configuration, in this runtime
+ *   - a 12 MP JPEG (progressive, as mozjpeg writes, and baseline, as cameras write) to corners,
+ *     against its full-resolution @jsquash decode and against the reduced-scale decode alone;
+ *   - a 1920x1080 RGBA frame to corners, and against its inference alone;
+ *   - detection from decoded pixels against the OpenCV.js baseline on the same pixels (dev photos
+ *     from ../shared/datasets when present, else the sample);
+ *   - the default model's inference against the float32 reference's;
+ *   - cold start: a new process to its first result on sample/sample.jpg, from the built package
+ *     (run `npm run build` first), best of 3;
+ *   - per-stage medians and p90.
  *
- * ONNX Runtime's thread count is fixed per process, so each configuration runs in its own process.
- * Prints median and spread (p10-p90) in milliseconds per stage, and the int8/fp32 and 2/1-thread
- * ratios of the inference medians.
+ *   npm run bench                                   # node, bun, deno
+ *   node --import tsx bench/detect.ts --runtimes node --runs 9
+ *   bun bench/detect.ts --worker                    # one runtime's in-process part only
  */
 import process from "node:process";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { createDetector, decodeImage, detectRuntime, loadCodecs, type RgbaImage } from "../mod.ts";
+import { decodeJpegWasm } from "../src/image/jpeg-wasm.ts";
+import { jpegScaleFor } from "../src/image/decode.ts";
+import { loadOpenCvBaseline } from "../src/eval/baseline-opencv.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const STAGES = ["decode", "preprocess", "inference", "quad", "total"] as const;
@@ -24,14 +33,15 @@ type Stage = (typeof STAGES)[number];
 
 interface Stats {
   median: number;
-  p10: number;
   p90: number;
 }
 interface WorkerReport {
   runtime: string;
-  model: string;
-  threads: number;
-  inputs: Record<string, Record<Stage, Stats>>;
+  /** Wall-clock medians of whole operations, ms. */
+  ops: Record<string, Stats>;
+  /** Per-stage timings of detect() on each input. */
+  stages: Record<string, Record<Stage, Stats>>;
+  notes: string[];
 }
 
 function arg(name: string, fallback: string): string {
@@ -42,7 +52,7 @@ function arg(name: string, fallback: string): string {
 function stats(values: number[]): Stats {
   const s = [...values].sort((a, b) => a - b);
   const q = (p: number): number => s[Math.min(s.length - 1, Math.max(0, Math.round(p * (s.length - 1))))];
-  return { median: q(0.5), p10: q(0.1), p90: q(0.9) };
+  return { median: q(0.5), p90: q(0.9) };
 }
 
 /** Nearest-neighbour resample: only used to make test inputs of the wanted sizes. */
@@ -59,98 +69,229 @@ function resample(img: RgbaImage, w: number, h: number): RgbaImage {
   return { data: out, width: w, height: h };
 }
 
+interface Inputs {
+  frame: string;
+  progressive: string;
+  baseline: string;
+}
+
 /** The bench inputs, made once from the sample photo and cached in the temp folder. */
-async function prepareInputs(): Promise<{ frame: string; jpeg12: string }> {
+async function prepareInputs(): Promise<Inputs> {
   const dir = join(tmpdir(), "docedge-bench");
   mkdirSync(dir, { recursive: true });
-  const frame = join(dir, "frame-1920x1080.rgba");
-  const jpeg12 = join(dir, "photo-4000x3000.jpg");
-  if (existsSync(frame) && existsSync(jpeg12)) return { frame, jpeg12 };
+  const files: Inputs = {
+    frame: join(dir, "frame-1920x1080.rgba"),
+    progressive: join(dir, "photo-4000x3000.jpg"),
+    baseline: join(dir, "photo-4000x3000-baseline.jpg"),
+  };
+  if (Object.values(files).every((f) => existsSync(f))) return files;
   const photo = await decodeImage(new Uint8Array(readFileSync(join(ROOT, "sample/sample.jpg"))));
-  writeFileSync(frame, resample(photo, 1920, 1080).data);
+  writeFileSync(files.frame, resample(photo, 1920, 1080).data);
   const codecs = await loadCodecs();
-  writeFileSync(jpeg12, await codecs.encodeJpeg(resample(photo, 4000, 3000), { quality: 90 }));
-  return { frame, jpeg12 };
+  const big = resample(photo, 4000, 3000);
+  writeFileSync(files.progressive, await codecs.encodeJpeg(big, { quality: 90 }));
+  writeFileSync(files.baseline, await codecs.encodeJpeg(big, { quality: 90, progressive: false }));
+  return files;
 }
 
-async function worker(): Promise<void> {
-  const model = arg("model", "int8");
-  const threads = Number(arg("threads", "1"));
-  const runs = Number(arg("runs", "15"));
-  const warmup = Number(arg("warmup", "2"));
-  const frame: RgbaImage = { data: new Uint8ClampedArray(readFileSync(arg("frame", ""))), width: 1920, height: 1080 };
-  const jpeg = new Uint8Array(readFileSync(arg("jpeg", "")));
-  const detector = await createDetector({ model: model as "int8" | "fp32", numThreads: threads });
-  const report: WorkerReport = { runtime: detectRuntime(), model, threads, inputs: {} };
-  for (const [name, input] of [["1920x1080 RGBA", frame], ["12 MP JPEG", jpeg]] as const) {
-    const samples: Record<Stage, number[]> = { decode: [], preprocess: [], inference: [], quad: [], total: [] };
-    for (let i = 0; i < warmup + runs; i++) {
-      const r = await detector.detect(input);
-      if (i < warmup) continue;
-      for (const s of STAGES) samples[s].push(r.timings[s]);
-    }
-    report.inputs[name] = Object.fromEntries(STAGES.map((s) => [s, stats(samples[s])])) as Record<Stage, Stats>;
-  }
-  await detector.dispose();
-  console.log(`BENCH ${JSON.stringify(report)}`);
+type JsquashDecode = (buffer: ArrayBuffer) => Promise<{ width: number; height: number }>;
+
+/** @jsquash/jpeg's full-resolution decoder (what docedge used before its own), as the reference. */
+async function jsquashDecoder(): Promise<JsquashDecode> {
+  const mod = (await import("@jsquash/jpeg/decode.js")) as unknown as {
+    init(module: WebAssembly.Module, overrides: object): Promise<unknown>;
+    default: JsquashDecode;
+  };
+  const wasm = readFileSync(join(ROOT, "node_modules/@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm"));
+  const g = globalThis as { ImageData?: unknown };
+  g.ImageData ??= class {
+    constructor(
+      public data: Uint8ClampedArray,
+      public width: number,
+      public height: number,
+    ) {}
+  };
+  await mod.init(await WebAssembly.compile(wasm), { print: () => {}, printErr: () => {} });
+  return mod.default;
 }
 
-function command(runtime: string, script: string): [string, string[]] {
-  const bin = (n: string): string => join(ROOT, "node_modules/.bin", n);
-  if (runtime === "bun") return [bin("bun"), [script]];
-  if (runtime === "deno") return [bin("deno"), ["run", "--allow-read", "--allow-env", "--allow-sys", script]];
-  return [process.execPath, ["--import", "tsx", script]];
-}
-
-const fmt = (s: Stats): string => `${s.median.toFixed(1)} (${s.p10.toFixed(1)}-${s.p90.toFixed(1)})`;
-
-async function driver(): Promise<void> {
-  const runtimes = arg("runtimes", "node,bun,deno").split(",");
-  const models = arg("models", "int8,fp32").split(",");
-  const threadCounts = arg("threads", "1,2").split(",");
-  const runs = arg("runs", "15");
-  const { frame, jpeg12 } = await prepareInputs();
-  const script = fileURLToPath(import.meta.url);
-  const reports: WorkerReport[] = [];
-  console.log(`docedge bench: ${runs} runs per input after 2 warm-ups; ms, median (p10-p90)`);
-  for (const runtime of runtimes) {
-    for (const model of models) {
-      for (const threads of threadCounts) {
-        const [cmd, args] = command(runtime, script);
-        const r = spawnSync(cmd, [...args, "--worker", "--model", model, "--threads", threads, "--runs", runs, "--frame", frame, "--jpeg", jpeg12], {
-          cwd: ROOT,
-          encoding: "utf8",
-          // Deno with 2 threads has been seen to hang (DESIGN.md); do not wait forever.
-          timeout: Number(arg("timeout", "240")) * 1000,
-        });
-        const line = r.stdout?.split("\n").find((l) => l.startsWith("BENCH "));
-        if (r.status !== 0 || !line) {
-          console.log(`${runtime} ${model} ${threads}t: FAILED (${r.status ?? r.signal}) ${r.stderr?.slice(-400) ?? ""}`);
-          continue;
-        }
-        const report = JSON.parse(line.slice(6)) as WorkerReport;
-        reports.push(report);
-        for (const [input, st] of Object.entries(report.inputs)) {
-          console.log(
-            `${runtime.padEnd(4)} ${model.padEnd(4)} ${threads}t  ${input.padEnd(14)}  ` +
-              STAGES.map((s) => `${s} ${fmt(st[s])}`).join("  "),
-          );
-        }
+/** Up to `n` labelled dev photos (JPEG bytes), or the sample when the datasets are absent. */
+function devPhotos(n: number): Uint8Array[] {
+  const root = join(ROOT, "../shared/datasets");
+  const out: Uint8Array[] = [];
+  if (existsSync(root)) {
+    for (const folder of readdirSync(root).sort()) {
+      const labels = join(root, folder, "labels.json");
+      if (!existsSync(labels)) continue;
+      for (const l of JSON.parse(readFileSync(labels, "utf8")) as Array<{ file: string; quad: unknown }>) {
+        if (l.quad !== null && /\.jpe?g$/i.test(l.file) && out.length < n) out.push(new Uint8Array(readFileSync(join(root, folder, l.file))));
       }
     }
   }
-  const inf = (rt: string, m: string, t: number, input: string): number | undefined =>
-    reports.find((r) => r.runtime === rt && r.model === m && r.threads === t)?.inputs[input]?.inference.median;
-  console.log("\ninference median ratios (1920x1080 frame):");
-  for (const rt of runtimes) {
-    for (const t of threadCounts.map(Number)) {
-      const a = inf(rt, "int8", t, "1920x1080 RGBA"), b = inf(rt, "fp32", t, "1920x1080 RGBA");
-      if (a && b) console.log(`  ${rt} ${t}t  int8/fp32 = ${(a / b).toFixed(2)}`);
+  return out.length ? out : [new Uint8Array(readFileSync(join(ROOT, "sample/sample.jpg")))];
+}
+
+async function worker(): Promise<void> {
+  const runs = Number(arg("runs", "15"));
+  const inputs: Inputs = JSON.parse(arg("inputs", "{}")) as Inputs;
+  const frame: RgbaImage = { data: new Uint8ClampedArray(readFileSync(inputs.frame)), width: 1920, height: 1080 };
+  const jpegs = { progressive: new Uint8Array(readFileSync(inputs.progressive)), baseline: new Uint8Array(readFileSync(inputs.baseline)) };
+  const detector = await createDetector({ numThreads: 1 });
+  const fp32 = await createDetector({ numThreads: 1, model: "fp32" });
+  const jsquash = await jsquashDecoder();
+  const report: WorkerReport = { runtime: detectRuntime(), ops: {}, stages: {}, notes: [] };
+  const ops: Record<string, number[]> = {};
+  const stageSamples: Record<string, Record<Stage, number[]>> = {};
+  const time = async (name: string, f: () => Promise<unknown>, keep: boolean): Promise<void> => {
+    const t = performance.now();
+    await f();
+    if (keep) (ops[name] ??= []).push(performance.now() - t);
+  };
+  const keepStages = (name: string, t: Record<Stage, number>): void => {
+    const s = (stageSamples[name] ??= { decode: [], preprocess: [], inference: [], quad: [], total: [] });
+    for (const k of STAGES) s[k].push(t[k]);
+  };
+  const scale = jpegScaleFor(4000, 3000, 2 * 128);
+  // Interleaved, so that load changes during the run hit every operation alike; 2 warm-ups.
+  for (let i = 0; i < runs + 2; i++) {
+    const keep = i >= 2;
+    for (const [kind, bytes] of Object.entries(jpegs)) {
+      await time(`12 MP ${kind}: detect`, async () => {
+        const r = await detector.detect(bytes);
+        if (keep) keepStages(`12 MP ${kind}`, r.timings);
+      }, keep);
+      await time(`12 MP ${kind}: 1/${scale} decode alone`, () => decodeJpegWasm(bytes, { scale, fast: true }), keep);
+      await time(`12 MP ${kind}: full decode (@jsquash)`, () => jsquash(bytes.slice().buffer), keep);
     }
-    for (const m of models) {
-      const one = inf(rt, m, 1, "1920x1080 RGBA"), two = inf(rt, m, 2, "1920x1080 RGBA");
-      if (one && two) console.log(`  ${rt} ${m}  2 threads / 1 thread = ${(two / one).toFixed(2)}`);
+    await time("frame: detect", async () => {
+      const r = await detector.detect(frame);
+      if (keep) {
+        keepStages("1920x1080 RGBA", r.timings);
+        (ops["frame: inference"] ??= []).push(r.timings.inference);
+      }
+    }, keep);
+    await time("frame: detect (fp32 model)", async () => {
+      const r = await fp32.detect(frame);
+      if (keep) (ops["frame: inference (fp32 model)"] ??= []).push(r.timings.inference);
+    }, keep);
+  }
+  // From decoded pixels: docedge vs the OpenCV.js baseline, per photo, medians over photos.
+  const cv = await loadOpenCvBaseline().catch((e: unknown) => ({ unavailable: String(e) }));
+  if ("unavailable" in cv) report.notes.push(`OpenCV baseline skipped: ${cv.unavailable}`);
+  else {
+    const photos = await Promise.all(devPhotos(Number(arg("photos", "30"))).map((b) => decodeImage(b)));
+    const mine: number[] = [];
+    const theirs: number[] = [];
+    for (const img of photos) {
+      const a: number[] = [];
+      const b: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        let t = performance.now();
+        await detector.detect(img);
+        a.push(performance.now() - t);
+        t = performance.now();
+        cv.detect(img);
+        b.push(performance.now() - t);
+      }
+      mine.push(stats(a.slice(1)).median);
+      theirs.push(stats(b.slice(1)).median);
     }
+    ops[`from pixels: docedge (${photos.length} photos)`] = mine;
+    ops[`from pixels: OpenCV baseline (${photos.length} photos)`] = theirs;
+  }
+  await detector.dispose();
+  await fp32.dispose();
+  for (const [k, v] of Object.entries(ops)) report.ops[k] = stats(v);
+  for (const [k, v] of Object.entries(stageSamples)) {
+    report.stages[k] = Object.fromEntries(STAGES.map((s) => [s, stats(v[s])])) as Record<Stage, Stats>;
+  }
+  console.log(`BENCH ${JSON.stringify(report)}`);
+}
+
+function command(runtime: string, args: string[]): [string, string[]] {
+  const bin = (n: string): string => join(ROOT, "node_modules/.bin", n);
+  if (runtime === "bun") return [bin("bun"), args];
+  if (runtime === "deno") return [bin("deno"), ["run", "--allow-read", "--allow-env", "--allow-sys", ...args]];
+  return [process.execPath, args];
+}
+
+/**
+ * A new process to its first result from the built package, best of 3: the child's own clock at
+ * the result (performance.now(), ms since the process started) and the wall time from spawn to exit.
+ */
+function coldStart(runtime: string): { first: number; wall: number } | string {
+  const mod = pathToFileURL(join(ROOT, "dist/mod.js")).href;
+  const sample = join(ROOT, "sample/sample.jpg");
+  if (!existsSync(fileURLToPath(mod))) return "no dist/ (run npm run build)";
+  const script = join(tmpdir(), "docedge-bench", "cold.mjs");
+  writeFileSync(
+    script,
+    `import { readFileSync } from "node:fs";\n` +
+      `const { detectDocument } = await import(${JSON.stringify(mod)});\n` +
+      `const r = await detectDocument(new Uint8Array(readFileSync(${JSON.stringify(sample)})));\n` +
+      `console.log("COLD " + performance.now() + " " + r.found);\n`,
+  );
+  const firsts: number[] = [];
+  const walls: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const [cmd, args] = command(runtime, [script]);
+    const start = performance.now();
+    const r = spawnSync(cmd, args, { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+    const wall = performance.now() - start;
+    const line = r.stdout?.split("\n").find((l) => l.startsWith("COLD "));
+    if (!line) return `failed: ${r.stderr?.slice(-300)}`;
+    firsts.push(Number(line.split(" ")[1]));
+    walls.push(wall);
+  }
+  return { first: Math.min(...firsts), wall: Math.min(...walls) };
+}
+
+const f1 = (v: number): string => v.toFixed(1);
+const fmt = (s: Stats): string => `${f1(s.median)} (p90 ${f1(s.p90)})`;
+
+async function driver(): Promise<void> {
+  const runtimes = arg("runtimes", "node,bun,deno").split(",");
+  const runs = arg("runs", "15");
+  const inputs = await prepareInputs();
+  const script = fileURLToPath(import.meta.url);
+  console.log(`docedge bench: ${runs} interleaved runs after 2 warm-ups, one process per runtime, 1 WASM thread; ms, median (p90)`);
+  for (const runtime of runtimes) {
+    const [cmd, args] = command(runtime, runtime === "node" ? ["--import", "tsx", script] : [script]);
+    const r = spawnSync(cmd, [...args, "--worker", "--runs", runs, "--inputs", JSON.stringify(inputs), "--photos", arg("photos", "30")], {
+      cwd: ROOT,
+      encoding: "utf8",
+      timeout: Number(arg("timeout", "900")) * 1000,
+      maxBuffer: 1 << 26,
+    });
+    const line = r.stdout?.split("\n").find((l) => l.startsWith("BENCH "));
+    console.log(`\n== ${runtime}`);
+    if (r.status !== 0 || !line) {
+      console.log(`FAILED (${r.status ?? r.signal}) ${r.stderr?.slice(-600) ?? ""}`);
+      continue;
+    }
+    const rep = JSON.parse(line.slice(6)) as WorkerReport;
+    for (const [k, s] of Object.entries(rep.ops)) console.log(`  ${k.padEnd(44)} ${fmt(s)}`);
+    for (const [input, st] of Object.entries(rep.stages)) {
+      console.log(`  stages ${input.padEnd(16)} ` + STAGES.map((s) => `${s} ${fmt(st[s])}`).join("  "));
+    }
+    const m = (k: string): number | undefined => rep.ops[k]?.median;
+    const ratio = (label: string, a: number | undefined, b: number | undefined, target: string): void => {
+      if (a !== undefined && b !== undefined) console.log(`  ratio ${label.padEnd(52)} ${(a / b).toFixed(2)}  (target ${target})`);
+    };
+    for (const kind of ["progressive", "baseline"]) {
+      const decodeKey = Object.keys(rep.ops).find((k) => k.startsWith(`12 MP ${kind}: 1/`)) ?? "";
+      ratio(`12 MP ${kind}: detect / full decode (@jsquash)`, m(`12 MP ${kind}: detect`), m(`12 MP ${kind}: full decode (@jsquash)`), "<= 0.7");
+      ratio(`12 MP ${kind}: detect / reduced-scale decode alone`, m(`12 MP ${kind}: detect`), m(decodeKey), "<= 1.15");
+    }
+    ratio("frame: detect / inference alone", m("frame: detect"), m("frame: inference"), "as near 1 as can be");
+    const px = Object.keys(rep.ops).find((k) => k.startsWith("from pixels: docedge"));
+    const cv = Object.keys(rep.ops).find((k) => k.startsWith("from pixels: OpenCV"));
+    if (px && cv) ratio("from pixels: docedge / OpenCV baseline", m(px), m(cv), "<= 0.35");
+    ratio("inference: default model / float32", m("frame: inference"), m("frame: inference (fp32 model)"), "issue 13: ~1");
+    for (const n of rep.notes) console.log(`  note: ${n}`);
+    const cold = coldStart(runtime);
+    const coldText = typeof cold === "string" ? cold : `${cold.first.toFixed(0)} ms to the first result, ${cold.wall.toFixed(0)} ms spawn to exit (target <= 300 quiet)`;
+    console.log(`  cold start: new process, sample.jpg, best of 3: ${coldText}`);
   }
 }
 

@@ -20,6 +20,8 @@ import { configureJpegDecoder, decodeJpegWasm, isJpegDecoderModule, prepareJpegD
 export interface EncodeOptions {
   /** 0-100 for JPEG and WebP; ignored for PNG. */
   quality?: number;
+  /** JPEG only: progressive (the default, smaller) or baseline (what most cameras write). */
+  progressive?: boolean;
 }
 
 export interface Codecs {
@@ -294,7 +296,9 @@ export async function prepareDecoder(format: "jpeg" | "png" | "webp"): Promise<v
 export const decodeJpeg = (bytes: Uint8Array): Promise<RgbaImage> => decodeJpegWasm(bytes);
 
 export const encodeJpeg = (image: RgbaImage, options: EncodeOptions = {}): Promise<Uint8Array> =>
-  call(slots.jpegEnc, async (fn) => new Uint8Array(await fn(toImageDataLike(image), { quality: clampQuality(options.quality, 85) })));
+  call(slots.jpegEnc, async (fn) =>
+    new Uint8Array(await fn(toImageDataLike(image), { quality: clampQuality(options.quality, 85), progressive: options.progressive ?? true })),
+  );
 
 /**
  * PNG: structure and plausibility are checked first (checkPng), so a file that could never fill
