@@ -66,7 +66,8 @@ if (nodeImports.length > 0) {
 const assets = [
   ["node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm", "ort-wasm-simd-threaded.wasm"],
   ["node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.mjs"],
-  ["node_modules/@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm", "mozjpeg_dec.wasm"],
+  // docedge's JPEG decoder: found at <assetBase>wasm/jpeg/decoder.wasm like the model under models/.
+  ["wasm/jpeg/decoder.wasm", "wasm/jpeg/decoder.wasm"],
   ["node_modules/@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm", "mozjpeg_enc.wasm"],
   ["node_modules/@jsquash/png/codec/pkg/squoosh_png_bg.wasm", "squoosh_png_bg.wasm"],
   ["node_modules/@jsquash/webp/codec/dec/webp_dec.wasm", "webp_dec.wasm"],
@@ -75,6 +76,7 @@ const assets = [
   ["models/docedge-int8.onnx", "models/docedge-int8.onnx"],
 ];
 await mkdir(join(out, "models"), { recursive: true });
+await mkdir(join(out, "wasm/jpeg"), { recursive: true });
 for (const [from, to] of assets) {
   const src = join(root, from);
   const dst = join(out, to);
