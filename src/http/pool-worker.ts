@@ -8,6 +8,7 @@ import { runInNewContext } from "node:vm";
 import { parentPort, workerData } from "node:worker_threads";
 import { createDetector, type Detector } from "../detector.ts";
 import { isDocedgeError } from "../errors.ts";
+import { encodeJpeg } from "../image/codecs.ts";
 import { JobClock, type JobRequest, type WireError, type WorkerInit, type WorkerReply } from "./pool-protocol.ts";
 
 const port = parentPort;
@@ -45,9 +46,20 @@ const COLLECT_EVERY = 16;
 let sinceCollect = 0;
 const clock = new JobClock((workerData as WorkerInit).clock);
 
+/**
+ * One small detection before the thread takes requests: the first one compiles the JPEG codecs
+ * and warms ONNX Runtime, seconds on a busy machine, which would otherwise count against the first
+ * real request's time budget.
+ */
+async function warmUp(d: Detector): Promise<void> {
+  const grey = { data: new Uint8ClampedArray(64 * 64 * 4).fill(128), width: 64, height: 64 };
+  await d.detect(await encodeJpeg(grey, { quality: 50 }));
+}
+
 let detector: Detector;
 try {
   detector = await createDetector((workerData as WorkerInit).detectorOptions);
+  await warmUp(detector);
   post({ type: "ready" });
 } catch (error) {
   post({ type: "failed", error: wire(error) });

@@ -25,6 +25,8 @@ export interface PoolOptions {
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 const RESTART_DELAY_MS = 1000;
+/** How long a job may wait for a restarting thread, on top of the time budget. */
+const RESTART_WAIT_MS = 30_000;
 
 /** A job ran past the pool's time budget; its thread was terminated and replaced. */
 export class TimeLimitError extends DocedgeError {
@@ -38,7 +40,8 @@ export function defaultPoolThreads(): number {
   return Math.max(1, Math.min(8, availableParallelism()));
 }
 
-// The worker entry next to this file: .ts when running from the sources (tsx, Bun, Deno), .js in dist.
+// The worker entry next to this file: .ts when running from the sources (Bun, Deno), .js in dist.
+// (Node runs the build: tsx's hooks do not reach worker threads on Node 20.)
 const WORKER_URL = new URL(import.meta.url.endsWith(".ts") ? "./pool-worker.ts" : "./pool-worker.js", import.meta.url);
 
 interface ThreadEvents {
@@ -85,11 +88,14 @@ class PoolThread {
   run(job: JobRequest, timeoutMs: number, transfer: ArrayBuffer[]): Promise<DetectResult | ScanResult> {
     this.busy = true;
     return new Promise((resolve, reject) => {
+      let waitedToStart = false;
       const check = (): void => {
         const elapsed = this.#clock.elapsed(job.id);
-        // Finished: the answer is already on its way. Not started yet: the budget has not begun.
+        // Finished: the answer is already on its way. Not started yet: the budget has not begun
+        // (but a thread that has not even started the job after a second budget is stuck).
         if (elapsed === -1 || this.#job?.id !== job.id) return;
-        if (elapsed === null || elapsed < timeoutMs) {
+        if ((elapsed === null && !waitedToStart) || (elapsed !== null && elapsed < timeoutMs)) {
+          waitedToStart ||= elapsed === null;
           this.#job.timer = setTimeout(check, elapsed === null ? timeoutMs : timeoutMs - elapsed);
           return;
         }
@@ -207,12 +213,12 @@ export class WorkerPool implements HttpDetector {
   #acquire(): Promise<PoolThread> {
     return new Promise((resolve, reject) => {
       // Normally a thread is free at once (the app's queue admits at most `size` jobs); this bounds
-      // the wait when threads are restarting.
+      // the wait when threads are restarting (loading the model takes seconds).
       const timer = setTimeout(() => {
         const at = this.#waiting.indexOf(take);
         if (at >= 0) this.#waiting.splice(at, 1);
         reject(new DocedgeError("BUSY", "No detector thread became free in time; retry."));
-      }, this.timeoutMs);
+      }, this.timeoutMs + RESTART_WAIT_MS);
       const take = (thread: PoolThread): void => {
         clearTimeout(timer);
         resolve(thread);
@@ -230,8 +236,8 @@ export class WorkerPool implements HttpDetector {
   async #run(job: JobRequest): Promise<DetectResult | ScanResult> {
     if (this.#closed) throw new DocedgeError("DISPOSED", "the server is shutting down");
     const thread = await this.#acquire();
-    // Transfer the body's memory to the thread; copy first if it is a view into a larger buffer.
-    const own = job.bytes.byteOffset === 0 && job.bytes.byteLength === job.bytes.buffer.byteLength ? job.bytes : job.bytes.slice();
+    // Transfer a copy to the thread: the caller keeps its bytes (a copy costs far less than decoding).
+    const own = job.bytes.slice();
     return thread.run({ ...job, bytes: own }, this.timeoutMs, [own.buffer as ArrayBuffer]);
   }
 

@@ -51,7 +51,7 @@ export function freePort(): Promise<number> {
 }
 
 /** The Node example runs the build in dist/ (Node 20, no TS loader); rebuild when src is newer. */
-function ensureBuilt(): void {
+export function ensureBuilt(): void {
   const out = path.join(ROOT, "dist/src/http/app.js");
   const newest = (dir: string): number =>
     Math.max(

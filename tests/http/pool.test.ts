@@ -1,0 +1,75 @@
+// The worker-thread pool on its own (real threads, the real model): same answers as the SDK
+// in-process, jobs beyond the thread count wait their turn, and a job past the time budget ends
+// with TIME_LIMIT while its thread is replaced by one that works.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { createDetector } from "../../src/detector.ts";
+import type { WorkerPool } from "../../src/http/pool.ts";
+import { ensureBuilt } from "./servers.ts";
+import { makePng } from "../support/png.ts";
+import { PHOTOS } from "./client.ts";
+
+// Node cannot start a worker thread from TypeScript sources (tsx's hooks do not reach workers on
+// Node 20), so the pool comes from the build, as it does for every Node user.
+ensureBuilt();
+const { createWorkerPool } = (await import("../../dist/src/http/pool.js")) as typeof import("../../src/http/pool.ts");
+
+// The build's DocedgeError is not the sources' class: compare codes.
+const codeOf = (e: unknown): unknown => (e as { code?: unknown }).code;
+
+describe("WorkerPool", { timeout: 300_000 }, () => {
+  let pool: WorkerPool;
+  before(async () => {
+    pool = await createWorkerPool({ threads: 1 });
+  });
+  after(async () => {
+    await pool?.close();
+  });
+
+  it("answers as the in-process detector does, one job at a time per thread", async () => {
+    const detector = await createDetector({ numThreads: 1 });
+    try {
+      const [a, b] = await Promise.all(PHOTOS.slice(0, 2).map((p) => pool.detect(p.bytes)));
+      for (const [i, got] of [a!, b!].entries()) {
+        const want = await detector.detect(PHOTOS[i]!.bytes);
+        assert.equal(got.found, want.found);
+        assert.equal(got.width, want.width);
+        assert.ok(Math.abs(got.confidence - want.confidence) < 1e-6);
+        assert.deepEqual(got.quad, want.quad);
+      }
+    } finally {
+      await detector.dispose();
+    }
+  });
+
+  it("typed errors cross the thread boundary with their code", async () => {
+    await assert.rejects(pool.detect(new Uint8Array([1, 2, 3, 4])), (e: unknown) => codeOf(e) === "UNSUPPORTED_FORMAT");
+  });
+
+  it("a job past the budget fails with TIME_LIMIT; the replacement thread works", async () => {
+    // 36 megapixels from 35 KB of zlib: legal, and slower to decode than the budget.
+    const big = makePng({ width: 6000, height: 6000, bitDepth: 8, colorType: 0, rows: Array.from({ length: 6000 }, () => new Uint8Array(6000)) });
+    const strict = await createWorkerPool({ threads: 1, timeoutMs: 400 });
+    try {
+      const started = performance.now();
+      await assert.rejects(strict.detect(big), (e: unknown) => codeOf(e) === "TIME_LIMIT");
+      const ms = performance.now() - started;
+      assert.ok(ms < 400 + 1500, `TIME_LIMIT after ${ms.toFixed(0)} ms`);
+      // The replacement loads its model, then answers (a small image fits the budget once warm).
+      const png = makePng({ width: 8, height: 8, bitDepth: 8, colorType: 0, rows: Array.from({ length: 8 }, () => new Uint8Array(8)) });
+      let answered = false;
+      for (let i = 0; i < 5 && !answered; i++) {
+        answered = await strict.detect(png).then(
+          (r) => r.width === 8,
+          (e: unknown) => {
+            assert.equal(codeOf(e), "TIME_LIMIT", String(e));
+            return false;
+          },
+        );
+      }
+      assert.ok(answered, "the replacement thread answers");
+    } finally {
+      await strict.close();
+    }
+  });
+});
