@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { createApp, type AppOptions, type HttpDetector } from "./app.ts";
-import { createWorkerPool, defaultPoolThreads, type WorkerPool } from "./pool.ts";
+import { createDetector } from "../detector.ts";
+import { defaultPoolThreads, WorkerPool } from "./pool.ts";
 
 /** Server options about the detector threads (Node, Bun and Deno servers). */
 export interface ThreadOptions {
@@ -30,12 +31,24 @@ export function createThreadedApp(options: AppOptions & ThreadOptions): { app: O
     ...appOptions,
     concurrency: appOptions.concurrency ?? threadCount,
     detector: async (limits): Promise<HttpDetector> => {
-      pool = await createWorkerPool({
-        threads: threadCount,
-        ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-        detectorOptions: { ...appOptions.detectorOptions, limits },
-      });
-      return pool;
+      const detectorOptions = { ...appOptions.detectorOptions, limits };
+      let made: WorkerPool;
+      try {
+        made = new WorkerPool({ threads: threadCount, ...(timeoutMs !== undefined ? { timeoutMs } : {}), detectorOptions });
+      } catch (error) {
+        // No worker threads here (e.g. an edge host without them): serve from this thread rather
+        // than not at all, and say so.
+        appOptions.onError?.(new Error("worker threads are unavailable; the detector runs on the server's thread", { cause: error }));
+        return createDetector(detectorOptions);
+      }
+      try {
+        await made.ready();
+      } catch (error) {
+        await made.close();
+        throw error;
+      }
+      pool = made;
+      return made;
     },
   });
   return {
