@@ -4,6 +4,7 @@ import { createDetector, type Detector } from "../../src/detector.ts";
 import { decodeImage, jpegScaleFor } from "../../src/image/decode.ts";
 import { decodeJpegWasm } from "../../src/image/jpeg-wasm.ts";
 import type { Quad, RgbaImage } from "../../src/types.ts";
+import type { LoadProgress } from "../../src/runtime/progress.ts";
 import { encodeJpeg } from "../../src/image/codecs.ts";
 import { DocedgeError } from "../../src/errors.ts";
 import { existsSync } from "node:fs";
@@ -194,5 +195,24 @@ test("detectDocument and scanDocument (shared default detector)", { skip: skip |
     assert.deepEqual([decoded.width, decoded.height], [page.width, page.height]);
   } finally {
     await disposeDefaultDetector();
+  }
+});
+
+test("createDetector reports loading through progress_callback (transformers.js shape) and its loadMs", { skip }, async () => {
+  const events: LoadProgress[] = [];
+  const d = await createDetector({ progress_callback: (p) => events.push(p) });
+  try {
+    const statuses = (file: string): string[] => events.filter((e) => "file" in e && e.file === file).map((e) => e.status);
+    for (const file of ["model", "jpeg decoder"]) {
+      const s = statuses(file);
+      assert.equal(s[0], "initiate", `${file}: ${s.join(",")}`);
+      assert.equal(s.at(-1), "done", `${file}: ${s.join(",")}`);
+    }
+    const model = events.find((e) => e.status === "progress" && e.file === "model");
+    assert.ok(model && model.status === "progress" && model.loaded > 0 && model.loaded === model.total && model.progress === 100);
+    const last = events.at(-1)!;
+    assert.ok(last.status === "ready" && last.loadMs === d.loadMs && d.loadMs > 0);
+  } finally {
+    await d.dispose();
   }
 });
