@@ -7,10 +7,11 @@ import { resolveLimits } from "./image/input.ts";
 import { resizeToTensor } from "./image/resize.ts";
 import { createEdgeModel, type EdgeModel } from "./model/session.ts";
 import { findQuad } from "./quad/find-quad.ts";
-import { MODEL_FILES, packageRoot } from "./runtime/assets.ts";
+import { MODEL_FILES, packageRoot, resolveDependencyFile } from "./runtime/assets.ts";
 import { env, effectiveNumThreads } from "./runtime/env.ts";
 import { isServerRuntime } from "./runtime/detect.ts";
-import { loadBinary } from "./runtime/wasm-source.ts";
+import { compileWasm, loadBinary } from "./runtime/wasm-source.ts";
+import { appliedThreads } from "./model/ort.ts";
 import { fileExists } from "./runtime/files.ts";
 import { byteReporter, report, type ProgressCallback } from "./runtime/progress.ts";
 import { scanImage } from "./scan/scan.ts";
@@ -103,6 +104,18 @@ const JPEG_FILE = "jpeg decoder";
  * load side by side; a new process spends most of its first result here. A decoder that fails to
  * load does not fail the detector: JPEG input then fails with the cause, other input still works.
  */
+/**
+ * On Node, Bun and Deno, the first detector compiles ONNX Runtime's 14 MB WASM itself, in the
+ * background while the model is read and ORT's JavaScript is imported, and hands ORT the compiled
+ * module (ORT would otherwise read and compile it only once its session is being created). Where
+ * the file cannot be resolved, or ORT is already loaded or given its own WASM, ORT loads as usual.
+ */
+async function precompiledOrt(): Promise<WebAssembly.Module | undefined> {
+  if (!isServerRuntime() || env.wasm.ort !== undefined || appliedThreads() !== null) return undefined;
+  const file = resolveDependencyFile("onnxruntime-web/ort-wasm-simd-threaded.wasm");
+  return file === null ? undefined : compileWasm(file).catch(() => undefined);
+}
+
 async function loadParts(opts: DetectorOptions, numThreads: number, progress?: ProgressCallback): Promise<EdgeModel> {
   report(progress, { status: "initiate", file: MODEL_FILE });
   report(progress, { status: "initiate", file: JPEG_FILE });
@@ -110,8 +123,9 @@ async function loadParts(opts: DetectorOptions, numThreads: number, progress?: P
     () => report(progress, { status: "done", file: JPEG_FILE }),
     () => {},
   );
+  const ortWasm = opts.wasm?.ort !== undefined ? Promise.resolve(opts.wasm.ort) : precompiledOrt();
   const modelBytes = await resolveModel(opts.model, byteReporter(progress, MODEL_FILE));
-  const model = await createEdgeModel(modelBytes, { numThreads, ortWasm: opts.wasm?.ort });
+  const model = await createEdgeModel(modelBytes, { numThreads, ortWasm: await ortWasm });
   report(progress, { status: "done", file: MODEL_FILE });
   await decoder;
   return model;
