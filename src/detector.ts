@@ -6,7 +6,8 @@ import { prepareJpegDecoder } from "./image/jpeg-wasm.ts";
 import { resolveLimits } from "./image/input.ts";
 import { resizeToTensor } from "./image/resize.ts";
 import { createEdgeModel, type EdgeModel } from "./model/session.ts";
-import { findQuad } from "./quad/find-quad.ts";
+import { DEFAULT_THRESHOLD, findQuadDetailed } from "./quad/find-quad.ts";
+import { acceptSecondLook, cropAround, wantsSecondLook } from "./quad/second-look.ts";
 import { MODEL_FILES, packageRoot, resolveDependencyFile } from "./runtime/assets.ts";
 import { env, effectiveNumThreads } from "./runtime/env.ts";
 import { isServerRuntime } from "./runtime/detect.ts";
@@ -170,18 +171,31 @@ export async function createDetector(options?: DetectorOptions): Promise<Detecto
     const t2 = now();
     const { map, ms: inferenceMs } = await model.run(tensor, o.signal);
     const t3 = now();
-    const threshold = o.threshold ?? defaultThreshold;
-    const finding = findQuad(map, {
-      aspect: image.width / image.height,
-      ...(threshold !== undefined ? { threshold } : {}),
-    });
+    const threshold = o.threshold ?? defaultThreshold ?? DEFAULT_THRESHOLD;
+    const finding = findQuadDetailed(map, { aspect: image.width / image.height, threshold });
     const t4 = now();
-    const quad = finding.found && finding.quad ? toSourcePixels(finding.quad, map, input) : null;
+    // Corners in the decoded image's pixels; the second look may replace them.
+    let best = finding.candidate ? { quad: scaleQuad(finding.candidate, image.width / map.width, image.height / map.height, 0, 0), confidence: finding.confidence } : null;
+    let refineMs = 0;
+    if (best && wantsSecondLook(best.confidence, threshold)) {
+      const crop = cropAround(image, best.quad);
+      if (crop) {
+        const second = await model.run(resizeToTensor(crop.image, model.inputWidth, model.inputHeight), o.signal);
+        const f2 = findQuadDetailed(second.map, { aspect: crop.image.width / crop.image.height, threshold });
+        if (f2.candidate) {
+          const s = { quad: scaleQuad(f2.candidate, crop.image.width / second.map.width, crop.image.height / second.map.height, crop.x0, crop.y0), confidence: f2.confidence };
+          if (acceptSecondLook(best, s, threshold)) best = s;
+        }
+      }
+      refineMs = now() - t4;
+    }
+    const t5 = now();
+    const quad = best && best.confidence >= threshold ? toSourcePixels(best.quad, input) : null;
     const base = {
-      confidence: finding.confidence,
+      confidence: best?.confidence ?? finding.confidence,
       width: input.width,
       height: input.height,
-      timings: { decode: decodeMs, preprocess: t2 - t1, inference: inferenceMs, quad: t4 - t3, total: t4 - start },
+      timings: { decode: decodeMs, preprocess: t2 - t1, inference: inferenceMs, quad: t4 - t3, refine: refineMs, total: t5 - start },
     };
     const result: DetectOutput = quad ? { found: true, quad, ...base } : { found: false, quad: null, ...base };
     if (o.returnEdgeMap) result.edgeMap = map;
@@ -240,11 +254,14 @@ export async function createDetector(options?: DetectorOptions): Promise<Detecto
  * reduced JPEG decode's pixel i covers source pixels [i*scale, (i+1)*scale) (only the last one is
  * partial), so scaling by `scale` and clamping to the source is exact.
  */
-function toSourcePixels(quad: Quad, map: FloatMap, input: DetectionImage): Quad {
-  const { image, scale, width, height } = input;
-  const sx = (image.width / map.width) * scale;
-  const sy = (image.height / map.height) * scale;
-  return quad.map(([x, y]) => [Math.min(width, x * sx), Math.min(height, y * sy)]) as Quad;
+/** Corners in the decoded image's pixels to the upright source image's (a reduced JPEG decode is scaled back). */
+function toSourcePixels(quad: Quad, input: DetectionImage): Quad {
+  const { scale, width, height } = input;
+  return quad.map(([x, y]) => [Math.min(width, x * scale), Math.min(height, y * scale)]) as Quad;
+}
+
+function scaleQuad(quad: Quad, sx: number, sy: number, ox: number, oy: number): Quad {
+  return quad.map(([x, y]) => [ox + x * sx, oy + y * sy]) as Quad;
 }
 
 let shared: Promise<Detector> | null = null;

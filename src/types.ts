@@ -33,6 +33,8 @@ export interface DetectTimings {
   preprocess: number;
   inference: number;
   quad: number;
+  /** The second look on a crop around the first pass's page (inference and quad finder); 0 when not taken. */
+  refine: number;
   total: number;
 }
 

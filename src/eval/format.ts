@@ -69,7 +69,7 @@ export function formatEvalReport(report: EvalReport): string {
   lines.push("timings, ms (median / p90 / max):");
   lines.push(`  docedge total ${ms(s.total.median)} / ${ms(s.total.p90)} / ${ms(s.total.max)} (from the file: decode + detect)`);
   lines.push(
-    `  inference ${ms(s.inference.median)} / ${ms(s.inference.p90)} / ${ms(s.inference.max)} · quad finder ${ms(s.quad.median)} / ${ms(s.quad.p90)} / ${ms(s.quad.max)} · resize ${ms(s.preprocess.median)} · decode ${ms(s.decode.median)}`,
+    `  inference ${ms(s.inference.median)} / ${ms(s.inference.p90)} / ${ms(s.inference.max)} · quad finder ${ms(s.quad.median)} / ${ms(s.quad.p90)} / ${ms(s.quad.max)} · second look ${ms(s.refine.median)} / ${ms(s.refine.p90)} / ${ms(s.refine.max)} · resize ${ms(s.preprocess.median)} · decode ${ms(s.decode.median)}`,
   );
   if (report.fromPixels) {
     const t = report.fromPixels.ms;

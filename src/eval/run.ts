@@ -95,6 +95,7 @@ export async function runEval(root: string, options: EvalOptions = {}): Promise<
       preprocess: timingStats(images.map((i) => i.timings.preprocess)),
       inference: timingStats(images.map((i) => i.timings.inference)),
       quad: timingStats(images.map((i) => i.timings.quad)),
+      refine: timingStats(images.map((i) => i.timings.refine)),
       total: timingStats(images.map((i) => i.timings.total)),
     },
     images,
@@ -149,7 +150,7 @@ async function evalOne(
       ...base,
       truth: label.quad,
       docedge: { ...miss, confidence: 0 },
-      timings: { decode: 0, preprocess: 0, inference: 0, quad: 0, total: 0 },
+      timings: { decode: 0, preprocess: 0, inference: 0, quad: 0, refine: 0, total: 0 },
       ...(baseline ? { baseline: miss } : {}),
       error: error instanceof Error ? error.message : String(error),
     };

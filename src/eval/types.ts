@@ -25,7 +25,7 @@ export interface EvalImage {
   tags: string[];
   docedge: MethodResult;
   /** docedge's stages, ms. */
-  timings: { decode: number; preprocess: number; inference: number; quad: number; total: number };
+  timings: { decode: number; preprocess: number; inference: number; quad: number; refine: number; total: number };
   baseline?: MethodResult;
   /** docedge on the full-resolution decoded pixels (the JPEG path decodes at reduced scale). */
   fromPixels?: MethodResult;
@@ -86,6 +86,6 @@ export interface EvalReport {
   /** docedge on full-resolution pixels: mean JI over the photos with a document, detection time. */
   fromPixels: { meanJI: number | null; ms: TimingStats } | null;
   /** Median / p90 / max of docedge's stages over all photos, ms. */
-  stages: { decode: TimingStats; preprocess: TimingStats; inference: TimingStats; quad: TimingStats; total: TimingStats };
+  stages: { decode: TimingStats; preprocess: TimingStats; inference: TimingStats; quad: TimingStats; refine: TimingStats; total: TimingStats };
   images: EvalImage[];
 }

@@ -103,6 +103,7 @@ const detectTimingsSchema = z
     preprocess: z.number(),
     inference: z.number(),
     quad: z.number(),
+    refine: z.number().openapi({ description: "ms of the second look on a crop around the page found by the first pass (0 when not taken)" }),
     total: z.number(),
   })
   .openapi({ description: "Milliseconds per stage." });

@@ -53,8 +53,11 @@ export interface QuadFindingTrace {
   sideCoverage: number[];
 }
 
+/** The default minimum confidence for `found: true`. */
+export const DEFAULT_THRESHOLD = 0.5;
+
 const DEFAULTS = {
-  threshold: 0.5,
+  threshold: DEFAULT_THRESHOLD,
   edgeThreshold: 0.2,
   maxLines: 16,
 };
@@ -93,11 +96,41 @@ export function findQuadDetailed(map: FloatMap, options: FindQuadOptions = {}): 
   if (edges.count < 12) return empty;
 
   const scale = Math.sqrt(W * H);
-  const found = houghLines(edges, W, H, maxLines, Math.max(3, 0.015 * scale));
+  const minVotes = Math.max(3, 0.015 * scale);
+  const first = searchMap({ map, edges, W, H, maxLines, minVotes, offFrame, sx, threshold, edgeThreshold: options.edgeThreshold ?? DEFAULTS.edgeThreshold });
+  if (first.confidence >= threshold || first.houghLines >= maxLines) return first.detail;
+  // Nothing stood: a short side of a small or partly hidden page (a card in a hand, the short
+  // sides of a page in a tall photo's squeezed map) may have fallen under the vote floor. Look
+  // once more with a lower floor; its answer must still pass the same threshold on its own.
+  const second = searchMap({ map, edges, W, H, maxLines, minVotes: RETRY_VOTES * minVotes, offFrame, sx, threshold, edgeThreshold: options.edgeThreshold ?? DEFAULTS.edgeThreshold });
+  return second.confidence > first.confidence ? second.detail : first.detail;
+}
+
+/** The vote floor of the second look, as a share of the first's. */
+const RETRY_VOTES = 2 / 3;
+
+interface SearchInput {
+  map: FloatMap;
+  edges: EdgePixels;
+  W: number;
+  H: number;
+  maxLines: number;
+  minVotes: number;
+  offFrame: boolean;
+  sx: number;
+  threshold: number;
+  edgeThreshold: number;
+}
+
+/** One look at the map: lines above `minVotes`, the quad search, the nested and closing rules. */
+function searchMap(input: SearchInput): { detail: QuadFindingDetail; confidence: number; houghLines: number } {
+  const { map, edges, W, H, maxLines, minVotes, offFrame, sx, threshold } = input;
+  const empty: QuadFindingDetail = { found: false, quad: null, confidence: 0, lines: [], candidate: null, sideCoverage: [] };
+  const found = houghLines(edges, W, H, maxLines, minVotes);
   // A dense map (the edge cut had to rise to bound the work: noise, texture, an untrained
   // network) raises the bar for evidence by half as much: a ridge must stand out from the map's
   // own typical level, not just from zero.
-  const raised = (edges.threshold - (options.edgeThreshold ?? DEFAULTS.edgeThreshold)) / 2;
+  const raised = (edges.threshold - input.edgeThreshold) / 2;
   const evidence: EvidenceScale = raised > 0 ? { floor: EVIDENCE.floor + raised, full: EVIDENCE.full + raised } : EVIDENCE;
   const lines: SearchLine[] = found.map((l) => ({ line: l, support: lineSupport(map, l, evidence), border: false }));
   if (offFrame) {
@@ -122,7 +155,7 @@ export function findQuadDetailed(map: FloatMap, options: FindQuadOptions = {}): 
   const top = searchQuads(lines, params, 60, open);
   const best = preferInnerPage(top);
   const traced = found.map(({ nx, ny, c }) => ({ nx, ny, c }));
-  if (!best) return { ...empty, lines: traced };
+  if (!best) return { detail: { ...empty, lines: traced }, confidence: 0, houghLines: found.length };
 
   const ctx: SettleContext = { map, edges, evidence, sx };
   let chosen = settle(ctx, best.sides.map((i) => lines[i].line), best.sides.map((i) => lines[i].border), best.corners);
@@ -146,9 +179,10 @@ export function findQuadDetailed(map: FloatMap, options: FindQuadOptions = {}): 
   const { corners, confidence, sideCoverage } = chosen;
   const quad = orderCorners(corners, sx);
   const trace: QuadFindingTrace = { lines: traced, candidate: quad, sideCoverage: rotateLike(sideCoverage, corners, quad) };
-  return confidence >= threshold
+  const detail: QuadFindingDetail = confidence >= threshold
     ? { found: true, quad, confidence, ...trace }
     : { found: false, quad: null, confidence, ...trace };
+  return { detail, confidence, houghLines: found.length };
 }
 
 interface SettleContext {
