@@ -1,0 +1,57 @@
+// The detector's second look (a crop around the first pass's page) and the finder's second look at
+// a lower vote floor (issue 12), on synthetic maps and pixels.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { findQuad } from "../../src/quad/find-quad.ts";
+import { acceptSecondLook, cropAround, wantsSecondLook } from "../../src/quad/second-look.ts";
+import type { Quad } from "../../src/types.ts";
+import { blankMap, cornerError, drawSegment } from "./synth.ts";
+
+test("a card whose short sides are short and faint (squeezed in a tall photo's map) is found by the lower vote floor", () => {
+  const card: Quad = [[30.5, 50.5], [100.5, 52.5], [100.5, 64.5], [30.5, 62.5]];
+  const m = blankMap(128, 128);
+  drawSegment(m, card[0], card[1]);
+  drawSegment(m, card[2], card[3]);
+  drawSegment(m, card[1], card[2], { strength: 0.5 });
+  drawSegment(m, card[3], card[0], { strength: 0.5 });
+  const r = findQuad(m, { aspect: 9 / 16 });
+  assert.ok(r.found && r.quad, `confidence ${r.confidence}`);
+  assert.ok(cornerError(r.quad, card) < 1.5, `corners ${JSON.stringify(r.quad)}`);
+});
+
+test("the lower vote floor does not invent a page from two parallel lines", () => {
+  const m = blankMap(128, 128);
+  drawSegment(m, [30.5, 50.5], [100.5, 52.5]);
+  drawSegment(m, [30.5, 62.5], [100.5, 64.5]);
+  const r = findQuad(m, { aspect: 9 / 16 });
+  assert.equal(r.found, false, `confidence ${r.confidence}`);
+});
+
+test("cropAround: the quad's box grown by a tenth of its longer side, clipped to the image, pixels copied", () => {
+  const W = 200, H = 100;
+  const data = new Uint8ClampedArray(W * H * 4);
+  for (let i = 0; i < W * H; i++) data[i * 4] = i % 251;
+  const crop = cropAround({ data, width: W, height: H }, [[20, 10], [120, 12], [118, 60], [22, 58]]);
+  assert.ok(crop);
+  assert.deepEqual([crop.x0, crop.y0, crop.image.width, crop.image.height], [10, 0, 130 - 10, 70 - 0]);
+  for (const [x, y] of [[0, 0], [57, 33], [119, 69]]) {
+    assert.equal(crop.image.data[(y * crop.image.width + x) * 4], data[((y + crop.y0) * W + x + crop.x0) * 4]);
+  }
+  assert.equal(cropAround({ data, width: W, height: H }, [[300, 300], [310, 300], [310, 310], [300, 310]]), null);
+});
+
+test("acceptSecondLook: the same page, scoring about as well and above the threshold; not another object", () => {
+  const first = { quad: [[20, 10], [120, 12], [118, 60], [22, 58]] as Quad, confidence: 0.8 };
+  const closer = { quad: [[21, 10.5], [119, 12], [118.5, 61], [22, 57.5]] as Quad, confidence: 0.9 };
+  assert.equal(acceptSecondLook(first, closer, 0.5), true);
+  assert.equal(acceptSecondLook(first, { ...closer, confidence: 0.7 }, 0.5), false);
+  const other = { quad: [[20, 10], [70, 11], [69, 35], [21, 34]] as Quad, confidence: 0.95 };
+  assert.equal(acceptSecondLook(first, other, 0.5), false);
+  // A candidate under the threshold is taken only when the closer look stands on its own.
+  const weak = { ...first, confidence: 0.45 };
+  assert.equal(acceptSecondLook(weak, { ...closer, confidence: 0.48 }, 0.5), false);
+  assert.equal(acceptSecondLook(weak, { ...closer, confidence: 0.6 }, 0.5), true);
+  assert.equal(wantsSecondLook(0.4, 0.5), true);
+  assert.equal(wantsSecondLook(0.3, 0.5), false);
+  assert.equal(wantsSecondLook(0, 0), false);
+});
