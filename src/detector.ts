@@ -177,14 +177,14 @@ export async function createDetector(options?: DetectorOptions): Promise<Detecto
     // Corners in the decoded image's pixels; the second look may replace them.
     let best = finding.candidate ? { quad: scaleQuad(finding.candidate, image.width / map.width, image.height / map.height, 0, 0), confidence: finding.confidence } : null;
     let refineMs = 0;
-    if (best && wantsSecondLook(best.confidence, threshold)) {
+    if (best && wantsSecondLook(best.confidence)) {
       const crop = cropAround(image, best.quad);
       if (crop) {
         const second = await model.run(resizeToTensor(crop.image, model.inputWidth, model.inputHeight), o.signal);
         const f2 = findQuadDetailed(second.map, { aspect: crop.image.width / crop.image.height, threshold });
         if (f2.candidate) {
           const s = { quad: scaleQuad(f2.candidate, crop.image.width / second.map.width, crop.image.height / second.map.height, crop.x0, crop.y0), confidence: f2.confidence };
-          if (acceptSecondLook(best, s, threshold)) best = s;
+          if (acceptSecondLook(best, s)) best = s;
         }
       }
       refineMs = now() - t4;

@@ -98,7 +98,8 @@ export function findQuadDetailed(map: FloatMap, options: FindQuadOptions = {}): 
   const scale = Math.sqrt(W * H);
   const minVotes = Math.max(3, 0.015 * scale);
   const first = searchMap({ map, edges, W, H, maxLines, minVotes, offFrame, sx, threshold, edgeThreshold: options.edgeThreshold ?? DEFAULTS.edgeThreshold });
-  if (first.confidence >= threshold || first.houghLines >= maxLines) return first.detail;
+  // Judged against the default threshold, not the caller's: the confidence must not depend on it.
+  if (first.confidence >= DEFAULT_THRESHOLD || first.houghLines >= maxLines) return first.detail;
   // Nothing stood: a short side of a small or partly hidden page (a card in a hand, the short
   // sides of a page in a tall photo's squeezed map) may have fallen under the vote floor. Look
   // once more with a lower floor; its answer must still pass the same threshold on its own.

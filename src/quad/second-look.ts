@@ -9,10 +9,15 @@ import type { Quad, RgbaImage } from "../types.ts";
  * card held in a hand, a candidate just under the threshold in the whole photo, found.
  */
 export const SECOND_LOOK = {
+  /**
+   * A candidate from this confidence on gets a second look, and the crop's answer must reach
+   * `stand` to be taken. Fixed, not the caller's threshold: the reported confidence must not
+   * depend on the threshold.
+   */
+  floor: 0.35,
+  stand: 0.5,
   /** Margin around the quad's bounding box, as a share of its longer side. */
   margin: 0.1,
-  /** A candidate this far under the threshold still gets a second look. */
-  below: 0.15,
   /** The crop's answer may score this much under the first one's and still be taken. */
   slack: 0.05,
   /** The two answers must agree (JI of one against the other) at least this much: a closer look, not another object. */
@@ -27,8 +32,8 @@ export interface Crop {
 }
 
 /** Whether a first-pass candidate of this confidence gets a second look. */
-export function wantsSecondLook(confidence: number, threshold: number): boolean {
-  return confidence > 0 && confidence >= threshold - SECOND_LOOK.below;
+export function wantsSecondLook(confidence: number): boolean {
+  return confidence >= SECOND_LOOK.floor;
 }
 
 /**
@@ -58,10 +63,10 @@ export function cropAround(image: RgbaImage, quad: Quad): Crop | null {
 
 /**
  * Whether the crop's answer (already in image pixels) replaces the first pass's: it must stand on
- * its own (at least the threshold), score about as well as the first (a sharper map of the same
+ * its own (at least SECOND_LOOK.stand, the default threshold), score about as well as the first (a sharper map of the same
  * page scores the same or higher) and cover the same page.
  */
-export function acceptSecondLook(first: { quad: Quad; confidence: number }, second: { quad: Quad; confidence: number }, threshold: number): boolean {
-  if (second.confidence < Math.max(threshold, first.confidence - SECOND_LOOK.slack)) return false;
+export function acceptSecondLook(first: { quad: Quad; confidence: number }, second: { quad: Quad; confidence: number }): boolean {
+  if (second.confidence < Math.max(SECOND_LOOK.stand, first.confidence - SECOND_LOOK.slack)) return false;
   return jaccardIndex(first.quad, second.quad) >= SECOND_LOOK.agree;
 }

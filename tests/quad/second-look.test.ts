@@ -43,15 +43,15 @@ test("cropAround: the quad's box grown by a tenth of its longer side, clipped to
 test("acceptSecondLook: the same page, scoring about as well and above the threshold; not another object", () => {
   const first = { quad: [[20, 10], [120, 12], [118, 60], [22, 58]] as Quad, confidence: 0.8 };
   const closer = { quad: [[21, 10.5], [119, 12], [118.5, 61], [22, 57.5]] as Quad, confidence: 0.9 };
-  assert.equal(acceptSecondLook(first, closer, 0.5), true);
-  assert.equal(acceptSecondLook(first, { ...closer, confidence: 0.7 }, 0.5), false);
+  assert.equal(acceptSecondLook(first, closer), true);
+  assert.equal(acceptSecondLook(first, { ...closer, confidence: 0.7 }), false);
   const other = { quad: [[20, 10], [70, 11], [69, 35], [21, 34]] as Quad, confidence: 0.95 };
-  assert.equal(acceptSecondLook(first, other, 0.5), false);
-  // A candidate under the threshold is taken only when the closer look stands on its own.
+  assert.equal(acceptSecondLook(first, other), false);
+  // A candidate under the default threshold is taken only when the closer look reaches it.
   const weak = { ...first, confidence: 0.45 };
-  assert.equal(acceptSecondLook(weak, { ...closer, confidence: 0.48 }, 0.5), false);
-  assert.equal(acceptSecondLook(weak, { ...closer, confidence: 0.6 }, 0.5), true);
-  assert.equal(wantsSecondLook(0.4, 0.5), true);
-  assert.equal(wantsSecondLook(0.3, 0.5), false);
-  assert.equal(wantsSecondLook(0, 0), false);
+  assert.equal(acceptSecondLook(weak, { ...closer, confidence: 0.48 }), false);
+  assert.equal(acceptSecondLook(weak, { ...closer, confidence: 0.6 }), true);
+  assert.equal(wantsSecondLook(0.4), true);
+  assert.equal(wantsSecondLook(0.3), false);
+  assert.equal(wantsSecondLook(0), false);
 });
