@@ -184,7 +184,7 @@ export async function createDetector(options?: DetectorOptions): Promise<Detecto
         const f2 = findQuadDetailed(second.map, { aspect: crop.image.width / crop.image.height, threshold });
         if (f2.candidate) {
           const s = { quad: scaleQuad(f2.candidate, crop.image.width / second.map.width, crop.image.height / second.map.height, crop.x0, crop.y0), confidence: f2.confidence };
-          if (acceptSecondLook(best, s)) best = s;
+          if (acceptSecondLook(best, s, Math.hypot(image.width, image.height))) best = s;
         }
       }
       refineMs = now() - t4;

@@ -1,4 +1,3 @@
-import { jaccardIndex } from "../geometry/jaccard.ts";
 import type { Quad, RgbaImage } from "../types.ts";
 
 /**
@@ -20,8 +19,12 @@ export const SECOND_LOOK = {
   margin: 0.1,
   /** The crop's answer may score this much under the first one's and still be taken. */
   slack: 0.05,
-  /** The two answers must agree (JI of one against the other) at least this much: a closer look, not another object. */
-  agree: 0.85,
+  /**
+   * No corner may move more than this share of the image diagonal (about 2 map pixels of the
+   * whole-photo map): a closer look refines corners; a bigger move is another ridge (a book's
+   * gutter, a page below), not the same corner seen better.
+   */
+  maxMove: 0.015,
 } as const;
 
 /** A crop of the image: its pixels and where it lies in the image. */
@@ -63,10 +66,34 @@ export function cropAround(image: RgbaImage, quad: Quad): Crop | null {
 
 /**
  * Whether the crop's answer (already in image pixels) replaces the first pass's: it must stand on
- * its own (at least SECOND_LOOK.stand, the default threshold), score about as well as the first (a sharper map of the same
- * page scores the same or higher) and cover the same page.
+ * its own (at least SECOND_LOOK.stand, the default threshold), score about as well as the first
+ * (a sharper map of the same page scores the same or higher) and keep every corner within
+ * SECOND_LOOK.maxMove of the image diagonal of the first's.
+ *
+ * @example
+ * ```ts
+ * acceptSecondLook({ quad: q1, confidence: 0.8 }, { quad: q2, confidence: 0.9 }, Math.hypot(w, h));
+ * ```
  */
-export function acceptSecondLook(first: { quad: Quad; confidence: number }, second: { quad: Quad; confidence: number }): boolean {
+export function acceptSecondLook(first: { quad: Quad; confidence: number }, second: { quad: Quad; confidence: number }, diagonal: number): boolean {
   if (second.confidence < Math.max(SECOND_LOOK.stand, first.confidence - SECOND_LOOK.slack)) return false;
-  return jaccardIndex(first.quad, second.quad) >= SECOND_LOOK.agree;
+  return cornerMove(first.quad, second.quad) <= SECOND_LOOK.maxMove * diagonal;
+}
+
+/**
+ * The largest distance between matching corners, over the four ways to match them in order (both
+ * quads start from their top-left, but that is judged in each map's own aspect, so a quad near 45
+ * degrees may start one corner apart).
+ */
+function cornerMove(a: Quad, b: Quad): number {
+  let best = Infinity;
+  for (let shift = 0; shift < 4; shift++) {
+    let worst = 0;
+    for (let k = 0; k < 4; k++) {
+      const p = a[k], q = b[(k + shift) % 4];
+      worst = Math.max(worst, Math.hypot(p[0] - q[0], p[1] - q[1]));
+    }
+    best = Math.min(best, worst);
+  }
+  return best;
 }

@@ -40,17 +40,22 @@ test("cropAround: the quad's box grown by a tenth of its longer side, clipped to
   assert.equal(cropAround({ data, width: W, height: H }, [[300, 300], [310, 300], [310, 310], [300, 310]]), null);
 });
 
-test("acceptSecondLook: the same page, scoring about as well and above the threshold; not another object", () => {
+test("acceptSecondLook: the same page, scoring about as well and above the threshold; no corner jumping to another ridge", () => {
+  const diag = Math.hypot(200, 100);
   const first = { quad: [[20, 10], [120, 12], [118, 60], [22, 58]] as Quad, confidence: 0.8 };
   const closer = { quad: [[21, 10.5], [119, 12], [118.5, 61], [22, 57.5]] as Quad, confidence: 0.9 };
-  assert.equal(acceptSecondLook(first, closer), true);
-  assert.equal(acceptSecondLook(first, { ...closer, confidence: 0.7 }), false);
-  const other = { quad: [[20, 10], [70, 11], [69, 35], [21, 34]] as Quad, confidence: 0.95 };
-  assert.equal(acceptSecondLook(first, other), false);
+  assert.equal(acceptSecondLook(first, closer, diag), true);
+  assert.equal(acceptSecondLook(first, { ...closer, confidence: 0.7 }, diag), false);
+  // One corner 4 px away (1.8% of the diagonal): another ridge, even though the quads mostly agree.
+  const jumped = { quad: [[24, 10], [120, 12], [118, 60], [22, 58]] as Quad, confidence: 0.95 };
+  assert.equal(acceptSecondLook(first, jumped, diag), false);
+  // The same corners listed from another start are the same quad.
+  const rotated = { quad: [closer.quad[1], closer.quad[2], closer.quad[3], closer.quad[0]] as Quad, confidence: 0.9 };
+  assert.equal(acceptSecondLook(first, rotated, diag), true);
   // A candidate under the default threshold is taken only when the closer look reaches it.
   const weak = { ...first, confidence: 0.45 };
-  assert.equal(acceptSecondLook(weak, { ...closer, confidence: 0.48 }), false);
-  assert.equal(acceptSecondLook(weak, { ...closer, confidence: 0.6 }), true);
+  assert.equal(acceptSecondLook(weak, { ...closer, confidence: 0.48 }, diag), false);
+  assert.equal(acceptSecondLook(weak, { ...closer, confidence: 0.6 }, diag), true);
   assert.equal(wantsSecondLook(0.4), true);
   assert.equal(wantsSecondLook(0.3), false);
   assert.equal(wantsSecondLook(0), false);
