@@ -158,7 +158,44 @@ describe("browser example (Chromium)", { skip, concurrency: 1, timeout: 900_000 
       return { w: el.naturalWidth, h: el.naturalHeight };
     });
     assert.deepEqual(img, { w: scan.width, h: scan.height }, "the flattened page is shown");
+    assert.equal(await page.isHidden("#retake"), true, "no camera or video was opened: no \"Back to live\"");
+
+    // The enhance and format choices: black and white, as a PDF with a JPEG preview.
+    await page.selectOption("#enhance", "bw");
+    await page.selectOption("#format", "pdf");
+    await page.click("#save");
+    await page.waitForFunction(() => (globalThis as unknown as { docedgeExample: { lastScan: { format: string } | null } }).docedgeExample.lastScan?.format === "pdf", null, { timeout: 60_000 });
+    const pdf = await page.evaluate(async () => {
+      const a = document.getElementById("download") as HTMLAnchorElement;
+      const bytes = new Uint8Array(await (await fetch(a.href)).arrayBuffer());
+      return { name: a.download, head: String.fromCharCode(...bytes.subarray(0, 5)), status: document.getElementById("status")!.textContent };
+    });
+    assert.deepEqual([pdf.name, pdf.head], ["page.pdf", "%PDF-"]);
+    assert.match(pdf.status ?? "", /\(bw, pdf\)/);
+
     assert.deepEqual((page as Page & { errors?: string[] }).errors, []);
+
+    // A bad file leaves no stale result or download link behind.
+    await page.setInputFiles("#file", { name: "broken.jpg", mimeType: "image/jpeg", buffer: Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]) });
+    await page.waitForFunction(() => /could not open broken\.jpg/.test(document.getElementById("status")!.textContent ?? ""), null, { timeout: 60_000 });
+    assert.equal(await page.isHidden("#result"), true, "the earlier page is hidden");
+    assert.equal(await page.getAttribute("#download", "href"), null, "and its download link gone");
+    assert.equal(await page.isHidden("#save"), true);
+    assert.deepEqual((page as Page & { errors?: string[] }).errors, [], "a bad file is reported on the page, not thrown");
+    await page.close();
+  });
+
+  test("before any picture the view says what to do (not an empty black box)", { timeout: 120_000 }, async () => {
+    const page = await openExample(plain);
+    // Text drawn on the dark placeholder: some light pixels in the middle band.
+    const light = await page.evaluate(() => {
+      const c = document.getElementById("view") as HTMLCanvasElement;
+      const d = c.getContext("2d")!.getImageData(0, Math.round(c.height * 0.35), c.width, Math.round(c.height * 0.3)).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i] > 150) n++;
+      return n;
+    });
+    assert.ok(light > 200, `${light} light pixels`);
     await page.close();
   });
 

@@ -1,6 +1,7 @@
 /**
  * docedge browser example: live camera (or a chosen photo / video) -> stable quad over the
- * picture -> auto-capture when steady -> drag the corners -> save the flattened page.
+ * picture -> auto-capture when steady -> drag the corners -> save the flattened page as JPEG,
+ * PNG or PDF, with the enhancement chosen.
  *
  * Detection and flattening run in a Web Worker (createWorkerDetector), so the preview and the
  * corner dragging never wait for the network. Query parameters, for pointing the page at other
@@ -34,6 +35,11 @@ const autoBox = $<HTMLInputElement>("auto");
 const resultBox = $<HTMLDivElement>("result");
 const pageImg = $<HTMLImageElement>("page");
 const download = $<HTMLAnchorElement>("download");
+const enhanceSel = $<HTMLSelectElement>("enhance");
+const formatSel = $<HTMLSelectElement>("format");
+const pdfNote = $<HTMLSpanElement>("pdf-note");
+const TYPES = { jpeg: "image/jpeg", png: "image/png", pdf: "application/pdf" } as const;
+const EXTENSIONS = { jpeg: "jpg", png: "png", pdf: "pdf" } as const;
 
 type Mode =
   | { kind: "idle" }
@@ -49,7 +55,9 @@ let live: TrackState | null = null;
 let lastDetectMs = 0;
 let dragging = -1;
 let captures = 0;
-let lastScan: { width: number; height: number; bytes: number; quad: Quad } | null = null;
+let lastScan: { width: number; height: number; bytes: number; quad: Quad; format: string } | null = null;
+/** Object URLs of the result shown now, revoked when it is cleared. */
+let resultUrls: string[] = [];
 
 function setStatus(text: string): void {
   statusEl.textContent = text;
@@ -91,8 +99,38 @@ function render(): void {
   } else if (mode.kind === "edit") {
     ctx.drawImage(mode.picture, 0, 0);
     if (mode.quad) drawQuad(mode.quad, "#3b82f6", true);
+  } else {
+    drawIdle();
   }
   requestAnimationFrame(render);
+}
+
+/** Before any picture: say what to do instead of showing an empty box. */
+function drawIdle(): void {
+  ctx.fillStyle = "#222";
+  ctx.fillRect(0, 0, view.width, view.height);
+  ctx.fillStyle = "#ddd";
+  ctx.textAlign = "center";
+  ctx.font = `${Math.round(view.width / 30)}px system-ui, sans-serif`;
+  const lines = cameraBtn.disabled
+    ? ["Choose a photo or a video of a page", "(no camera here: it needs HTTPS or localhost)"]
+    : ["Open the camera and hold a page in view,", "or choose a photo or a video of one"];
+  lines.forEach((line, i) => ctx.fillText(line, view.width / 2, view.height / 2 + (i - 0.5) * view.width / 22));
+}
+
+/** A live source to go back to: an opened camera or a playing video file. */
+function hasLiveSource(): boolean {
+  return video.srcObject instanceof MediaStream || video.currentSrc !== "";
+}
+
+/** Hide the last flattened page (and free it): never leave a result from an earlier picture. */
+function clearResult(): void {
+  resultBox.classList.add("hidden");
+  for (const url of resultUrls) URL.revokeObjectURL(url);
+  resultUrls = [];
+  pageImg.removeAttribute("src");
+  download.removeAttribute("href");
+  lastScan = null;
 }
 
 function onTrack(s: TrackState): void {
@@ -125,7 +163,8 @@ function enterEdit(picture: ImageBitmap | HTMLCanvasElement, quad: Quad | null):
   view.width = picture.width;
   view.height = picture.height;
   captureBtn.disabled = true;
-  retakeBtn.classList.remove("hidden");
+  // "Back to live" only when there is a camera or a video to go back to.
+  retakeBtn.classList.toggle("hidden", !hasLiveSource());
   saveBtn.classList.remove("hidden");
   setStatus(quad ? "drag the corners if needed, then save" : "no page found: drag the corners onto it, then save");
 }
@@ -144,7 +183,7 @@ function startLive(): void {
   mode = { kind: "live" };
   tracker.reset();
   live = null;
-  resultBox.classList.add("hidden");
+  clearResult();
   retakeBtn.classList.add("hidden");
   saveBtn.classList.add("hidden");
   captureBtn.disabled = false;
@@ -175,6 +214,7 @@ async function openCamera(): Promise<void> {
 /** A photo: detect once (in the worker) and edit. A video: play it and track like the camera. */
 async function openFile(file: File | Blob): Promise<{ found: boolean; quad: Quad | null }> {
   stopLive();
+  clearResult();
   if (file.type.startsWith("video/")) {
     if (video.srcObject instanceof MediaStream) for (const t of video.srcObject.getTracks()) t.stop();
     video.srcObject = null;
@@ -204,13 +244,24 @@ async function save(): Promise<void> {
     // Full-resolution pixels of the frozen picture; the worker runs scanDocument on them.
     const pixels = await toRgbaImage(mode.picture instanceof HTMLCanvasElement ? mode.picture : mode.picture);
     const t0 = performance.now();
-    const page = await detector.scan(pixels, { quad: mode.quad, enhance: "color", format: "jpeg", quality: 90 });
-    const url = URL.createObjectURL(new Blob([page.image as Uint8Array<ArrayBuffer>], { type: "image/jpeg" }));
-    pageImg.src = url;
+    const format = formatSel.value as keyof typeof TYPES;
+    const enhance = enhanceSel.value as "none" | "color" | "gray" | "bw";
+    const page = await detector.scan(pixels, { quad: mode.quad, enhance, format, quality: 90 });
+    clearResult();
+    const url = URL.createObjectURL(new Blob([page.image as Uint8Array<ArrayBuffer>], { type: TYPES[format] }));
+    resultUrls.push(url);
     download.href = url;
+    download.download = `page.${EXTENSIONS[format]}`;
+    download.textContent = `Download page.${EXTENSIONS[format]}`;
+    // A PDF cannot be shown in an <img>: preview the same page as JPEG.
+    const preview = format === "pdf" ? await detector.scan(pixels, { quad: mode.quad, enhance, format: "jpeg", quality: 80 }) : page;
+    const previewUrl = preview === page ? url : URL.createObjectURL(new Blob([preview.image as Uint8Array<ArrayBuffer>], { type: "image/jpeg" }));
+    if (previewUrl !== url) resultUrls.push(previewUrl);
+    pageImg.src = previewUrl;
+    pdfNote.classList.toggle("hidden", format !== "pdf");
     resultBox.classList.remove("hidden");
-    lastScan = { width: page.width, height: page.height, bytes: page.image.byteLength, quad: page.quad };
-    setStatus(`flattened to ${page.width} x ${page.height} in ${(performance.now() - t0).toFixed(0)} ms`);
+    lastScan = { width: page.width, height: page.height, bytes: page.image.byteLength, quad: page.quad, format: page.format };
+    setStatus(`flattened to ${page.width} x ${page.height} (${enhance}, ${format}) in ${(performance.now() - t0).toFixed(0)} ms`);
   } catch (e) {
     setStatus(`could not flatten: ${message(e)}`);
   } finally {
@@ -278,11 +329,18 @@ async function main(): Promise<void> {
   cameraBtn.addEventListener("click", () => void openCamera());
   fileInput.addEventListener("change", () => {
     const f = fileInput.files?.[0];
-    if (f) openFile(f).catch((e) => setStatus(`could not open ${f.name}: ${message(e)}`));
+    if (f) openFile(f).catch((e) => {
+      // A bad file leaves nothing of the last one behind: no stale page, no stale download link.
+      clearResult();
+      mode = { kind: "idle" };
+      saveBtn.classList.add("hidden");
+      retakeBtn.classList.toggle("hidden", !hasLiveSource());
+      setStatus(`could not open ${f.name}: ${message(e)}`);
+    });
   });
   captureBtn.addEventListener("click", () => void captureFrame(live?.quad ?? null));
   retakeBtn.addEventListener("click", () => {
-    if (video.srcObject || video.src) {
+    if (hasLiveSource()) {
       void video.play();
       startLive();
     }
