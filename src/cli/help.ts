@@ -95,7 +95,7 @@ Examples:
   docedge scan receipt.jpg -o receipt.png
   docedge scan page1.jpg page2.jpg -o scans.pdf --enhance color
   docedge scan page1.jpg page2.jpg -o flat/ --enhance bw --format png
-  docedge scan photo.jpg -o page.jpg --quad "120,80 1480,95 1500,2010 90,1990"
+  docedge scan photo.jpg -o page.jpg --quad "95,191 866,195 878,1314 64,1298"
   cat photo.jpg | docedge scan - -o - --enhance gray > page.jpg
 
 ${EXIT_CODES}`;
