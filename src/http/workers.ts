@@ -8,7 +8,7 @@ type ModelBytes = Uint8Array | ArrayBuffer;
 export interface WorkerOptions<Env> extends Omit<AppOptions, "detector" | "detectorOptions"> {
   /**
    * Compiled WASM modules for ONNX Runtime and the codecs. Workers forbid compiling WASM from
-   * bytes, so these must come from static `.wasm` imports (wasm/workers.ts has them all).
+   * bytes, so these must come from static `.wasm` imports (wasm/workers.js has them all).
    */
   wasm: WasmSources;
   /**

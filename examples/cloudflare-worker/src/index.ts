@@ -1,7 +1,7 @@
 // docedge on Cloudflare Workers. In your own project import from the package instead:
 //   import { createWorker } from "docedge/workers"; import { wasm } from "docedge/wasm/workers";
 import { createWorker } from "../../../src/http/workers.ts";
-import { wasm } from "../../../wasm/workers.ts";
+import { wasm } from "../../../wasm/workers.js";
 // Bundled with the Worker (the `Data` rule in wrangler.toml). To load it from R2 instead, pass
 // `model: (env) => env.MODELS.get("docedge-int8.onnx").then((o) => o!.arrayBuffer())`.
 import model from "../../../models/docedge-int8.onnx";
