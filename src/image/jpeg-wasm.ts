@@ -22,7 +22,7 @@ import { compileWasm, type WasmSource } from "../runtime/wasm-source.ts";
 /** The file, relative to the package root. */
 export const JPEG_WASM_FILE = "wasm/jpeg/decoder.wasm";
 
-/** More scans than any encoder writes (jpegtran's progressive script has 10, mozjpeg's fewer than 20). */
+/** More scans than encoders write (libjpeg's progressive script has 10 for colour, the bench's mozjpeg files 12). */
 export const MAX_JPEG_SCANS = 64;
 
 // dj_decode flags (wasm/jpeg/decoder.c).
