@@ -3,7 +3,8 @@ import { DocedgeError, InvalidInputError, InvalidQuadError, ModelLoadError } fro
 import { configureCodecs } from "./image/codecs.ts";
 import { decodeForDetection, decodeImage, type DetectionImage } from "./image/decode.ts";
 import { prepareJpegDecoder } from "./image/jpeg-wasm.ts";
-import { resolveLimits } from "./image/input.ts";
+import { isRgbaImage, readInputBytes, resolveLimits } from "./image/input.ts";
+import { sniffFormat } from "./image/header.ts";
 import { resizeToTensor } from "./image/resize.ts";
 import { createEdgeModel, type EdgeModel } from "./model/session.ts";
 import { DEFAULT_THRESHOLD, findQuadDetailed } from "./quad/find-quad.ts";
@@ -204,12 +205,18 @@ export async function createDetector(options?: DetectorOptions): Promise<Detecto
 
   async function scan(input: ImageInput, options?: ScanOptions): Promise<ScanResult> {
     checkOpen();
-    const image = await decodeImage(input, limits);
+    // The bytes are read once: the page is warped from a full decode, while a JPEG's corners come
+    // from the reduced-scale decode detect() uses, so detect and scan report the same corners.
+    const source = isRgbaImage(input) || input === null || input === undefined ? input : await readInputBytes(input, limits);
+    const image = await decodeImage(source, limits);
     let quad: Quad | undefined = options?.quad;
     if (quad === undefined) {
       checkOpen();
-      const full: DetectionImage = { image, width: image.width, height: image.height, scale: 1, setupMs: 0 };
-      const found = await detectImage(full, 0, now(), {});
+      const jpeg = source instanceof Uint8Array && sniffFormat(source) === "jpeg";
+      const seen: DetectionImage = jpeg
+        ? await decodeForDetection(source, minShortSide, limits)
+        : { image, width: image.width, height: image.height, scale: 1, setupMs: 0 };
+      const found = await detectImage(seen, 0, now(), {});
       if (!found.found) {
         throw new InvalidQuadError(`no document found (confidence ${found.confidence.toFixed(2)}); pass options.quad to scan anyway`);
       }

@@ -180,9 +180,14 @@ async function defaultModule(key: CodecKey): Promise<WebAssembly.Module | null> 
 async function wasmModuleFor(s: Slot<unknown>): Promise<WebAssembly.Module | undefined> {
   const source = configured[s.key] ?? env.wasm[s.key];
   if (source !== undefined) return compileWasm(source);
-  if (env.runtime !== "node") return undefined;
+  // Node cannot let the codec fetch its own file; in a Bun worker thread that fetch never settles
+  // (the thread then exits with 13, an unfinished top-level await). Both compile it here.
+  if (env.runtime !== "node" && env.runtime !== "bun") return undefined;
   const file = resolveDependencyFile(s.wasmFile());
-  if (!file) throw new Error(`cannot resolve ${s.wasmFile()}`);
+  if (!file) {
+    if (env.runtime === "bun") return undefined;
+    throw new Error(`cannot resolve ${s.wasmFile()}`);
+  }
   return compileWasm(file);
 }
 

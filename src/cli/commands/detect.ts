@@ -79,14 +79,13 @@ async function runDetect(args: DetectArgs, ctx: RunContext): Promise<number> {
     const bytes = await readInput(item);
     const d = await detector.get();
     const file = displayName(item);
-    // With an overlay the image is decoded once here and the pixels are handed to the detector,
-    // so the quad and the drawing share the same (EXIF-upright) coordinates.
-    const input = args.overlay ? await decodeImage(bytes, undefined, signal) : bytes;
-    const result = await d.detect(input, { signal, returnEdgeMap: args.edges, ...(args.threshold !== undefined ? { threshold: args.threshold } : {}) });
+    // Detection always reads the bytes (a JPEG at reduced scale), so --overlay never changes the
+    // corners; the overlay is drawn on a full decode, in the same EXIF-upright coordinates.
+    const result = await d.detect(bytes, { signal, returnEdgeMap: args.edges, ...(args.threshold !== undefined ? { threshold: args.threshold } : {}) });
     if (result.found) found++;
-    if (args.overlay && !(input instanceof Uint8Array)) {
+    if (args.overlay) {
       const out = join(args.overlay, namer.name(item, "overlay.jpg"));
-      await renderOverlay(input, result, out, args.edges ? result.edgeMap : undefined);
+      await renderOverlay(await decodeImage(bytes, undefined, signal), result, out, args.edges ? result.edgeMap : undefined);
     }
     progress.log(() => {
       if (args.json) {
