@@ -25,6 +25,8 @@ export const SECOND_LOOK = {
    * gutter, a page below), not the same corner seen better.
    */
   maxMove: 0.015,
+  /** A crop with at least this share of the image's area is no closer look. */
+  wholeImage: 0.9,
 } as const;
 
 /** A crop of the image: its pixels and where it lies in the image. */
@@ -41,7 +43,8 @@ export function wantsSecondLook(confidence: number): boolean {
 
 /**
  * The pixels around a quad (image pixels): its bounding box grown by the margin and clipped to
- * the image. Null when that leaves less than 8 pixels a side.
+ * the image. Null when that leaves less than 8 pixels a side, or nearly the whole image (no
+ * closer look to be had).
  *
  * @example
  * ```ts
@@ -54,7 +57,8 @@ export function cropAround(image: RgbaImage, quad: Quad): Crop | null {
   const x0 = Math.max(0, Math.floor(Math.min(...xs) - m)), y0 = Math.max(0, Math.floor(Math.min(...ys) - m));
   const x1 = Math.min(image.width, Math.ceil(Math.max(...xs) + m)), y1 = Math.min(image.height, Math.ceil(Math.max(...ys) + m));
   const w = x1 - x0, h = y1 - y0;
-  if (!(w >= 8 && h >= 8)) return null;
+  // Nearly the whole image again: the model would see what it saw, and answer the same.
+  if (!(w >= 8 && h >= 8) || w * h >= SECOND_LOOK.wholeImage * image.width * image.height) return null;
   const data = new Uint8ClampedArray(w * h * 4);
   const rowBytes = w * 4;
   for (let y = 0; y < h; y++) {

@@ -38,6 +38,8 @@ test("cropAround: the quad's box grown by a tenth of its longer side, clipped to
     assert.equal(crop.image.data[(y * crop.image.width + x) * 4], data[((y + crop.y0) * W + x + crop.x0) * 4]);
   }
   assert.equal(cropAround({ data, width: W, height: H }, [[300, 300], [310, 300], [310, 310], [300, 310]]), null);
+  // A page filling the photo: the crop would be the photo again.
+  assert.equal(cropAround({ data, width: W, height: H }, [[5, 3], [195, 4], [194, 97], [6, 96]]), null);
 });
 
 test("acceptSecondLook: the same page, scoring about as well and above the threshold; no corner jumping to another ridge", () => {
