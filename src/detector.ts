@@ -8,7 +8,7 @@ import { sniffFormat } from "./image/header.ts";
 import { resizeToTensor } from "./image/resize.ts";
 import { createEdgeModel, type EdgeModel } from "./model/session.ts";
 import { DEFAULT_THRESHOLD, findQuadDetailed } from "./quad/find-quad.ts";
-import { acceptSecondLook, cropAround, wantsSecondLook } from "./quad/second-look.ts";
+import { combineLooks, cropAround, wantsSecondLook } from "./quad/second-look.ts";
 import { MODEL_FILES, packageRoot, resolveDependencyFile } from "./runtime/assets.ts";
 import { env, effectiveNumThreads } from "./runtime/env.ts";
 import { isServerRuntime } from "./runtime/detect.ts";
@@ -183,10 +183,10 @@ export async function createDetector(options?: DetectorOptions): Promise<Detecto
       if (crop) {
         const second = await model.run(resizeToTensor(crop.image, model.inputWidth, model.inputHeight), o.signal);
         const f2 = findQuadDetailed(second.map, { aspect: crop.image.width / crop.image.height, threshold });
-        if (f2.candidate) {
-          const s = { quad: scaleQuad(f2.candidate, crop.image.width / second.map.width, crop.image.height / second.map.height, crop.x0, crop.y0), confidence: f2.confidence };
-          if (acceptSecondLook(best, s, Math.hypot(image.width, image.height))) best = s;
-        }
+        const seen = f2.candidate
+          ? { quad: scaleQuad(f2.candidate, crop.image.width / second.map.width, crop.image.height / second.map.height, crop.x0, crop.y0), confidence: f2.confidence }
+          : null;
+        best = combineLooks(best, seen, Math.hypot(image.width, image.height));
       }
       refineMs = now() - t4;
     }

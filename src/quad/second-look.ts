@@ -68,6 +68,32 @@ export function cropAround(image: RgbaImage, quad: Quad): Crop | null {
   return { image: { data, width: w, height: h }, x0, y0 };
 }
 
+/** A quad (image pixels) and its confidence. */
+export interface Look {
+  quad: Quad;
+  confidence: number;
+}
+
+/**
+ * What the two looks say together. The crop's answer replaces the first when acceptSecondLook
+ * says so. A closer look that does not see a page there (no candidate, or one under
+ * SECOND_LOOK.stand) vetoes the first answer: its confidence falls to the crop's. A page seen at
+ * the model's full resolution still looks like a page; a phone, a tray or a pile of papers that
+ * passed for one in the whole photo often does not (the dev photos' two false documents score 0
+ * and 0.49 on the second look; their real pages 0.60 or more).
+ *
+ * @example
+ * ```ts
+ * const answer = combineLooks(first, second, Math.hypot(image.width, image.height));
+ * ```
+ */
+export function combineLooks(first: Look, second: Look | null, diagonal: number): Look {
+  if (!second || second.confidence < SECOND_LOOK.stand) {
+    return { quad: first.quad, confidence: Math.min(first.confidence, second?.confidence ?? 0) };
+  }
+  return acceptSecondLook(first, second, diagonal) ? second : first;
+}
+
 /**
  * Whether the crop's answer (already in image pixels) replaces the first pass's: it must stand on
  * its own (at least SECOND_LOOK.stand, the default threshold), score about as well as the first
