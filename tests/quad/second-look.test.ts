@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { findQuad } from "../../src/quad/find-quad.ts";
-import { acceptSecondLook, cropAround, wantsSecondLook } from "../../src/quad/second-look.ts";
+import { acceptSecondLook, combineLooks, cropAround, wantsSecondLook } from "../../src/quad/second-look.ts";
 import type { Quad } from "../../src/types.ts";
 import { blankMap, cornerError, drawSegment } from "./synth.ts";
 
@@ -61,4 +61,17 @@ test("acceptSecondLook: the same page, scoring about as well and above the thres
   assert.equal(wantsSecondLook(0.4), true);
   assert.equal(wantsSecondLook(0.3), false);
   assert.equal(wantsSecondLook(0), false);
+});
+
+test("combineLooks: a closer look that shows no page vetoes the first answer; one that sees it better replaces it", () => {
+  const diag = Math.hypot(200, 100);
+  const first = { quad: [[20, 10], [120, 12], [118, 60], [22, 58]] as Quad, confidence: 0.75 };
+  assert.deepEqual(combineLooks(first, null, diag), { quad: first.quad, confidence: 0 });
+  const faint = { quad: [[21, 10.5], [119, 12], [118.5, 61], [22, 57.5]] as Quad, confidence: 0.49 };
+  assert.deepEqual(combineLooks(first, faint, diag), { quad: first.quad, confidence: 0.49 });
+  const better = { ...faint, confidence: 0.9 };
+  assert.deepEqual(combineLooks(first, better, diag), better);
+  // Another ridge seen clearly: no veto (it is a page), but the first answer's corners stay.
+  const elsewhere = { quad: [[40, 10], [120, 12], [118, 60], [22, 58]] as Quad, confidence: 0.9 };
+  assert.deepEqual(combineLooks(first, elsewhere, diag), first);
 });
