@@ -28,7 +28,7 @@ import { jpegScaleFor } from "../src/image/decode.ts";
 import { loadOpenCvBaseline } from "../src/eval/baseline-opencv.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
-const STAGES = ["decode", "preprocess", "inference", "quad", "total"] as const;
+const STAGES = ["decode", "preprocess", "inference", "quad", "refine", "total"] as const;
 type Stage = (typeof STAGES)[number];
 
 interface Stats {
@@ -148,7 +148,7 @@ async function worker(): Promise<void> {
     if (keep) (ops[name] ??= []).push(performance.now() - t);
   };
   const keepStages = (name: string, t: Record<Stage, number>): void => {
-    const s = (stageSamples[name] ??= { decode: [], preprocess: [], inference: [], quad: [], total: [] });
+    const s = (stageSamples[name] ??= { decode: [], preprocess: [], inference: [], quad: [], refine: [], total: [] });
     for (const k of STAGES) s[k].push(t[k]);
   };
   const scale = jpegScaleFor(4000, 3000, 2 * 128);
