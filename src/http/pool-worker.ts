@@ -56,18 +56,25 @@ async function warmUp(d: Detector): Promise<void> {
   await d.detect(await encodeJpeg(grey, { quality: 50 }));
 }
 
-let detector: Detector;
-try {
-  detector = await createDetector((workerData as WorkerInit).detectorOptions);
-  await warmUp(detector);
-  post({ type: "ready" });
-} catch (error) {
-  post({ type: "failed", error: wire(error) });
-  throw error;
-}
+// No top-level await: listening on the port from the start keeps the thread alive while the model
+// and codecs load (Bun ends a worker whose top-level await waits on a file read alone, exit 13).
+const started: Promise<Detector> = (async () => {
+  const d = await createDetector((workerData as WorkerInit).detectorOptions);
+  await warmUp(d);
+  return d;
+})();
+started.then(
+  () => post({ type: "ready" }),
+  (error: unknown) => {
+    post({ type: "failed", error: wire(error) });
+    port.close();
+  },
+);
 
 port.on("message", (job: JobRequest) => {
   void (async () => {
+    // The pool sends jobs only once "ready" arrived, so this resolves at once.
+    const detector = await started;
     clock.start(job.id);
     try {
       if (job.kind === "detect") {

@@ -148,8 +148,10 @@ export class PngCodec {
     } catch (error) {
       // The instance may hold the failed call's buffers (or a trapped state): let it go.
       this.#instance = null;
-      if (error instanceof PngCodecFailure) throw error;
-      throw new PngCodecFailure(error instanceof Error ? error.message : "the PNG codec trapped", { cause: error });
+      // A new error, without the original as cause: an error thrown through WASM frames keeps
+      // those frames (and through them the whole instance and its memory) alive for as long as
+      // anyone holds the error.
+      throw new PngCodecFailure(error instanceof Error ? error.message : "the PNG codec trapped");
     }
   }
 
