@@ -14,6 +14,7 @@ import { env, effectiveNumThreads } from "./runtime/env.ts";
 import { isServerRuntime } from "./runtime/detect.ts";
 import { compileWasm, loadBinary } from "./runtime/wasm-source.ts";
 import { appliedThreads } from "./model/ort.ts";
+import { optimizedInt8, type ModelBytes } from "./model/optimized.ts";
 import { fileExists } from "./runtime/files.ts";
 import { byteReporter, report, type ProgressCallback } from "./runtime/progress.ts";
 import { scanImage } from "./scan/scan.ts";
@@ -71,25 +72,35 @@ export interface Detector {
 
 const now = (): number => performance.now();
 
-async function resolveModel(model: DetectorOptions["model"], onBytes?: (loaded: number, total: number) => void): Promise<Uint8Array> {
+const plain = (bytes: Uint8Array): ModelBytes => ({ bytes, preOptimized: false });
+
+async function resolveModel(model: DetectorOptions["model"], onBytes?: (loaded: number, total: number) => void): Promise<ModelBytes> {
   const chosen = model ?? env.model ?? "int8";
   try {
     if (chosen === "int8" || chosen === "fp32") {
       const file = MODEL_FILES[chosen];
-      if (env.assetBase !== null) return await loadBinary(new URL(file, env.assetBase), onBytes);
+      if (env.assetBase !== null) return plain(await loadBinary(new URL(file, env.assetBase), onBytes));
       if (!isServerRuntime()) {
         throw new Error("pass `model` (URL or bytes) or set env.assetBase: the package files cannot be found here");
       }
-      const url = new URL(file, await packageRoot());
+      const root = await packageRoot();
+      const url = new URL(file, root);
       if (chosen === "fp32" && !(await fileExists(url))) {
         // Only the default model ships in the npm package (the reference would double its size).
         throw new Error(
           `the float32 reference model is not in the npm package: download ${file} from the docedge repository and pass its path (model: "./docedge-fp32.onnx", or --model ./docedge-fp32.onnx)`,
         );
       }
-      return await loadBinary(url, onBytes);
+      if (chosen === "int8") {
+        const bytes = await loadBinary(url);
+        const optimized = await optimizedInt8(root, bytes, onBytes);
+        if (optimized !== null) return { bytes: optimized, preOptimized: true };
+        onBytes?.(bytes.length, bytes.length);
+        return plain(bytes);
+      }
+      return plain(await loadBinary(url, onBytes));
     }
-    return await loadBinary(chosen, onBytes);
+    return plain(await loadBinary(chosen, onBytes));
   } catch (error) {
     const what = typeof chosen === "string" || chosen instanceof URL ? String(chosen) : "model bytes";
     throw new ModelLoadError(`could not load the model (${what}): ${error instanceof Error ? error.message : String(error)}`, {
@@ -126,8 +137,8 @@ async function loadParts(opts: DetectorOptions, numThreads: number, progress?: P
     () => {},
   );
   const ortWasm = opts.wasm?.ort !== undefined ? Promise.resolve(opts.wasm.ort) : precompiledOrt();
-  const modelBytes = await resolveModel(opts.model, byteReporter(progress, MODEL_FILE));
-  const model = await createEdgeModel(modelBytes, { numThreads, ortWasm: await ortWasm });
+  const { bytes, preOptimized } = await resolveModel(opts.model, byteReporter(progress, MODEL_FILE));
+  const model = await createEdgeModel(bytes, { numThreads, ortWasm: await ortWasm, preOptimized });
   report(progress, { status: "done", file: MODEL_FILE });
   await decoder;
   return model;

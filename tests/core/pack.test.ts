@@ -38,7 +38,7 @@ test("npm pack -> offline install -> npx/bunx docedge detect and import from pla
       files: Array<{ path: string }>;
     }>;
     const files = packed[0].files.map((f) => f.path);
-    for (const needed of ["dist/mod.js", "dist/mod.d.ts", "dist/src/cli/bin.js", "dist/src/detector.js", "models/docedge-int8.onnx", "package.json", "README.md", "LICENSE"]) {
+    for (const needed of ["dist/mod.js", "dist/mod.d.ts", "dist/src/cli/bin.js", "dist/src/detector.js", "models/docedge-int8.onnx", "models/docedge-int8.opt.onnx", "models/docedge-int8.opt.json", "package.json", "README.md", "LICENSE"]) {
       assert.ok(files.includes(needed), `tarball holds ${needed}`);
     }
     assert.ok(!files.includes("models/docedge-fp32.onnx"), "only the default model ships");
