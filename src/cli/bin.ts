@@ -1,5 +1,8 @@
 #!/usr/bin/env node
 import { main } from "./main.ts";
+import { tuneWasmTiering } from "./v8-tuning.ts";
+
+tuneWasmTiering();
 
 // `docedge detect dir/ | head -1`: the reader went away; stop quietly as other Unix tools do.
 process.stdout.on("error", (err: NodeJS.ErrnoException) => {
