@@ -5,6 +5,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createDetector } from "../../src/detector.ts";
 import type { WorkerPool } from "../../src/http/pool.ts";
+import type { Quad } from "../../src/types.ts";
 import { ensureBuilt } from "./servers.ts";
 import { makePng } from "../support/png.ts";
 import { PHOTOS } from "./client.ts";
@@ -47,12 +48,14 @@ describe("WorkerPool", { timeout: 300_000 }, () => {
   });
 
   it("a job past the budget fails with TIME_LIMIT; the replacement thread works", async () => {
-    // 36 megapixels from 35 KB of zlib: legal, and slower to decode than the budget.
+    // 36 megapixels from 35 KB of zlib, flattened whole: a full decode, a 36 MP warp and a 36 MP
+    // JPEG encode take seconds even on a quiet machine (a decode alone can beat the budget there).
     const big = makePng({ width: 6000, height: 6000, bitDepth: 8, colorType: 0, rows: Array.from({ length: 6000 }, () => new Uint8Array(6000)) });
+    const whole: Quad = [[0, 0], [6000, 0], [6000, 6000], [0, 6000]];
     const strict = await createWorkerPool({ threads: 1, timeoutMs: 400 });
     try {
       const started = performance.now();
-      await assert.rejects(strict.detect(big), (e: unknown) => codeOf(e) === "TIME_LIMIT");
+      await assert.rejects(strict.scan(big, { quad: whole }), (e: unknown) => codeOf(e) === "TIME_LIMIT");
       const ms = performance.now() - started;
       assert.ok(ms < 400 + 1500, `TIME_LIMIT after ${ms.toFixed(0)} ms`);
       // The replacement loads its model, then answers (a small image fits the budget once warm).
