@@ -7,6 +7,7 @@ import { encodeJpeg } from "../../src/image/codecs.ts";
 import { DocedgeError } from "../../src/errors.ts";
 import type { RgbaImage } from "../../src/types.ts";
 import { SAMPLE, blockPattern, meanAbsDiff, readBytes } from "./helpers.ts";
+import { concat } from "../support/bytes.ts";
 
 const fixture = (name: string): Uint8Array => readBytes(fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url)));
 
@@ -36,15 +37,6 @@ function segments(b: Uint8Array): Array<{ marker: number; start: number; end: nu
   return out;
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 test("CMYK and YCCK JPEGs (Adobe APP14, inverted as Photoshop writes them) decode to the RGB they were made from", async () => {
   const source = await decodeImage(fixture("source.png"));

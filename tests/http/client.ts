@@ -3,6 +3,10 @@ import { request as httpRequest } from "node:http";
 import { connect, type Socket } from "node:net";
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { concat } from "../support/bytes.ts";
+
+// Re-exported for the conformance suite.
+export { concat };
 
 export const FIXTURES = path.join(import.meta.dirname, "fixtures");
 
@@ -136,15 +140,6 @@ function crc32(bytes: Uint8Array): number {
   return (crc ^ 0xffffffff) >>> 0;
 }
 
-export function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.byteLength;
-  }
-  return out;
-}
 
 export async function postImage(base: string, pathAndQuery: string, bytes: Uint8Array, type: string): Promise<Response> {
   return fetch(new URL(pathAndQuery, base), {

@@ -1,4 +1,8 @@
 import { deflateSync } from "node:zlib";
+import { concat } from "./bytes.ts";
+
+// Re-exported: the hostile-input generator and tests build PNGs and splices with it.
+export { concat };
 
 /**
  * A minimal PNG writer for tests: any colour type and bit depth, valid CRCs, written independently
@@ -42,15 +46,6 @@ export function ihdr(width: number, height: number, bitDepth: number, colorType:
   return pngChunk("IHDR", d);
 }
 
-export function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 export const PNG_SIGNATURE = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
