@@ -3,24 +3,17 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isDocedgeError } from "../errors.ts";
+import { concatBytes } from "../runtime/bytes.ts";
 import type { InputItem } from "./inputs.ts";
 
 /** Reads all of a byte stream (stdin) into one array. */
 export async function readAll(stream: AsyncIterable<Uint8Array | string>): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
-  let size = 0;
   for await (const chunk of stream) {
     const bytes = typeof chunk === "string" ? new TextEncoder().encode(chunk) : chunk;
     chunks.push(bytes);
-    size += bytes.length;
   }
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.length;
-  }
-  return out;
+  return concatBytes(chunks);
 }
 
 export async function readInput(item: InputItem): Promise<Uint8Array> {

@@ -4,6 +4,7 @@ import {
   InvalidInputError,
   UnsupportedFormatError,
 } from "../errors.ts";
+import { concatBytes } from "../runtime/bytes.ts";
 
 /** Media types accepted as a raw body; octet-stream is sniffed by the decoder. */
 export const IMAGE_MEDIA_TYPES = ["image/jpeg", "image/png", "image/webp"] as const;
@@ -82,13 +83,7 @@ async function readLimited(request: Request, limit: number, imageLimit: number, 
     }
   }
   if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
+  return concatBytes(chunks);
 }
 
 async function imageFromMultipart(raw: Uint8Array, contentType: string, maxBytes: number): Promise<Uint8Array> {

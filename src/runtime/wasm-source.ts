@@ -1,3 +1,4 @@
+import { concatBytes } from "./bytes.ts";
 import { isServerRuntime } from "./detect.ts";
 import { readFileBytes } from "./files.ts";
 
@@ -47,13 +48,7 @@ async function readCounting(body: ReadableStream<Uint8Array>, total: number, onB
     loaded += value.length;
     onBytes(loaded, total);
   }
-  const out = new Uint8Array(loaded);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return concatBytes(chunks);
 }
 
 /** Compile a WASM source to a Module (a given Module is returned as is). */
