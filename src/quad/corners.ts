@@ -1,4 +1,5 @@
-import type { Point } from "../types.ts";
+import type { Point, Quad } from "../types.ts";
+import { isConvexQuad } from "../geometry/polygon.ts";
 import type { EdgePixels } from "./edges.ts";
 import { refitToEdges } from "./hough.ts";
 import { along, intersect, type Line } from "./line.ts";
@@ -30,7 +31,7 @@ export function refineCornersLocally(lines: readonly Line[], isBorder: readonly 
     if (Math.hypot(p[0] - ox, p[1] - oy) > Math.max(1.5, 0.05 * side)) continue;
     out[k] = p;
   }
-  return convex(out) ? out : corners.map(([x, y]) => [x, y] as Point);
+  return isConvexQuad(out as Quad) ? out : corners.map(([x, y]) => [x, y] as Point);
 }
 
 /** The side's line refitted to its pixels within a window that starts at `corner` and runs toward `other`. */
@@ -54,14 +55,3 @@ function dist(a: Point, b: Point): number {
   return Math.hypot(a[0] - b[0], a[1] - b[1]);
 }
 
-function convex(pts: readonly Point[]): boolean {
-  let sign = 0;
-  for (let k = 0; k < 4; k++) {
-    const p0 = pts[(k + 3) % 4], p1 = pts[k], p2 = pts[(k + 1) % 4];
-    const cr = (p0[0] - p1[0]) * (p2[1] - p1[1]) - (p0[1] - p1[1]) * (p2[0] - p1[0]);
-    const s = Math.sign(cr);
-    if (s === 0 || (sign !== 0 && s !== sign)) return false;
-    sign = s;
-  }
-  return true;
-}

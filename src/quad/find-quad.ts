@@ -1,5 +1,6 @@
 import { InvalidInputError } from "../errors.ts";
 import type { FloatMap, Point, Quad } from "../types.ts";
+import { isConvexQuad } from "../geometry/polygon.ts";
 import { refineCornersLocally } from "./corners.ts";
 import { extractEdges, type EdgePixels } from "./edges.ts";
 import { houghLines, refitToEdges } from "./hough.ts";
@@ -290,14 +291,7 @@ function refineSides(
     if (Math.hypot(p[0] - ox, p[1] - oy) > Math.max(3, 0.08 * side)) return null;
     pts.push(p);
   }
-  let sign = 0;
-  for (let k = 0; k < 4; k++) {
-    const p0 = pts[(k + 3) % 4], p1 = pts[k], p2 = pts[(k + 1) % 4];
-    const cr = (p0[0] - p1[0]) * (p2[1] - p1[1]) - (p0[1] - p1[1]) * (p2[0] - p1[0]);
-    const s = Math.sign(cr);
-    if (s === 0 || (sign !== 0 && s !== sign)) return null;
-    sign = s;
-  }
+  if (!isConvexQuad(pts as Quad)) return null;
   return { corners: pts, lines: out };
 }
 
