@@ -8,7 +8,7 @@ import { sniffFormat } from "./image/header.ts";
 import { resizeToTensor } from "./image/resize.ts";
 import { createEdgeModel, type EdgeModel } from "./model/session.ts";
 import { DEFAULT_THRESHOLD, findQuadDetailed } from "./quad/find-quad.ts";
-import { combineLooks, cropAround, wantsSecondLook } from "./quad/second-look.ts";
+import { boxShare, combineLooks, cropBox, cropPixels, wantsSecondLook } from "./quad/second-look.ts";
 import { MODEL_FILES, packageRoot, resolveDependencyFile } from "./runtime/assets.ts";
 import { env, effectiveNumThreads } from "./runtime/env.ts";
 import { isServerRuntime } from "./runtime/detect.ts";
@@ -189,16 +189,15 @@ export async function createDetector(options?: DetectorOptions): Promise<Detecto
     // Corners in the decoded image's pixels; the second look may replace them.
     let best = finding.candidate ? { quad: scaleQuad(finding.candidate, image.width / map.width, image.height / map.height, 0, 0), confidence: finding.confidence } : null;
     let refineMs = 0;
-    if (best && wantsSecondLook(best.confidence)) {
-      const crop = cropAround(image, best.quad);
-      if (crop) {
-        const second = await model.run(resizeToTensor(crop.image, model.inputWidth, model.inputHeight), o.signal);
-        const f2 = findQuadDetailed(second.map, { aspect: crop.image.width / crop.image.height, threshold });
-        const seen = f2.candidate
-          ? { quad: scaleQuad(f2.candidate, crop.image.width / second.map.width, crop.image.height / second.map.height, crop.x0, crop.y0), confidence: f2.confidence }
-          : null;
-        best = combineLooks(best, seen, Math.hypot(image.width, image.height));
-      }
+    const box = best ? cropBox(image.width, image.height, best.quad) : null;
+    if (best && box && wantsSecondLook(o.secondLook ?? "auto", best.confidence, boxShare(box, image.width, image.height))) {
+      const crop = cropPixels(image, box);
+      const second = await model.run(resizeToTensor(crop.image, model.inputWidth, model.inputHeight), o.signal);
+      const f2 = findQuadDetailed(second.map, { aspect: crop.image.width / crop.image.height, threshold });
+      const seen = f2.candidate
+        ? { quad: scaleQuad(f2.candidate, crop.image.width / second.map.width, crop.image.height / second.map.height, crop.x0, crop.y0), confidence: f2.confidence }
+        : null;
+      best = combineLooks(best, seen, Math.hypot(image.width, image.height));
       refineMs = now() - t4;
     }
     const t5 = now();

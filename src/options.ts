@@ -2,6 +2,7 @@
 import * as z from "zod/mini";
 import { InvalidInputError } from "./errors.ts";
 import type { DecodeLimits } from "./image/input.ts";
+import type { SecondLookMode } from "./quad/second-look.ts";
 import type { WasmSources } from "./runtime/env.ts";
 import type { ProgressCallback } from "./runtime/progress.ts";
 import { isWasmSource, type BinarySource, type WasmSource } from "./runtime/wasm-source.ts";
@@ -34,6 +35,13 @@ export interface DetectOptions {
   signal?: AbortSignal;
   /** Also return the network's edge probability map. */
   returnEdgeMap?: boolean;
+  /**
+   * The second look: the model run again on a crop around the found page, for sharper corners
+   * and to veto what only looked like a page from afar. `"auto"` (the default) takes it only when
+   * the first pass is unsure; `"always"` whenever there is a candidate; `"never"` keeps every
+   * photo to one inference (live camera frames, where the next frame comes in milliseconds).
+   */
+  secondLook?: SecondLookMode;
 }
 
 const wasmSource = z.custom<WasmSource>(isWasmSource, "expected a WebAssembly.Module, Uint8Array, ArrayBuffer, URL or string");
@@ -45,6 +53,8 @@ const limitsSchema = z.strictObject({
   maxBytes: z.optional(positiveInt),
   maxPixels: z.optional(positiveInt),
 });
+
+export type { SecondLookMode };
 
 export const detectorOptionsSchema = z.strictObject({
   model: z.optional(binarySource),
@@ -68,6 +78,7 @@ export const detectOptionsSchema = z.strictObject({
   threshold: z.optional(threshold),
   signal: z.optional(z.custom<AbortSignal>((v) => typeof AbortSignal !== "undefined" && v instanceof AbortSignal, "expected an AbortSignal")),
   returnEdgeMap: z.optional(z.boolean()),
+  secondLook: z.optional(z.enum(["auto", "always", "never"])),
 });
 
 export function parseOptions<T>(schema: z.ZodMiniType<T>, value: unknown, what: string): T {

@@ -141,6 +141,8 @@ Options:
   --no-baseline      skip the classical OpenCV.js pipeline that is scored beside docedge by
                      default (it needs @techstark/opencv-js; without it the report says skipped)
   --fail-under X     exit 1 when the overall mean JI is below X (for CI)
+  --second-look M    auto (default: only where the first pass is unsure), always or never:
+                     when the model looks again at a crop around the page it found
 ${COMMON}
 
 Examples:

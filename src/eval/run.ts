@@ -3,7 +3,7 @@ import { InvalidInputError } from "../errors.ts";
 import { jaccardIndex } from "../geometry/jaccard.ts";
 import { encodeJpeg } from "../image/codecs.ts";
 import { decodeImage } from "../image/decode.ts";
-import type { DetectorOptions } from "../options.ts";
+import type { DetectorOptions, SecondLookMode } from "../options.ts";
 import type { Quad, RgbaImage } from "../types.ts";
 import { loadOpenCvBaseline, type Baseline } from "./baseline-opencv.ts";
 import { cornerErrorPercent } from "./corner-error.ts";
@@ -27,6 +27,8 @@ export interface EvalOptions {
   jsonFile?: string;
   /** At most this many photos per folder. */
   limit?: number;
+  /** detect()'s `secondLook` for every photo (default: the detector's, "auto"). */
+  secondLook?: SecondLookMode;
   /** Called after each photo. */
   onProgress?: (done: number, total: number, image: EvalImage) => void;
   signal?: AbortSignal;
@@ -161,6 +163,7 @@ async function evalOne(
   const detectOptions = {
     ...(options.threshold !== undefined ? { threshold: options.threshold } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.secondLook !== undefined ? { secondLook: options.secondLook } : {}),
   };
   const r = await detector.detect(bytes, { ...detectOptions, returnEdgeMap: options.overlaysDir !== undefined });
   const docedge = score(truth, r.found ? r.quad : null, r.timings.total - r.timings.decode, image);

@@ -27,6 +27,13 @@ export const SECOND_LOOK = {
   maxMove: 0.015,
   /** A crop with at least this share of the image's area is no closer look. */
   wholeImage: 0.9,
+  /**
+   * "auto": a candidate under this confidence is unsure and gets a second look (the dev photos'
+   * false pages that the closer look vetoed scored 0.73 and 0.75 in the first pass).
+   */
+  sure: 0.8,
+  /** "auto": a crop of at most this share of the image (a small page) gets a second look. */
+  closer: 0.5,
 } as const;
 
 /** A crop of the image: its pixels and where it lies in the image. */
@@ -36,29 +43,79 @@ export interface Crop {
   y0: number;
 }
 
-/** Whether a first-pass candidate of this confidence gets a second look. */
-export function wantsSecondLook(confidence: number): boolean {
-  return confidence >= SECOND_LOOK.floor;
+/** When detect() runs the model a second time on a crop around its candidate. */
+export type SecondLookMode = "auto" | "always" | "never";
+
+/** A crop's place in the image (image pixels, x1 and y1 exclusive). */
+export interface CropBox {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/** A crop of the image: its pixels and where it lies in the image. */
+export interface Crop {
+  image: RgbaImage;
+  x0: number;
+  y0: number;
 }
 
 /**
- * The pixels around a quad (image pixels): its bounding box grown by the margin and clipped to
- * the image. Null when that leaves less than 8 pixels a side, or nearly the whole image (no
- * closer look to be had).
+ * Whether a first-pass candidate of this confidence, whose crop (cropBox) covers this share of
+ * the image, gets a second look. `"never"`: no. `"always"`: any candidate from SECOND_LOOK.floor
+ * on whose crop is a closer look at all. `"auto"` (the default): only where it pays, i.e. the
+ * first pass is unsure (under SECOND_LOOK.sure: the closer look may veto it or lift it over the
+ * threshold) or the page is small in the photo (its crop at most SECOND_LOOK.closer of the image:
+ * the model sees the page with at least twice the pixels, and its corners come out sharper).
+ * A large page found with confidence gains nothing measurable from a second look and costs a
+ * second inference.
  *
  * @example
  * ```ts
- * const crop = cropAround(image, [[100, 80], [400, 90], [390, 300], [110, 290]]);
+ * wantsSecondLook("auto", 0.98, 0.7); // false: a large page, surely found
+ * wantsSecondLook("auto", 0.98, 0.2); // true: a small page, sharper corners from a closer look
  * ```
  */
-export function cropAround(image: RgbaImage, quad: Quad): Crop | null {
+export function wantsSecondLook(mode: SecondLookMode, confidence: number, cropShare: number): boolean {
+  if (mode === "never" || confidence < SECOND_LOOK.floor || !(cropShare < SECOND_LOOK.wholeImage)) return false;
+  return mode === "always" || confidence < SECOND_LOOK.sure || cropShare <= SECOND_LOOK.closer;
+}
+
+/**
+ * The box a second look crops around a quad (image pixels): its bounding box grown by the margin
+ * and clipped to the image. Null when that leaves less than 8 pixels a side.
+ *
+ * @example
+ * ```ts
+ * const box = cropBox(640, 480, [[100, 80], [400, 90], [390, 300], [110, 290]]);
+ * ```
+ */
+export function cropBox(width: number, height: number, quad: Quad): CropBox | null {
   const xs = quad.map((p) => p[0]), ys = quad.map((p) => p[1]);
   const m = SECOND_LOOK.margin * Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys));
   const x0 = Math.max(0, Math.floor(Math.min(...xs) - m)), y0 = Math.max(0, Math.floor(Math.min(...ys) - m));
-  const x1 = Math.min(image.width, Math.ceil(Math.max(...xs) + m)), y1 = Math.min(image.height, Math.ceil(Math.max(...ys) + m));
-  const w = x1 - x0, h = y1 - y0;
-  // Nearly the whole image again: the model would see what it saw, and answer the same.
-  if (!(w >= 8 && h >= 8) || w * h >= SECOND_LOOK.wholeImage * image.width * image.height) return null;
+  const x1 = Math.min(width, Math.ceil(Math.max(...xs) + m)), y1 = Math.min(height, Math.ceil(Math.max(...ys) + m));
+  return x1 - x0 >= 8 && y1 - y0 >= 8 ? { x0, y0, x1, y1 } : null;
+}
+
+/** The share of a width x height image that a box covers (1 for no box: nothing closer to see). */
+export function boxShare(box: CropBox | null, width: number, height: number): number {
+  return box ? ((box.x1 - box.x0) * (box.y1 - box.y0)) / (width * height) : 1;
+}
+
+/**
+ * The pixels of a box in an image.
+ *
+ * @example
+ * ```ts
+ * const box = cropBox(image.width, image.height, quad);
+ * if (box) { const crop = cropPixels(image, box); }
+ * ```
+ */
+export function cropPixels(image: RgbaImage, box: CropBox): Crop {
+  const { x0, y0 } = box;
+  const w = box.x1 - x0, h = box.y1 - y0;
   const data = new Uint8ClampedArray(w * h * 4);
   const rowBytes = w * 4;
   for (let y = 0; y < h; y++) {

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { findQuad } from "../../src/quad/find-quad.ts";
-import { acceptSecondLook, combineLooks, cropAround, wantsSecondLook } from "../../src/quad/second-look.ts";
+import { acceptSecondLook, boxShare, combineLooks, cropBox, cropPixels, wantsSecondLook } from "../../src/quad/second-look.ts";
 import type { Quad } from "../../src/types.ts";
 import { blankMap, cornerError, drawSegment } from "./synth.ts";
 
@@ -27,19 +27,38 @@ test("the lower vote floor does not invent a page from two parallel lines", () =
   assert.equal(r.found, false, `confidence ${r.confidence}`);
 });
 
-test("cropAround: the quad's box grown by a tenth of its longer side, clipped to the image, pixels copied", () => {
+test("cropBox and cropPixels: the quad's box grown by a tenth of its longer side, clipped to the image, pixels copied", () => {
   const W = 200, H = 100;
   const data = new Uint8ClampedArray(W * H * 4);
   for (let i = 0; i < W * H; i++) data[i * 4] = i % 251;
-  const crop = cropAround({ data, width: W, height: H }, [[20, 10], [120, 12], [118, 60], [22, 58]]);
-  assert.ok(crop);
-  assert.deepEqual([crop.x0, crop.y0, crop.image.width, crop.image.height], [10, 0, 130 - 10, 70 - 0]);
+  const box = cropBox(W, H, [[20, 10], [120, 12], [118, 60], [22, 58]]);
+  assert.deepEqual(box, { x0: 10, y0: 0, x1: 130, y1: 70 });
+  assert.equal(boxShare(box, W, H), (120 * 70) / (W * H));
+  const crop = cropPixels({ data, width: W, height: H }, box!);
+  assert.deepEqual([crop.x0, crop.y0, crop.image.width, crop.image.height], [10, 0, 120, 70]);
   for (const [x, y] of [[0, 0], [57, 33], [119, 69]]) {
     assert.equal(crop.image.data[(y * crop.image.width + x) * 4], data[((y + crop.y0) * W + x + crop.x0) * 4]);
   }
-  assert.equal(cropAround({ data, width: W, height: H }, [[300, 300], [310, 300], [310, 310], [300, 310]]), null);
-  // A page filling the photo: the crop would be the photo again.
-  assert.equal(cropAround({ data, width: W, height: H }, [[5, 3], [195, 4], [194, 97], [6, 96]]), null);
+  assert.equal(cropBox(W, H, [[300, 300], [310, 300], [310, 310], [300, 310]]), null);
+  assert.equal(boxShare(null, W, H), 1);
+  // A page filling the photo: the crop would be the photo again, so no mode looks twice.
+  const whole = boxShare(cropBox(W, H, [[5, 3], [195, 4], [194, 97], [6, 96]]), W, H);
+  assert.equal(wantsSecondLook("always", 1, whole), false);
+});
+
+test("wantsSecondLook: never, always, and auto only where the first pass is unsure or the page small", () => {
+  // A candidate under the floor never gets one; "never" never does.
+  for (const mode of ["auto", "always", "never"] as const) assert.equal(wantsSecondLook(mode, 0.3, 0.2), false);
+  assert.equal(wantsSecondLook("never", 0.6, 0.2), false);
+  // A large page found surely: only "always" looks again.
+  assert.equal(wantsSecondLook("always", 0.98, 0.7), true);
+  assert.equal(wantsSecondLook("auto", 0.98, 0.7), false);
+  // Unsure (a veto or a lift over the threshold may follow), or small in the photo (sharper corners).
+  assert.equal(wantsSecondLook("auto", 0.4, 0.7), true);
+  assert.equal(wantsSecondLook("auto", 0.75, 0.7), true);
+  assert.equal(wantsSecondLook("auto", 0.98, 0.3), true);
+  assert.equal(wantsSecondLook("auto", 0.98, 0.5), true);
+  assert.equal(wantsSecondLook("auto", 0.98, 0.51), false);
 });
 
 test("acceptSecondLook: the same page, scoring about as well and above the threshold; no corner jumping to another ridge", () => {
@@ -58,9 +77,6 @@ test("acceptSecondLook: the same page, scoring about as well and above the thres
   const weak = { ...first, confidence: 0.45 };
   assert.equal(acceptSecondLook(weak, { ...closer, confidence: 0.48 }, diag), false);
   assert.equal(acceptSecondLook(weak, { ...closer, confidence: 0.6 }, diag), true);
-  assert.equal(wantsSecondLook(0.4), true);
-  assert.equal(wantsSecondLook(0.3), false);
-  assert.equal(wantsSecondLook(0), false);
 });
 
 test("combineLooks: a closer look that shows no page vetoes the first answer; one that sees it better replaces it", () => {

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { InvalidInputError } from "../../errors.ts";
 import { formatEvalReport, runEval } from "../../eval/index.ts";
-import { COMMON_OPTIONS, parseNumber, withUsageErrors } from "../args.ts";
+import { COMMON_OPTIONS, parseChoice, parseNumber, withUsageErrors } from "../args.ts";
 import { printError, printLine, type Command, type RunContext } from "../command.ts";
 import { engineOptions } from "../engine.ts";
 import { EXIT } from "../exit.ts";
@@ -17,7 +17,10 @@ const OPTIONS = {
   limit: { type: "string" },
   "no-baseline": { type: "boolean" },
   "fail-under": { type: "string" },
+  "second-look": { type: "string" },
 } as const;
+
+const SECOND_LOOK_MODES = ["auto", "always", "never"] as const;
 
 interface EvalArgs {
   root: string;
@@ -28,6 +31,7 @@ interface EvalArgs {
   limit?: number;
   baseline: boolean;
   failUnder?: number;
+  secondLook?: (typeof SECOND_LOOK_MODES)[number];
   quiet: boolean;
   engine: ReturnType<typeof engineOptions>;
 }
@@ -47,6 +51,7 @@ export const evalCommand: Command = {
       // Every report shows docedge against the classical pipeline unless asked not to.
       baseline: !(values["no-baseline"] ?? false),
       failUnder: parseNumber("fail-under", values["fail-under"], { min: 0, max: 1 }),
+      secondLook: parseChoice("second-look", values["second-look"], SECOND_LOOK_MODES),
       quiet: values.quiet ?? false,
       engine: engineOptions(values),
     };
@@ -63,6 +68,7 @@ async function runEvalCommand(args: EvalArgs, ctx: RunContext): Promise<number> 
     },
     ...(args.threshold !== undefined ? { threshold: args.threshold } : {}),
     ...(args.limit !== undefined ? { limit: args.limit } : {}),
+    ...(args.secondLook !== undefined ? { secondLook: args.secondLook } : {}),
     ...(args.overlays !== undefined ? { overlaysDir: args.overlays } : {}),
     ...(args.json !== undefined && args.json !== "-" ? { jsonFile: args.json } : {}),
     baseline: args.baseline,
