@@ -7,6 +7,7 @@
  * simply tracks at a lower rate instead of falling further and further behind the camera.
  */
 import { DocedgeError } from "../errors.ts";
+import type { SecondLookMode } from "../quad/second-look.ts";
 import type { DetectResult } from "../types.ts";
 import { createQuadTracker, type QuadTracker, type TrackerOptions, type TrackState } from "./tracker.ts";
 import { createWorkerDetector, type WorkerDetectorOptions, type WorkerImageSource } from "./worker-detector.ts";
@@ -16,7 +17,7 @@ import { createWorkerDetector, type WorkerDetectorOptions, type WorkerImageSourc
  * source), or docedge's own `Detector` (frames: RgbaImage or encoded bytes, on any runtime).
  */
 export interface FrameDetector<F = WorkerImageSource> {
-  detect(input: F, options?: { signal?: AbortSignal }): Promise<DetectResult>;
+  detect(input: F, options?: { signal?: AbortSignal; secondLook?: SecondLookMode }): Promise<DetectResult>;
   dispose?(): void | Promise<void>;
 }
 
@@ -28,6 +29,11 @@ export interface LiveTrackerOptions<F = WorkerImageSource> extends TrackerOption
   detector?: FrameDetector<F>;
   /** Options for the default worker detector. */
   worker?: WorkerDetectorOptions;
+  /**
+   * detect()'s `secondLook` for every frame (default `"auto"`). `"never"` keeps each frame to one
+   * inference: the track already weighs many frames, where one photo has only its second look.
+   */
+  secondLook?: SecondLookMode;
 }
 
 export interface LiveTracker<F = WorkerImageSource> {
@@ -67,7 +73,7 @@ function frameSize(frame: unknown): { width: number; height: number } | null {
 }
 
 export async function createTracker<F = WorkerImageSource>(options: LiveTrackerOptions<F> = {}): Promise<LiveTracker<F>> {
-  const { detector: given, worker: workerOptions, ...trackerOptions } = options;
+  const { detector: given, worker: workerOptions, secondLook, ...trackerOptions } = options;
   const tracker = createQuadTracker(trackerOptions);
   const detector: FrameDetector<F> = given ?? ((await createWorkerDetector(workerOptions)) as FrameDetector<WorkerImageSource> as FrameDetector<F>);
   const ownsDetector = given === undefined;
@@ -79,7 +85,7 @@ export async function createTracker<F = WorkerImageSource>(options: LiveTrackerO
 
   async function runOne(frame: F, timeMs: number): Promise<TrackState> {
     const size = frameSize(frame);
-    const result = await detector.detect(frame, { signal: controller.signal });
+    const result = await detector.detect(frame, { signal: controller.signal, ...(secondLook !== undefined ? { secondLook } : {}) });
     const width = result.width || size?.width || 0;
     const height = result.height || size?.height || 0;
     return tracker.update({ quad: result.found ? result.quad : null, confidence: result.confidence, width, height }, timeMs);

@@ -6,6 +6,7 @@
 import type { DetectResult, Quad } from "../types.ts";
 import type { ScanOptions, ScanResult } from "../scan/options.ts";
 import type { DocedgeErrorCode } from "../errors.ts";
+import type { SecondLookMode } from "../quad/second-look.ts";
 
 /** A binary the worker fetches (an absolute URL) or receives (bytes). */
 export type WireBinary = string | ArrayBuffer | Uint8Array;
@@ -34,7 +35,7 @@ export type WireImage =
 
 export type WorkerRequest =
   | { id: number; type: "init"; options: WireInitOptions }
-  | { id: number; type: "detect"; image: WireImage; threshold?: number; maxSize?: number }
+  | { id: number; type: "detect"; image: WireImage; threshold?: number; maxSize?: number; secondLook?: SecondLookMode }
   | { id: number; type: "scan"; image: WireImage; options: ScanOptions }
   | { id: number; type: "dispose" };
 

@@ -7,6 +7,7 @@
  */
 import * as z from "zod/mini";
 import { DocedgeError, InvalidInputError, type DocedgeErrorCode } from "../errors.ts";
+import type { SecondLookMode } from "../quad/second-look.ts";
 import type { ScanOptions, ScanResult } from "../scan/options.ts";
 import type { DetectResult, RgbaImage } from "../types.ts";
 import { isBrowserImageSource, grabFrame, type BrowserImageSource } from "./input.ts";
@@ -46,6 +47,8 @@ export interface WorkerDetectOptions {
   signal?: AbortSignal;
   /** Override the detector's `maxSize` for this call. */
   maxSize?: number;
+  /** detect()'s `secondLook`: `"never"` keeps a live frame to one inference (default `"auto"`). */
+  secondLook?: SecondLookMode;
 }
 
 export interface WorkerDetector {
@@ -228,6 +231,7 @@ export async function createWorkerDetector(options: WorkerDetectorOptions = {}):
       const { image, transfer } = toWireImage(input, o.maxSize ?? defaultMaxSize);
       const req: Omit<Extract<WorkerRequest, { type: "detect" }>, "id"> = { type: "detect", image, maxSize: o.maxSize ?? defaultMaxSize };
       if (o.threshold !== undefined) req.threshold = o.threshold;
+      if (o.secondLook !== undefined) req.secondLook = o.secondLook;
       const r = await call<Extract<WorkerResponse, { type: "detect" }>>(req, transfer, o.signal);
       return r.result;
     },

@@ -93,7 +93,10 @@ async function handle(req: WorkerRequest): Promise<{ response: WorkerResponse; t
       if (!detector) throw new DocedgeError("MODEL_LOAD_FAILED", "the worker was not initialised");
       const d = await detector;
       const { rgba, sx, sy, w, h } = await pixels(req.image, req.maxSize);
-      const r = await d.detect(rgba, req.threshold !== undefined ? { threshold: req.threshold } : {});
+      const r = await d.detect(rgba, {
+        ...(req.threshold !== undefined ? { threshold: req.threshold } : {}),
+        ...(req.secondLook !== undefined ? { secondLook: req.secondLook } : {}),
+      });
       const base = { confidence: r.confidence, timings: r.timings, width: w, height: h };
       const result: DetectResult = r.found ? { found: true, quad: scaleQuad(r.quad, sx, sy), ...base } : { found: false, quad: null, ...base };
       return { response: { id: req.id, ok: true, type: "detect", result }, transfer: [] };

@@ -4,6 +4,7 @@ import { cors } from "hono/cors";
 import type { z } from "@hono/zod-openapi";
 import { DocedgeError, isDocedgeError } from "../errors.ts";
 import type { DetectResult, Quad } from "../types.ts";
+import type { SecondLookMode } from "../quad/second-look.ts";
 import type { ScanOptions, ScanResult } from "../scan/options.ts";
 import { createDetector, type DetectorOptions } from "../detector.ts";
 import { readImageBody } from "./body.ts";
@@ -17,7 +18,7 @@ import { registerOpenApi } from "./openapi.ts";
 
 /** What the app needs from a detector (the SDK's `Detector` has this shape). */
 export interface HttpDetector {
-  detect(input: Uint8Array, options?: { threshold?: number; signal?: AbortSignal }): Promise<DetectResult>;
+  detect(input: Uint8Array, options?: { threshold?: number; signal?: AbortSignal; secondLook?: SecondLookMode }): Promise<DetectResult>;
   scan(input: Uint8Array, options?: ScanOptions): Promise<ScanResult>;
 }
 
@@ -149,7 +150,7 @@ export function createApp(options: AppOptions = {}): OpenAPIHono {
     const result = await ticket.run(async () => {
       queueMs = now() - queuedAt;
       const detector = await getDetector();
-      return detector.detect(bytes, { threshold: query.threshold, signal });
+      return detector.detect(bytes, { threshold: query.threshold, signal, ...(query.secondLook !== undefined ? { secondLook: query.secondLook } : {}) });
     }, signal);
     const common = { confidence: result.confidence, width: result.width, height: result.height, timings: { queue: round(queueMs), ...result.timings } };
     const body: DetectResponse = result.found ? { found: true, quad: result.quad, ...common } : { found: false, quad: null, ...common };

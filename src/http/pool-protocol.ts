@@ -1,4 +1,5 @@
 import type { DetectResult } from "../types.ts";
+import type { SecondLookMode } from "../quad/second-look.ts";
 import type { DetectorOptions } from "../detector.ts";
 import type { ScanOptions, ScanResult } from "../scan/options.ts";
 import type { DocedgeErrorCode } from "../errors.ts";
@@ -44,7 +45,7 @@ export class JobClock {
 }
 
 export type JobRequest =
-  | { id: number; kind: "detect"; bytes: Uint8Array; threshold?: number }
+  | { id: number; kind: "detect"; bytes: Uint8Array; threshold?: number; secondLook?: SecondLookMode }
   | { id: number; kind: "scan"; bytes: Uint8Array; options: ScanOptions };
 
 /** A DocedgeError's code and message; anything else travels as a bare message (never shown to clients). */

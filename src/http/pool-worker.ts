@@ -78,7 +78,10 @@ port.on("message", (job: JobRequest) => {
     clock.start(job.id);
     try {
       if (job.kind === "detect") {
-        const { edgeMap: _unused, ...result } = await detector.detect(job.bytes, job.threshold !== undefined ? { threshold: job.threshold } : {});
+        const { edgeMap: _unused, ...result } = await detector.detect(job.bytes, {
+          ...(job.threshold !== undefined ? { threshold: job.threshold } : {}),
+          ...(job.secondLook !== undefined ? { secondLook: job.secondLook } : {}),
+        });
         clock.finish(job.id);
         post({ type: "result", id: job.id, result });
       } else {

@@ -8,6 +8,7 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { DetectResult } from "../types.ts";
+import type { SecondLookMode } from "../quad/second-look.ts";
 import type { DetectorOptions } from "../detector.ts";
 import { DocedgeError, ModelLoadError } from "../errors.ts";
 import type { ScanOptions, ScanResult } from "../scan/options.ts";
@@ -241,9 +242,10 @@ export class WorkerPool implements HttpDetector {
     return thread.run({ ...job, bytes: own }, this.timeoutMs, [own.buffer as ArrayBuffer]);
   }
 
-  async detect(input: Uint8Array, options: { threshold?: number; signal?: AbortSignal } = {}): Promise<DetectResult> {
+  async detect(input: Uint8Array, options: { threshold?: number; signal?: AbortSignal; secondLook?: SecondLookMode } = {}): Promise<DetectResult> {
     const job: JobRequest = { id: this.#nextId++, kind: "detect", bytes: input };
     if (options.threshold !== undefined) job.threshold = options.threshold;
+    if (options.secondLook !== undefined) job.secondLook = options.secondLook;
     return (await this.#run(job)) as DetectResult;
   }
 

@@ -67,8 +67,17 @@ function parseQuadNumbers(text: string): number[] | null {
   return values;
 }
 
+const secondLook = z
+  .enum(["auto", "always", "never"])
+  .optional()
+  .openapi({
+    description:
+      "Run the model again on a crop around the page: `auto` (default) where the first pass is unsure or the page is small in the photo, `always`, or `never` (one inference: live camera frames).",
+    example: "auto",
+  });
+
 export const detectQuerySchema = z
-  .strictObject({ threshold })
+  .strictObject({ threshold, secondLook })
   .openapi("DetectQuery");
 
 export const scanQuerySchema = z

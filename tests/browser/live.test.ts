@@ -42,6 +42,31 @@ test("tracks a page in RgbaImage frames with the real detector", async () => {
   assert.equal((await detector.detect(photo)).found, true);
 });
 
+test("secondLook reaches the detector with every frame", async () => {
+  const seen: unknown[] = [];
+  const refine: number[] = [];
+  // The real detector, recording what the tracker asks of it.
+  const recording = {
+    async detect(frame: ImageInput, options?: Parameters<Detector["detect"]>[1]) {
+      seen.push(options?.secondLook);
+      const r = await detector.detect(frame, options);
+      refine.push(r.timings.refine);
+      return r;
+    },
+  };
+  const tracker = await createTracker<ImageInput>({ detector: recording, secondLook: "always" });
+  await tracker.track(photo, 0);
+  await tracker.track(photo, 33);
+  tracker.dispose();
+  assert.deepEqual(seen, ["always", "always"]);
+  assert.ok(refine.every((ms) => ms > 0), `second looks taken: ${refine.join(", ")} ms`);
+  const plain = await createTracker<ImageInput>({ detector: recording, secondLook: "never" });
+  await plain.track(photo, 0);
+  plain.dispose();
+  assert.deepEqual(seen.slice(2), ["never"]);
+  assert.equal(refine[2], 0);
+});
+
 test("frames arriving while the detector is busy: only the newest waits, older ones are superseded", async () => {
   const tracker = await createTracker<ImageInput>({ detector, minHits: 1 });
   const a = tracker.track(photo, 0);

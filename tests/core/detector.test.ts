@@ -8,7 +8,7 @@ import type { LoadProgress } from "../../src/runtime/progress.ts";
 import { encodeJpeg } from "../../src/image/codecs.ts";
 import { DocedgeError } from "../../src/errors.ts";
 import { existsSync } from "node:fs";
-import { MODEL_INT8, SAMPLE, hasModel, datasetPhotos, readBytes, storedFor, tagJpeg, uprightFrom } from "./helpers.ts";
+import { DATASETS, MODEL_INT8, SAMPLE, hasModel, datasetPhotos, readBytes, storedFor, tagJpeg, uprightFrom } from "./helpers.ts";
 
 const skip = hasModel() ? false : `no model at ${MODEL_INT8} (the lead ships models/)`;
 // The bundled CC0 sample photo always; more real photos when ../shared/datasets is there.
@@ -138,6 +138,31 @@ test("concurrent detect calls on one detector give the sequential results", { sk
     assert.deepEqual(concurrent[i].quad, sequential[i].quad, `image ${i}`);
     assert.equal(concurrent[i].confidence, sequential[i].confidence);
   }
+});
+
+test("secondLook: never keeps one inference, always looks again, auto only at a small or unsure page", { skip: skip || noPhotos }, async () => {
+  const d = await shared();
+  const hand = `${DATASETS}tony_xlh_document_scanning_dataset/holding-with-a-hand.jpg`;
+  const looked = new Set<string>();
+  const skipped = new Set<string>();
+  for (const path of [SAMPLE, hand, ...photos].filter((p) => existsSync(p))) {
+    const bytes = readBytes(path);
+    const never = await d.detect(bytes, { secondLook: "never" });
+    const always = await d.detect(bytes, { secondLook: "always" });
+    const auto = await d.detect(bytes, { secondLook: "auto" });
+    const byDefault = await d.detect(bytes);
+    assert.equal(never.timings.refine, 0, `${path}: "never" ran a second look`);
+    // auto answers as one of the other two, by whether it looked again; the default is auto.
+    const same = auto.timings.refine > 0 ? always : never;
+    assert.deepEqual([auto.found, auto.quad, auto.confidence], [same.found, same.quad, same.confidence], path);
+    assert.deepEqual([byDefault.found, byDefault.quad, byDefault.confidence], [auto.found, auto.quad, auto.confidence], path);
+    (auto.timings.refine > 0 ? looked : skipped).add(path);
+  }
+  // The sample is a large page found surely: nothing to gain from a closer look. The card held in
+  // a hand is small in the photo and unsure: auto looks again.
+  assert.ok(skipped.has(SAMPLE), "auto looked again at the sample's large, sure page");
+  if (existsSync(hand)) assert.ok(looked.has(hand), "auto did not look again at the small card held in a hand");
+  await assert.rejects(d.detect(readBytes(SAMPLE), { secondLook: "sometimes" as never }), (e: unknown) => e instanceof DocedgeError && e.code === "INVALID_INPUT");
 });
 
 test("detector errors: options, model, dispose, abort", { skip }, async () => {

@@ -120,7 +120,7 @@ export function conformance(runtime: RuntimeName): void {
       const detect = doc.paths["/v1/detect"]?.post;
       const scan = doc.paths["/v1/scan"]?.post;
       assert.ok(detect && scan && doc.paths["/healthz"]?.get);
-      assert.deepEqual(detect.parameters?.map((p) => p.name), ["threshold"]);
+      assert.deepEqual(detect.parameters?.map((p) => p.name), ["threshold", "secondLook"]);
       assert.deepEqual(
         scan.parameters?.map((p) => p.name).sort(),
         ["enhance", "format", "maxSize", "quad", "quality"],
@@ -163,6 +163,15 @@ export function conformance(runtime: RuntimeName): void {
       assert.equal(res.status, 200);
       const body = (await res.json()) as DetectBody;
       assert.equal(body.found, body.confidence >= 1);
+    });
+
+    it("POST /v1/detect?secondLook=never answers from one inference", async () => {
+      for (const photo of PHOTOS) {
+        const res = await postImage(target.url, "/v1/detect?secondLook=never", photo.bytes, photo.type);
+        assert.equal(res.status, 200, await res.clone().text());
+        const body = (await res.json()) as DetectBody;
+        assert.equal(body.timings.refine, 0, photo.name);
+      }
     });
 
     it("POST /v1/scan returns the flattened page with its quad in a header", async () => {
@@ -242,6 +251,8 @@ export function conformance(runtime: RuntimeName): void {
         "/v1/detect?threshold=2",
         "/v1/detect?threshold=abc",
         "/v1/detect?unknown=1",
+        "/v1/detect?secondLook=sometimes",
+        "/v1/detect?secondLook=",
         "/v1/scan?format=gif",
         "/v1/scan?quality=0",
         "/v1/scan?maxSize=999999",
