@@ -1,20 +1,21 @@
 import { isDocedgeError } from "../errors.ts";
 import type { Command } from "./command.ts";
 import { printError, printLine } from "./command.ts";
-import { detectCommand } from "./commands/detect.ts";
-import { evalCommand } from "./commands/eval.ts";
-import { scanCommand } from "./commands/scan.ts";
-import { serveCommand } from "./commands/serve.ts";
 import { EXIT } from "./exit.ts";
 import { MAIN_HELP } from "./help.ts";
 import { onInterrupt } from "./interrupt.ts";
 import { describeError, packageVersion } from "./io.ts";
 
-export const COMMANDS: Record<string, Command> = {
-  detect: detectCommand,
-  scan: scanCommand,
-  serve: serveCommand,
-  eval: evalCommand,
+/**
+ * Each command is imported only when it runs: `serve` pulls the HTTP layer (Hono, zod-openapi) and
+ * `eval` the OpenCV baseline, which a new `docedge detect` process would otherwise load and compile
+ * first (about 150-250 ms of its start, measured on Node 20).
+ */
+export const COMMANDS: Record<string, () => Promise<Command>> = {
+  detect: async () => (await import("./commands/detect.ts")).detectCommand,
+  scan: async () => (await import("./commands/scan.ts")).scanCommand,
+  serve: async () => (await import("./commands/serve.ts")).serveCommand,
+  eval: async () => (await import("./commands/eval.ts")).evalCommand,
 };
 
 /** Runs the CLI and returns the exit code (never calls process.exit itself on the normal path). */
@@ -38,13 +39,14 @@ export async function main(argv: string[]): Promise<number> {
       printLine(MAIN_HELP);
       return EXIT.OK;
     }
-    const cmd = COMMANDS[topic];
-    if (!cmd) return unknownCommand(topic);
-    printLine(cmd.help);
+    const load = Object.hasOwn(COMMANDS, topic) ? COMMANDS[topic] : undefined;
+    if (!load) return unknownCommand(topic);
+    printLine((await load()).help);
     return EXIT.OK;
   }
-  const command = COMMANDS[name];
-  if (!command) return unknownCommand(name);
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!load) return unknownCommand(name);
+  const command = await load();
 
   let parsed;
   try {
