@@ -17,16 +17,8 @@ import { appliedThreads } from "./model/ort.ts";
 import { optimizedInt8, type ModelBytes } from "./model/optimized.ts";
 import { fileExists } from "./runtime/files.ts";
 import { byteReporter, report, type ProgressCallback } from "./runtime/progress.ts";
-import { scanImage } from "./scan/scan.ts";
-import { pagesToPdf } from "./scan/pdf.ts";
 import type { ScanOptions, ScanResult } from "./scan/options.ts";
-import {
-  detectOptionsSchema,
-  detectorOptionsSchema,
-  parseOptions,
-  type DetectOptions,
-  type DetectorOptions,
-} from "./options.ts";
+import { loadOptionSchemas, parseDetectOptions, parseDetectorOptions, type DetectOptions, type DetectorOptions } from "./options.ts";
 
 export type { DetectOptions, DetectorOptions } from "./options.ts";
 
@@ -158,11 +150,12 @@ async function loadParts(opts: DetectorOptions, numThreads: number, progress?: P
  */
 export async function createDetector(options?: DetectorOptions): Promise<Detector> {
   const loadStart = now();
-  const opts = parseOptions(detectorOptionsSchema, options, "detector options");
+  const opts = await parseDetectorOptions(options);
+  loadOptionSchemas().catch(() => {}); // in the background (see there); a failure shows on first use
   if (opts.wasm) await configureCodecs(opts.wasm);
   const numThreads = effectiveNumThreads(opts.numThreads);
   const progress = opts.progress_callback as ProgressCallback | undefined;
-  const model = await loadParts(opts as DetectorOptions, numThreads, progress);
+  const model = await loadParts(opts, numThreads, progress);
   const loadMs = now() - loadStart;
   report(progress, { status: "ready", loadMs });
   // The decoded short side the model input is taken from: at least 2x it, so every input pixel
@@ -232,6 +225,8 @@ export async function createDetector(options?: DetectorOptions): Promise<Detecto
       }
       quad = found.quad;
     }
+    // Scanning (warp, enhance, encode, its zod-validated options) loads on first use: detection alone never imports it.
+    const { scanImage } = await import("./scan/scan.ts");
     return scanImage(image, quad, options);
   }
 
@@ -240,7 +235,7 @@ export async function createDetector(options?: DetectorOptions): Promise<Detecto
     loadMs,
     async detect(input, options) {
       checkOpen();
-      const o = parseOptions(detectOptionsSchema, options, "detect options");
+      const o = await parseDetectOptions(options);
       const start = now();
       const decoded = await decodeForDetection(input, minShortSide, limits, o.signal);
       checkOpen();
@@ -255,6 +250,7 @@ export async function createDetector(options?: DetectorOptions): Promise<Detecto
         const { image, quad } = isPdfScanInput(entry) ? entry : { image: entry, quad: undefined };
         pages.push(await scan(image, { ...options, ...(quad ? { quad } : {}), format: "jpeg" }));
       }
+      const { pagesToPdf } = await import("./scan/pdf.ts");
       const pdf = await pagesToPdf(pages.map((p) => ({ jpeg: p.image, width: p.width, height: p.height, paper: p.paper })));
       return { pdf, pages: pages.map(({ width, height, quad, paper }) => ({ width, height, quad, paper })) };
     },
