@@ -5,7 +5,7 @@ import { decodeForDetection, decodeImage, type DetectionImage } from "./image/de
 import { prepareJpegDecoder } from "./image/jpeg-wasm.ts";
 import { isRgbaImage, readInputBytes, resolveLimits } from "./image/input.ts";
 import { sniffFormat } from "./image/header.ts";
-import { resizeToTensor } from "./image/resize.ts";
+import { modelInput } from "./image/area-wasm.ts";
 import { createEdgeModel, type EdgeModel } from "./model/session.ts";
 import { DEFAULT_THRESHOLD, findQuadDetailed } from "./quad/find-quad.ts";
 import { boxShare, combineLooks, cropBox, cropPixels, wantsSecondLook } from "./quad/second-look.ts";
@@ -172,7 +172,7 @@ export async function createDetector(options?: DetectorOptions): Promise<Detecto
   async function detectImage(input: DetectionImage, decodeMs: number, start: number, o: DetectOptions): Promise<DetectOutput> {
     const { image } = input;
     const t1 = now();
-    const tensor = resizeToTensor(image, model.inputWidth, model.inputHeight);
+    const tensor = await modelInput(image, model.inputWidth, model.inputHeight);
     const t2 = now();
     const { map, ms: inferenceMs } = await model.run(tensor, o.signal);
     const t3 = now();
@@ -185,7 +185,7 @@ export async function createDetector(options?: DetectorOptions): Promise<Detecto
     const box = best ? cropBox(image.width, image.height, best.quad) : null;
     if (best && box && wantsSecondLook(o.secondLook ?? "auto", best.confidence, boxShare(box, image.width, image.height))) {
       const crop = cropPixels(image, box);
-      const second = await model.run(resizeToTensor(crop.image, model.inputWidth, model.inputHeight), o.signal);
+      const second = await model.run(await modelInput(crop.image, model.inputWidth, model.inputHeight), o.signal);
       const f2 = findQuadDetailed(second.map, { aspect: crop.image.width / crop.image.height, threshold });
       const seen = f2.candidate
         ? { quad: scaleQuad(f2.candidate, crop.image.width / second.map.width, crop.image.height / second.map.height, crop.x0, crop.y0), confidence: f2.confidence }

@@ -42,7 +42,8 @@ export interface JpegDecodeOptions {
   allScans?: boolean;
 }
 
-interface Exports {
+/** The module's exports; `dj_area` (wasm/jpeg/area.c, used by area-wasm.ts) is absent from older builds. */
+export interface DecoderExports {
   memory: WebAssembly.Memory;
   _initialize(): void;
   dj_alloc(n: number): number;
@@ -51,7 +52,9 @@ interface Exports {
   dj_width(): number;
   dj_height(): number;
   dj_decode(data: number, len: number, scale: number, flags: number, maxScans: number): number;
+  dj_area?: (...args: number[]) => number;
 }
+type Exports = DecoderExports;
 
 const EXPORTS = ["memory", "_initialize", "dj_alloc", "dj_free", "dj_message", "dj_width", "dj_height", "dj_decode"];
 
@@ -132,6 +135,16 @@ async function instance(): Promise<Exports> {
   exports._initialize();
   live = exports;
   return exports;
+}
+
+/** The live instance, shared with the area average (area-wasm.ts): both are in this module. */
+export function decoderInstance(): Promise<DecoderExports> {
+  return instance();
+}
+
+/** After using `x`: drop it when it failed (its heap may be half-built) or holds more memory than is worth keeping. */
+export function releaseDecoder(x: DecoderExports, failed: boolean): void {
+  if (live === x && (failed || x.memory.buffer.byteLength > KEEP_MEMORY)) live = null;
 }
 
 function cString(memory: WebAssembly.Memory, at: number): string {

@@ -65,16 +65,83 @@ function spansFor(src: number, dst: number): Spans {
   return s;
 }
 
+/** Whether 32-bit words of `data` can be summed two channels per add (see `addWholeRow`). */
+function packedView(image: RgbaImage, outW: number): Uint32Array | null {
+  const { data, width: w, height: h } = image;
+  return data.byteOffset % 4 === 0 && w <= 256 * outW ? new Uint32Array(data.buffer, data.byteOffset, w * h) : null;
+}
+
+/**
+ * Add one source row's whole pixels to each output column's integer sums: `sums` holds per
+ * column, R G B of the whole pixels, then of the head pixel, then of the tail pixel (9 numbers).
+ * With a word view, a little-endian RGBA word masked with 0x00ff00ff holds R and B in two 16-bit
+ * lanes, shifted by 8 it holds G (and A); up to 257 pixels cannot carry out of a lane.
+ */
+function addWholeRow(data: Uint8Array | Uint8ClampedArray, px: Uint32Array | null, rowWords: number, xs: Spans, sums: Float64Array): void {
+  const { start, end, headWeight, tailWeight } = xs;
+  for (let ox = 0, k = 0; ox < start.length; ox++, k += 9) {
+    const s = start[ox];
+    const e = end[ox];
+    let r = 0, g = 0, b = 0;
+    if (px !== null) {
+      let rb = 0, ga = 0;
+      for (let p = rowWords + s, pe = rowWords + e; p < pe; p++) {
+        const v = px[p];
+        rb = (rb + (v & 0xff00ff)) | 0;
+        ga = (ga + ((v >>> 8) & 0xff00ff)) | 0;
+      }
+      r = rb & 0xffff;
+      b = rb >>> 16;
+      g = ga & 0xffff;
+    } else {
+      for (let p = (rowWords + s) * 4, pe = (rowWords + e) * 4; p < pe; p += 4) {
+        r += data[p];
+        g += data[p + 1];
+        b += data[p + 2];
+      }
+    }
+    sums[k] += r;
+    sums[k + 1] += g;
+    sums[k + 2] += b;
+    if (headWeight[ox] > 0) {
+      const p = (rowWords + s - 1) * 4;
+      sums[k + 3] += data[p];
+      sums[k + 4] += data[p + 1];
+      sums[k + 5] += data[p + 2];
+    }
+    if (tailWeight[ox] > 0) {
+      const p = (rowWords + e) * 4;
+      sums[k + 6] += data[p];
+      sums[k + 7] += data[p + 1];
+      sums[k + 8] += data[p + 2];
+    }
+  }
+}
+
+/** One partly covered source row's cells: whole-pixel sums plus the weighted partial pixels, RGB per column. */
+function rowCells(data: Uint8Array | Uint8ClampedArray, px: Uint32Array | null, rowWords: number, xs: Spans, sums: Float64Array, cells: Float64Array): void {
+  sums.fill(0);
+  addWholeRow(data, px, rowWords, xs, sums);
+  const { headWeight, tailWeight } = xs;
+  for (let ox = 0, k = 0, c = 0; ox < headWeight.length; ox++, k += 9, c += 3) {
+    const hw = headWeight[ox];
+    const tw = tailWeight[ox];
+    for (let ch = 0; ch < 3; ch++) {
+      let v = sums[k + ch];
+      if (hw > 0) v += hw * sums[k + 3 + ch];
+      if (tw > 0) v += tw * sums[k + 6 + ch];
+      cells[c + ch] = v;
+    }
+  }
+}
+
 /**
  * Stretch RGBA pixels to `outW` x `outH` by area averaging (every source pixel contributes by the
  * area it shares with each output cell) and write the model input: float32, planar CHW, RGB in
- * [0, 1]. Separable and streaming: each source row is reduced horizontally once, then added to the
- * one or two output rows it overlaps, so memory stays O(outW) and time O(source pixels).
- *
- * The whole pixels of each cell are summed as 32-bit words, two channels per add: a little-endian
- * RGBA word masked with 0x00ff00ff holds R and B in two 16-bit lanes, shifted by 8 it holds G (and
- * A); up to 257 pixels cannot carry out of a lane. The sums are the same integers as summing bytes,
- * so the tensor is identical, at about a third of the time on a 1080p frame (one process).
+ * [0, 1]. Per output row, the source rows it wholly covers are summed as integers (exact), the
+ * partly covered rows at either end are weighted in doubles, and each cell is rounded to float
+ * once, at the end. The decoder's WASM does the same arithmetic in the same order with SIMD
+ * (wasm/jpeg/area.c, `modelInput` in area-wasm.ts): the two give bit-identical tensors.
  *
  * @example
  * ```ts
@@ -89,79 +156,60 @@ export function resizeToTensor(
 ): Float32Array {
   const { data, width: w, height: h } = image;
   const xs = spansFor(w, outW);
+  const ys = spansFor(h, outH);
+  const px = packedView(image, outW);
+  const norm = areaNorm(w, h, outW, outH);
   const plane = outW * outH;
-  out.fill(0, 0, 3 * plane);
-  // Packed sums need an aligned word view and at most 256 whole pixels per cell.
-  const px = data.byteOffset % 4 === 0 && w <= 256 * outW ? new Uint32Array(data.buffer, data.byteOffset, w * h) : null;
-  // Horizontal sums of the current source row, interleaved RGB per output column.
-  const row = new Float32Array(outW * 3);
-  const { start: xStart, end: xEnd, headWeight: xHead, tailWeight: xTail } = xs;
-  // Map each source row to the output row(s) it feeds, with weights.
-  let oy = 0;
-  const scaleY = h / outH;
-  for (let y = 0; y < h; y++) {
-    const rowBase = y * w * 4;
-    const rowWords = y * w;
-    for (let ox = 0; ox < outW; ox++) {
-      let r = 0, g = 0, b = 0;
-      const e = xEnd[ox];
-      if (px !== null) {
-        let rb = 0, ga = 0;
-        for (let p = rowWords + xStart[ox], pe = rowWords + e; p < pe; p++) {
-          const v = px[p];
-          rb = (rb + (v & 0xff00ff)) | 0;
-          ga = (ga + ((v >>> 8) & 0xff00ff)) | 0;
-        }
-        r = rb & 0xffff;
-        b = rb >>> 16;
-        g = ga & 0xffff;
+  const sums = new Float64Array(outW * 9);
+  const scratch = new Float64Array(outW * 9);
+  let headRow = new Float64Array(outW * 3);
+  let tailRow = new Float64Array(outW * 3);
+  // A row split between two output rows is the tail of one and the head of the next: its cells
+  // are computed once (they do not depend on the output row).
+  let tailOf = -1;
+  for (let oy = 0; oy < outH; oy++) {
+    sums.fill(0);
+    const y0 = ys.start[oy];
+    const y1 = ys.end[oy];
+    for (let y = y0; y < y1; y++) addWholeRow(data, px, y * w, xs, sums);
+    const yh = ys.headWeight[oy];
+    const yt = ys.tailWeight[oy];
+    if (yh > 0) {
+      if (tailOf === y0 - 1) {
+        [headRow, tailRow] = [tailRow, headRow];
+        tailOf = -1;
       } else {
-        for (let p = rowBase + xStart[ox] * 4, pe = rowBase + e * 4; p < pe; p += 4) {
-          r += data[p];
-          g += data[p + 1];
-          b += data[p + 2];
-        }
+        rowCells(data, px, (y0 - 1) * w, xs, scratch, headRow);
       }
-      const hw = xHead[ox];
-      if (hw > 0) {
-        const p = rowBase + (xStart[ox] - 1) * 4;
-        r += hw * data[p];
-        g += hw * data[p + 1];
-        b += hw * data[p + 2];
-      }
-      const tw = xTail[ox];
-      if (tw > 0) {
-        const p = rowBase + e * 4;
-        r += tw * data[p];
-        g += tw * data[p + 1];
-        b += tw * data[p + 2];
-      }
-      const k = ox * 3;
-      row[k] = r;
-      row[k + 1] = g;
-      row[k + 2] = b;
     }
-    // Overlap of source row [y, y+1) with output rows [oy*scaleY, (oy+1)*scaleY).
-    while (oy < outH - 1 && (oy + 1) * scaleY <= y + 1e-9) oy++;
-    let cover = Math.min(y + 1, (oy + 1) * scaleY) - Math.max(y, oy * scaleY);
-    accumulateRow(out, row, oy, cover, outW, plane);
-    let next = oy + 1;
-    while (next < outH && next * scaleY < y + 1 - 1e-9) {
-      cover = Math.min(y + 1, (next + 1) * scaleY) - next * scaleY;
-      accumulateRow(out, row, next, cover, outW, plane);
-      next++;
+    if (yt > 0 && tailOf !== y1) {
+      rowCells(data, px, y1 * w, xs, scratch, tailRow);
+      tailOf = y1;
+    }
+    for (let ox = 0, k = 0, c = 0; ox < outW; ox++, k += 9, c += 3) {
+      const hw = xs.headWeight[ox];
+      const tw = xs.tailWeight[ox];
+      for (let ch = 0; ch < 3; ch++) {
+        let v = sums[k + ch];
+        if (hw > 0) v += hw * sums[k + 3 + ch];
+        if (tw > 0) v += tw * sums[k + 6 + ch];
+        if (yh > 0) v += yh * headRow[c + ch];
+        if (yt > 0) v += yt * tailRow[c + ch];
+        out[ch * plane + oy * outW + ox] = v * norm;
+      }
     }
   }
-  const norm = 1 / (255 * (w / outW) * (h / outH));
-  for (let i = 0; i < 3 * plane; i++) out[i] *= norm;
   return out;
 }
-function accumulateRow(out: Float32Array, row: Float32Array, oy: number, weight: number, outW: number, plane: number): void {
-  if (weight <= 0) return;
-  const base = oy * outW;
-  for (let ox = 0, k = 0; ox < outW; ox++, k += 3) {
-    out[base + ox] += weight * row[k];
-    out[plane + base + ox] += weight * row[k + 1];
-    out[2 * plane + base + ox] += weight * row[k + 2];
-  }
+
+/** The factor that turns a cell's weighted sum into a mean in [0, 1]. */
+export function areaNorm(w: number, h: number, outW: number, outH: number): number {
+  return 1 / (255 * (w / outW) * (h / outH));
 }
+
+/** The spans of one axis, shared with the WASM version (cached per size). */
+export function axisSpans(src: number, dst: number): Readonly<Spans> {
+  return spansFor(src, dst);
+}
+
+export type { Spans };

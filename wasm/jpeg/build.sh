@@ -1,5 +1,6 @@
 #!/bin/sh
-# Rebuild wasm/jpeg/decoder.wasm from libjpeg-turbo 2.1.5 and decoder.c (`npm run build:wasm`).
+# Rebuild wasm/jpeg/decoder.wasm from libjpeg-turbo 2.1.5, decoder.c and area.c (the model input's
+# area average, in WASM SIMD) (`npm run build:wasm`).
 #
 #   wasm/jpeg/build.sh [path/to/libjpeg-turbo_2.1.5.orig.tar.gz | path/to/libjpeg-turbo-2.1.5/]
 #
@@ -48,5 +49,5 @@ cmake -S "$SRC" -B "$WORK/build" -DCMAKE_TOOLCHAIN_FILE="$WORK/wasi.cmake" -DCMA
 cmake --build "$WORK/build" --target jpeg-static -j 2 >"$WORK/make.log" 2>&1 || { tail -40 "$WORK/make.log" >&2; exit 1; }
 
 clang --target=wasm32-wasi $CFLAGS -mexec-model=reactor -I"$SRC" -I"$WORK/build" \
-  -Wl,--strip-all -Wl,--gc-sections -o "$HERE/decoder.wasm" "$HERE/decoder.c" "$WORK/build/libjpeg.a"
+  -Wl,--strip-all -Wl,--gc-sections -o "$HERE/decoder.wasm" "$HERE/decoder.c" "$HERE/area.c" "$WORK/build/libjpeg.a"
 echo "wrote $HERE/decoder.wasm ($(wc -c <"$HERE/decoder.wasm") bytes)"

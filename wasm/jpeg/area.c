@@ -1,0 +1,137 @@
+/*
+ * The model input from RGBA pixels by area averaging, in WASM SIMD: the same arithmetic, in the
+ * same order, as `areaAverageJs` in src/image/resize.ts (bit-identical output; tests compare the
+ * two), so a runtime without this module gets the same tensor. It lives in the decoder's module
+ * because every runtime already loads that one (Workers through their static-import shim).
+ *
+ * Per output row: the source rows it wholly covers are summed per column as integers (16-bit
+ * lanes, at most 256 rows per pass, then folded into 32-bit cell sums), the partly covered rows
+ * at either end are weighted in doubles, and each cell is rounded to float once.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wasm_simd128.h>
+
+#define EXPORT(name) __attribute__((export_name(#name)))
+
+/* One output axis: whole source pixels [start, end) and the partial pixels' weights (float, as
+ * src/image/resize.ts computes them) at start-1 (head) and at end (tail); 0 when none. */
+typedef struct {
+  const int32_t *start, *end;
+  const float *head, *tail;
+} spans;
+
+/* A row's cells: whole-pixel sums plus the weighted partial pixels, per channel (RGB). */
+static void row_cells(const uint8_t *row, int out_w, const spans *xs, double *cell) {
+  for (int ox = 0; ox < out_w; ox++) {
+    const int s = xs->start[ox], e = xs->end[ox];
+    uint32_t r = 0, g = 0, b = 0;
+    for (int x = s; x < e; x++) {
+      r += row[4 * x];
+      g += row[4 * x + 1];
+      b += row[4 * x + 2];
+    }
+    double vr = r, vg = g, vb = b;
+    const double hw = xs->head[ox], tw = xs->tail[ox];
+    if (hw > 0) {
+      const uint8_t *p = row + 4 * (s - 1);
+      vr += hw * p[0];
+      vg += hw * p[1];
+      vb += hw * p[2];
+    }
+    if (tw > 0) {
+      const uint8_t *p = row + 4 * e;
+      vr += tw * p[0];
+      vg += tw * p[1];
+      vb += tw * p[2];
+    }
+    cell[3 * ox] = vr;
+    cell[3 * ox + 1] = vg;
+    cell[3 * ox + 2] = vb;
+  }
+}
+
+/*
+ * src: w*h RGBA; spans: out_w entries each for x (xs_*) and out_h for y (ys_*); out: 3*out_w*out_h
+ * floats, planar RGB, each cell's sum times `norm`. Returns 0, or -1 when memory ran out.
+ */
+EXPORT(dj_area)
+int dj_area(const uint8_t *src, int w, int h, int out_w, int out_h, const int32_t *xs_start, const int32_t *xs_end,
+            const float *xs_head, const float *xs_tail, const int32_t *ys_start, const int32_t *ys_end,
+            const float *ys_head, const float *ys_tail, double norm, float *out) {
+  (void)h;
+  const spans xs = {xs_start, xs_end, xs_head, xs_tail};
+  const size_t n = (size_t)w * 4;
+  uint16_t *acc = malloc(n * sizeof(uint16_t) + 16);
+  uint32_t *sums = malloc((size_t)out_w * 9 * sizeof(uint32_t)); /* whole, head column, tail column; x RGB */
+  double *head_row = malloc((size_t)out_w * 3 * sizeof(double));
+  double *tail_row = malloc((size_t)out_w * 3 * sizeof(double));
+  if (!acc || !sums || !head_row || !tail_row) {
+    free(acc);
+    free(sums);
+    free(head_row);
+    free(tail_row);
+    return -1;
+  }
+  const size_t plane = (size_t)out_w * out_h;
+  for (int oy = 0; oy < out_h; oy++) {
+    memset(sums, 0, (size_t)out_w * 9 * sizeof(uint32_t));
+    for (int y = ys_start[oy]; y < ys_end[oy];) {
+      /* 16-bit lanes hold 257 rows of 255; fold into the cell sums every 256 rows. */
+      const int stop = ys_end[oy] - y > 256 ? y + 256 : ys_end[oy];
+      memset(acc, 0, n * sizeof(uint16_t));
+      for (; y < stop; y++) {
+        const uint8_t *row = src + (size_t)y * n;
+        size_t i = 0;
+        for (; i + 16 <= n; i += 16) {
+          const v128_t v = wasm_v128_load(row + i);
+          wasm_v128_store(acc + i, wasm_i16x8_add(wasm_v128_load(acc + i), wasm_u16x8_extend_low_u8x16(v)));
+          wasm_v128_store(acc + i + 8, wasm_i16x8_add(wasm_v128_load(acc + i + 8), wasm_u16x8_extend_high_u8x16(v)));
+        }
+        for (; i < n; i++) acc[i] += row[i];
+      }
+      for (int ox = 0; ox < out_w; ox++) {
+        const int s = xs_start[ox], e = xs_end[ox];
+        v128_t sum = wasm_i32x4_splat(0);
+        for (int x = s; x < e; x++) sum = wasm_i32x4_add(sum, wasm_u32x4_extend_low_u16x8(wasm_v128_load64_zero(acc + 4 * x)));
+        uint32_t *c = sums + 9 * ox;
+        c[0] += wasm_i32x4_extract_lane(sum, 0);
+        c[1] += wasm_i32x4_extract_lane(sum, 1);
+        c[2] += wasm_i32x4_extract_lane(sum, 2);
+        if (xs_head[ox] > 0) {
+          const uint16_t *p = acc + 4 * (s - 1);
+          c[3] += p[0];
+          c[4] += p[1];
+          c[5] += p[2];
+        }
+        if (xs_tail[ox] > 0) {
+          const uint16_t *p = acc + 4 * e;
+          c[6] += p[0];
+          c[7] += p[1];
+          c[8] += p[2];
+        }
+      }
+    }
+    const double yh = ys_head[oy], yt = ys_tail[oy];
+    if (yh > 0) row_cells(src + (size_t)(ys_start[oy] - 1) * n, out_w, &xs, head_row);
+    if (yt > 0) row_cells(src + (size_t)ys_end[oy] * n, out_w, &xs, tail_row);
+    for (int ox = 0; ox < out_w; ox++) {
+      const uint32_t *c = sums + 9 * ox;
+      const double hw = xs_head[ox], tw = xs_tail[ox];
+      for (int ch = 0; ch < 3; ch++) {
+        double v = c[ch];
+        if (hw > 0) v += hw * c[3 + ch];
+        if (tw > 0) v += tw * c[6 + ch];
+        if (yh > 0) v += yh * head_row[3 * ox + ch];
+        if (yt > 0) v += yt * tail_row[3 * ox + ch];
+        out[ch * plane + (size_t)oy * out_w + ox] = (float)(v * norm);
+      }
+    }
+  }
+  free(acc);
+  free(sums);
+  free(head_row);
+  free(tail_row);
+  return 0;
+}
