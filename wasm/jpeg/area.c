@@ -80,17 +80,27 @@ int dj_area(const uint8_t *src, int w, int h, int out_w, int out_h, const int32_
     for (int y = ys_start[oy]; y < ys_end[oy];) {
       /* 16-bit lanes hold 257 rows of 255; fold into the cell sums every 256 rows. */
       const int stop = ys_end[oy] - y > 256 ? y + 256 : ys_end[oy];
-      memset(acc, 0, n * sizeof(uint16_t));
-      for (; y < stop; y++) {
-        const uint8_t *row = src + (size_t)y * n;
-        size_t i = 0;
-        for (; i + 16 <= n; i += 16) {
-          const v128_t v = wasm_v128_load(row + i);
-          wasm_v128_store(acc + i, wasm_i16x8_add(wasm_v128_load(acc + i), wasm_u16x8_extend_low_u8x16(v)));
-          wasm_v128_store(acc + i + 8, wasm_i16x8_add(wasm_v128_load(acc + i + 8), wasm_u16x8_extend_high_u8x16(v)));
+      /* Down each 16-byte column strip with the sums in registers: one store per strip and pass. */
+      const uint8_t *first = src + (size_t)y * n;
+      const int rows = stop - y;
+      size_t i = 0;
+      for (; i + 16 <= n; i += 16) {
+        v128_t lo = wasm_i16x8_splat(0), hi = wasm_i16x8_splat(0);
+        const uint8_t *p = first + i;
+        for (int r = 0; r < rows; r++, p += n) {
+          const v128_t v = wasm_v128_load(p);
+          lo = wasm_i16x8_add(lo, wasm_u16x8_extend_low_u8x16(v));
+          hi = wasm_i16x8_add(hi, wasm_u16x8_extend_high_u8x16(v));
         }
-        for (; i < n; i++) acc[i] += row[i];
+        wasm_v128_store(acc + i, lo);
+        wasm_v128_store(acc + i + 8, hi);
       }
+      for (; i < n; i++) {
+        uint16_t sum = 0;
+        for (int r = 0; r < rows; r++) sum += first[(size_t)r * n + i];
+        acc[i] = sum;
+      }
+      y = stop;
       for (int ox = 0; ox < out_w; ox++) {
         const int s = xs_start[ox], e = xs_end[ox];
         v128_t sum = wasm_i32x4_splat(0);
