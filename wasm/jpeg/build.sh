@@ -50,4 +50,5 @@ cmake --build "$WORK/build" --target jpeg-static -j 2 >"$WORK/make.log" 2>&1 || 
 
 clang --target=wasm32-wasi $CFLAGS -mexec-model=reactor -I"$SRC" -I"$WORK/build" \
   -Wl,--strip-all -Wl,--gc-sections -o "$HERE/decoder.wasm" "$HERE/decoder.c" "$HERE/area.c" "$WORK/build/libjpeg.a"
+chmod 644 "$HERE/decoder.wasm"
 echo "wrote $HERE/decoder.wasm ($(wc -c <"$HERE/decoder.wasm") bytes)"
