@@ -28,8 +28,11 @@ export const SECOND_LOOK = {
   /** A crop with at least this share of the image's area is no closer look. */
   wholeImage: 0.9,
   /**
-   * "auto": a candidate under this confidence is unsure and gets a second look (the dev photos'
-   * false pages that the closer look vetoed scored 0.73 and 0.75 in the first pass).
+   * "auto": a candidate under this confidence is unsure and gets a second look. On the dev photos
+   * the false pages the closer look vetoed scored 0.73 and 0.75 in the first pass, and no first
+   * answer from 0.8 on was changed by it over or under JI 0.9. 0.9 (where every dev answer was
+   * right) was measured too: the same accuracy within 0.0001, the second look on 33 photos of 65
+   * instead of 27, and a median time 1.45-1.63x one inference's instead of 1.34-1.40x.
    */
   sure: 0.8,
   /** "auto": a crop of at most this share of the image (a small page) gets a second look. */

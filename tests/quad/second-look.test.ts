@@ -56,6 +56,7 @@ test("wantsSecondLook: never, always, and auto only where the first pass is unsu
   // Unsure (a veto or a lift over the threshold may follow), or small in the photo (sharper corners).
   assert.equal(wantsSecondLook("auto", 0.4, 0.7), true);
   assert.equal(wantsSecondLook("auto", 0.75, 0.7), true);
+  assert.equal(wantsSecondLook("auto", 0.85, 0.7), false);
   assert.equal(wantsSecondLook("auto", 0.98, 0.3), true);
   assert.equal(wantsSecondLook("auto", 0.98, 0.5), true);
   assert.equal(wantsSecondLook("auto", 0.98, 0.51), false);
