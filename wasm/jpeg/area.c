@@ -22,33 +22,68 @@ typedef struct {
   const float *head, *tail;
 } spans;
 
-/* A row's cells: whole-pixel sums plus the weighted partial pixels, per channel (RGB). */
-static void row_cells(const uint8_t *row, int out_w, const spans *xs, double *cell) {
+/* acc[i] = the sum of byte i of `rows` rows of n bytes from `first` (rows <= 257, so 16 bits hold
+ * it), going down each 16-byte column strip with the sums in registers: one store per strip. */
+static void column_sums(const uint8_t *first, int rows, size_t n, uint16_t *acc) {
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    v128_t lo = wasm_i16x8_splat(0), hi = wasm_i16x8_splat(0);
+    const uint8_t *p = first + i;
+    for (int r = 0; r < rows; r++, p += n) {
+      const v128_t v = wasm_v128_load(p);
+      lo = wasm_i16x8_add(lo, wasm_u16x8_extend_low_u8x16(v));
+      hi = wasm_i16x8_add(hi, wasm_u16x8_extend_high_u8x16(v));
+    }
+    wasm_v128_store(acc + i, lo);
+    wasm_v128_store(acc + i + 8, hi);
+  }
+  for (; i < n; i++) {
+    uint16_t sum = 0;
+    for (int r = 0; r < rows; r++) sum += first[(size_t)r * n + i];
+    acc[i] = sum;
+  }
+}
+
+/* Add column sums into each output column's integer sums: R G B of the whole pixels, then of the
+ * head pixel, then of the tail pixel (9 per column). */
+static void fold(const uint16_t *acc, int out_w, const spans *xs, uint32_t *sums) {
   for (int ox = 0; ox < out_w; ox++) {
     const int s = xs->start[ox], e = xs->end[ox];
-    uint32_t r = 0, g = 0, b = 0;
-    for (int x = s; x < e; x++) {
-      r += row[4 * x];
-      g += row[4 * x + 1];
-      b += row[4 * x + 2];
+    v128_t sum = wasm_i32x4_splat(0);
+    for (int x = s; x < e; x++) sum = wasm_i32x4_add(sum, wasm_u32x4_extend_low_u16x8(wasm_v128_load64_zero(acc + 4 * x)));
+    uint32_t *c = sums + 9 * ox;
+    c[0] += wasm_i32x4_extract_lane(sum, 0);
+    c[1] += wasm_i32x4_extract_lane(sum, 1);
+    c[2] += wasm_i32x4_extract_lane(sum, 2);
+    if (xs->head[ox] > 0) {
+      const uint16_t *p = acc + 4 * (s - 1);
+      c[3] += p[0];
+      c[4] += p[1];
+      c[5] += p[2];
     }
-    double vr = r, vg = g, vb = b;
+    if (xs->tail[ox] > 0) {
+      const uint16_t *p = acc + 4 * e;
+      c[6] += p[0];
+      c[7] += p[1];
+      c[8] += p[2];
+    }
+  }
+}
+
+/* A partly covered row's cells: whole-pixel sums plus the weighted partial pixels, RGB per column. */
+static void row_cells(const uint8_t *row, size_t n, int out_w, const spans *xs, uint16_t *acc, uint32_t *scratch, double *cell) {
+  column_sums(row, 1, n, acc);
+  memset(scratch, 0, (size_t)out_w * 9 * sizeof(uint32_t));
+  fold(acc, out_w, xs, scratch);
+  for (int ox = 0; ox < out_w; ox++) {
+    const uint32_t *c = scratch + 9 * ox;
     const double hw = xs->head[ox], tw = xs->tail[ox];
-    if (hw > 0) {
-      const uint8_t *p = row + 4 * (s - 1);
-      vr += hw * p[0];
-      vg += hw * p[1];
-      vb += hw * p[2];
+    for (int ch = 0; ch < 3; ch++) {
+      double v = c[ch];
+      if (hw > 0) v += hw * c[3 + ch];
+      if (tw > 0) v += tw * c[6 + ch];
+      cell[3 * ox + ch] = v;
     }
-    if (tw > 0) {
-      const uint8_t *p = row + 4 * e;
-      vr += tw * p[0];
-      vg += tw * p[1];
-      vb += tw * p[2];
-    }
-    cell[3 * ox] = vr;
-    cell[3 * ox + 1] = vg;
-    cell[3 * ox + 2] = vb;
   }
 }
 
@@ -64,68 +99,44 @@ int dj_area(const uint8_t *src, int w, int h, int out_w, int out_h, const int32_
   const spans xs = {xs_start, xs_end, xs_head, xs_tail};
   const size_t n = (size_t)w * 4;
   uint16_t *acc = malloc(n * sizeof(uint16_t) + 16);
-  uint32_t *sums = malloc((size_t)out_w * 9 * sizeof(uint32_t)); /* whole, head column, tail column; x RGB */
-  double *head_row = malloc((size_t)out_w * 3 * sizeof(double));
-  double *tail_row = malloc((size_t)out_w * 3 * sizeof(double));
-  if (!acc || !sums || !head_row || !tail_row) {
+  uint32_t *sums = malloc((size_t)out_w * 18 * sizeof(uint32_t)); /* the whole rows', then a split row's */
+  double *rows = malloc((size_t)out_w * 6 * sizeof(double));     /* head row's cells, tail row's cells */
+  if (!acc || !sums || !rows) {
     free(acc);
     free(sums);
-    free(head_row);
-    free(tail_row);
+    free(rows);
     return -1;
   }
+  uint32_t *scratch = sums + (size_t)out_w * 9;
+  double *head_row = rows, *tail_row = rows + (size_t)out_w * 3;
+  /* A row split between two output rows is the tail of one and the head of the next: its cells
+   * are computed once (they do not depend on the output row). */
+  int tail_of = -1;
   const size_t plane = (size_t)out_w * out_h;
   for (int oy = 0; oy < out_h; oy++) {
     memset(sums, 0, (size_t)out_w * 9 * sizeof(uint32_t));
     for (int y = ys_start[oy]; y < ys_end[oy];) {
       /* 16-bit lanes hold 257 rows of 255; fold into the cell sums every 256 rows. */
-      const int stop = ys_end[oy] - y > 256 ? y + 256 : ys_end[oy];
-      /* Down each 16-byte column strip with the sums in registers: one store per strip and pass. */
-      const uint8_t *first = src + (size_t)y * n;
-      const int rows = stop - y;
-      size_t i = 0;
-      for (; i + 16 <= n; i += 16) {
-        v128_t lo = wasm_i16x8_splat(0), hi = wasm_i16x8_splat(0);
-        const uint8_t *p = first + i;
-        for (int r = 0; r < rows; r++, p += n) {
-          const v128_t v = wasm_v128_load(p);
-          lo = wasm_i16x8_add(lo, wasm_u16x8_extend_low_u8x16(v));
-          hi = wasm_i16x8_add(hi, wasm_u16x8_extend_high_u8x16(v));
-        }
-        wasm_v128_store(acc + i, lo);
-        wasm_v128_store(acc + i + 8, hi);
-      }
-      for (; i < n; i++) {
-        uint16_t sum = 0;
-        for (int r = 0; r < rows; r++) sum += first[(size_t)r * n + i];
-        acc[i] = sum;
-      }
-      y = stop;
-      for (int ox = 0; ox < out_w; ox++) {
-        const int s = xs_start[ox], e = xs_end[ox];
-        v128_t sum = wasm_i32x4_splat(0);
-        for (int x = s; x < e; x++) sum = wasm_i32x4_add(sum, wasm_u32x4_extend_low_u16x8(wasm_v128_load64_zero(acc + 4 * x)));
-        uint32_t *c = sums + 9 * ox;
-        c[0] += wasm_i32x4_extract_lane(sum, 0);
-        c[1] += wasm_i32x4_extract_lane(sum, 1);
-        c[2] += wasm_i32x4_extract_lane(sum, 2);
-        if (xs_head[ox] > 0) {
-          const uint16_t *p = acc + 4 * (s - 1);
-          c[3] += p[0];
-          c[4] += p[1];
-          c[5] += p[2];
-        }
-        if (xs_tail[ox] > 0) {
-          const uint16_t *p = acc + 4 * e;
-          c[6] += p[0];
-          c[7] += p[1];
-          c[8] += p[2];
-        }
-      }
+      const int rows_now = ys_end[oy] - y > 256 ? 256 : ys_end[oy] - y;
+      column_sums(src + (size_t)y * n, rows_now, n, acc);
+      fold(acc, out_w, &xs, sums);
+      y += rows_now;
     }
     const double yh = ys_head[oy], yt = ys_tail[oy];
-    if (yh > 0) row_cells(src + (size_t)(ys_start[oy] - 1) * n, out_w, &xs, head_row);
-    if (yt > 0) row_cells(src + (size_t)ys_end[oy] * n, out_w, &xs, tail_row);
+    if (yh > 0) {
+      if (tail_of == ys_start[oy] - 1) {
+        double *t = head_row;
+        head_row = tail_row;
+        tail_row = t;
+        tail_of = -1;
+      } else {
+        row_cells(src + (size_t)(ys_start[oy] - 1) * n, n, out_w, &xs, acc, scratch, head_row);
+      }
+    }
+    if (yt > 0 && tail_of != ys_end[oy]) {
+      row_cells(src + (size_t)ys_end[oy] * n, n, out_w, &xs, acc, scratch, tail_row);
+      tail_of = ys_end[oy];
+    }
     for (int ox = 0; ox < out_w; ox++) {
       const uint32_t *c = sums + 9 * ox;
       const double hw = xs_head[ox], tw = xs_tail[ox];
@@ -141,7 +152,6 @@ int dj_area(const uint8_t *src, int w, int h, int out_w, int out_h, const int32_
   }
   free(acc);
   free(sums);
-  free(head_row);
-  free(tail_row);
+  free(rows);
   return 0;
 }
