@@ -46,8 +46,11 @@ export interface Crop {
   y0: number;
 }
 
+/** detect()'s `secondLook` values. */
+export const SECOND_LOOK_MODES = ["auto", "always", "never"] as const;
+
 /** When detect() runs the model a second time on a crop around its candidate. */
-export type SecondLookMode = "auto" | "always" | "never";
+export type SecondLookMode = (typeof SECOND_LOOK_MODES)[number];
 
 /** A crop's place in the image (image pixels, x1 and y1 exclusive). */
 export interface CropBox {

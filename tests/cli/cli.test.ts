@@ -67,6 +67,8 @@ test("--version, --help, per-command help and usage errors (no model needed)", a
     [["detect", "x.jpg", "--bogus"], /Unknown option '--bogus'/],
     [["detect", "x.jpg", "--threads", "zero"], /--threads must be a number/],
     [["detect", "x.jpg", "--edges"], /--overlay/],
+    [["detect", "x.jpg", "--second-look", "sometimes"], /--second-look must be one of auto, always, never/],
+    [["eval", "dir", "--second-look", "twice"], /--second-look must be one of auto, always, never/],
     [["scan", "x.jpg"], /needs -o/],
     [["scan", "x.jpg", "-o", "y.jpg", "--enhance", "sepia"], /--enhance must be one of none, color, gray, bw/],
     [["scan", "x.jpg", "-o", "y.jpg", "--quality", "0"], /--quality/],

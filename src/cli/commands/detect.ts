@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { InvalidInputError } from "../../errors.ts";
 import { decodeImage } from "../../image/decode.ts";
 import type { DetectResult } from "../../types.ts";
-import { COMMON_OPTIONS, withUsageErrors, parseNumber } from "../args.ts";
+import { COMMON_OPTIONS, parseChoice, withUsageErrors, parseNumber } from "../args.ts";
+import { SECOND_LOOK_MODES } from "../../quad/second-look.ts";
 import { runBatch } from "../batch.ts";
 import { errorJson, isFatalError, printError, printLine, roundNumber, roundQuad, type Command, type RunContext } from "../command.ts";
 import { engineOptions, lazyDetector } from "../engine.ts";
@@ -23,6 +24,7 @@ const OPTIONS = {
   edges: { type: "boolean" },
   threshold: { type: "string" },
   recursive: { type: "boolean", short: "r" },
+  "second-look": { type: "string" },
 } as const;
 
 interface DetectArgs {
@@ -31,6 +33,7 @@ interface DetectArgs {
   overlay?: string;
   edges: boolean;
   threshold?: number;
+  secondLook?: (typeof SECOND_LOOK_MODES)[number];
   recursive: boolean;
   quiet: boolean;
   engine: ReturnType<typeof engineOptions>;
@@ -58,6 +61,7 @@ export const detectCommand: Command = {
       overlay: values.overlay,
       edges: values.edges ?? false,
       threshold: parseNumber("threshold", values.threshold, { min: 0, max: 1 }),
+      secondLook: parseChoice("second-look", values["second-look"], SECOND_LOOK_MODES),
       recursive: values.recursive ?? false,
       quiet: values.quiet ?? false,
       engine: engineOptions(values),
@@ -81,7 +85,12 @@ async function runDetect(args: DetectArgs, ctx: RunContext): Promise<number> {
     const file = displayName(item);
     // Detection always reads the bytes (a JPEG at reduced scale), so --overlay never changes the
     // corners; the overlay is drawn on a full decode, in the same EXIF-upright coordinates.
-    const result = await d.detect(bytes, { signal, returnEdgeMap: args.edges, ...(args.threshold !== undefined ? { threshold: args.threshold } : {}) });
+    const result = await d.detect(bytes, {
+      signal,
+      returnEdgeMap: args.edges,
+      ...(args.threshold !== undefined ? { threshold: args.threshold } : {}),
+      ...(args.secondLook !== undefined ? { secondLook: args.secondLook } : {}),
+    });
     if (result.found) found++;
     if (args.overlay) {
       const out = join(args.overlay, namer.name(item, "overlay.jpg"));

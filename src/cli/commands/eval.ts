@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { InvalidInputError } from "../../errors.ts";
 import { formatEvalReport, runEval } from "../../eval/index.ts";
 import { COMMON_OPTIONS, parseChoice, parseNumber, withUsageErrors } from "../args.ts";
+import { SECOND_LOOK_MODES } from "../../quad/second-look.ts";
 import { printError, printLine, type Command, type RunContext } from "../command.ts";
 import { engineOptions } from "../engine.ts";
 import { EXIT } from "../exit.ts";
@@ -19,8 +20,6 @@ const OPTIONS = {
   "fail-under": { type: "string" },
   "second-look": { type: "string" },
 } as const;
-
-const SECOND_LOOK_MODES = ["auto", "always", "never"] as const;
 
 interface EvalArgs {
   root: string;
