@@ -44,9 +44,10 @@ export interface DetectOptions {
 export type { SecondLookMode };
 
 /**
- * Validate options with their zod schema (options-schema.ts), loaded on first use: a detector made
- * and used without options never imports zod, whose module graph (~275 files with its locales)
- * was ~60 ms of a new process's start on Node 20. Absent options and `{}` pass as they are.
+ * Validate options with their zod schema (options-schema.ts), imported on first need rather than
+ * up front: zod's module graph (~275 files with its locales) was ~60 ms of a new process's start
+ * on Node 20, and `createDetector` starts it while ONNX Runtime's WASM compiles instead (see
+ * `loadOptionSchemas`). Absent options and `{}` pass as they are.
  */
 export async function parseDetectorOptions(value: unknown): Promise<DetectorOptions> {
   if (isEmpty(value)) return {};
