@@ -126,12 +126,22 @@ function rowCells(data: Uint8Array | Uint8ClampedArray, px: Uint32Array | null, 
   for (let ox = 0, k = 0, c = 0; ox < headWeight.length; ox++, k += 9, c += 3) {
     const hw = headWeight[ox];
     const tw = tailWeight[ox];
-    for (let ch = 0; ch < 3; ch++) {
-      let v = sums[k + ch];
-      if (hw > 0) v += hw * sums[k + 3 + ch];
-      if (tw > 0) v += tw * sums[k + 6 + ch];
-      cells[c + ch] = v;
+    let r = sums[k];
+    let g = sums[k + 1];
+    let b = sums[k + 2];
+    if (hw > 0) {
+      r += hw * sums[k + 3];
+      g += hw * sums[k + 4];
+      b += hw * sums[k + 5];
     }
+    if (tw > 0) {
+      r += tw * sums[k + 6];
+      g += tw * sums[k + 7];
+      b += tw * sums[k + 8];
+    }
+    cells[c] = r;
+    cells[c + 1] = g;
+    cells[c + 2] = b;
   }
 }
 
@@ -186,17 +196,37 @@ export function resizeToTensor(
       rowCells(data, px, y1 * w, xs, scratch, tailRow);
       tailOf = y1;
     }
-    for (let ox = 0, k = 0, c = 0; ox < outW; ox++, k += 9, c += 3) {
+    // Per channel: whole pixels, head column, tail column, head row, tail row, in that order
+    // (area.c adds them in the same order, so the two agree bit for bit).
+    for (let ox = 0, k = 0, c = 0, o = oy * outW; ox < outW; ox++, k += 9, c += 3, o++) {
       const hw = xs.headWeight[ox];
       const tw = xs.tailWeight[ox];
-      for (let ch = 0; ch < 3; ch++) {
-        let v = sums[k + ch];
-        if (hw > 0) v += hw * sums[k + 3 + ch];
-        if (tw > 0) v += tw * sums[k + 6 + ch];
-        if (yh > 0) v += yh * headRow[c + ch];
-        if (yt > 0) v += yt * tailRow[c + ch];
-        out[ch * plane + oy * outW + ox] = v * norm;
+      let r = sums[k];
+      let g = sums[k + 1];
+      let b = sums[k + 2];
+      if (hw > 0) {
+        r += hw * sums[k + 3];
+        g += hw * sums[k + 4];
+        b += hw * sums[k + 5];
       }
+      if (tw > 0) {
+        r += tw * sums[k + 6];
+        g += tw * sums[k + 7];
+        b += tw * sums[k + 8];
+      }
+      if (yh > 0) {
+        r += yh * headRow[c];
+        g += yh * headRow[c + 1];
+        b += yh * headRow[c + 2];
+      }
+      if (yt > 0) {
+        r += yt * tailRow[c];
+        g += yt * tailRow[c + 1];
+        b += yt * tailRow[c + 2];
+      }
+      out[o] = r * norm;
+      out[plane + o] = g * norm;
+      out[2 * plane + o] = b * norm;
     }
   }
   return out;
