@@ -11,8 +11,10 @@ export const WASM_TIERING_BUDGET = 18_000_000;
  * once, and recompiling them cost more than it saved: with ten times the budget a new process
  * spent 0.7x the CPU to its first result on sample.jpg and 0.4-0.6x the session creation, and
  * inference still reached optimised code within a few runs (40 runs: 0.4-0.65x the time in all).
- * Must run before ONNX Runtime's WASM is compiled. Bun (JavaScriptCore) has no such flag; Deno's
- * V8 showed no difference.
+ * Must run before ONNX Runtime's WASM is compiled. V8's flags are process-wide, so `docedge serve`'s
+ * worker threads get it too (spawn to first answer 0.76-0.79x with 0-2 threads, docs/performance.md).
+ * Bun (JavaScriptCore) has no such flag; Deno's V8 showed no difference; Node 22's default is
+ * already 13,000,000.
  */
 export function tuneWasmTiering(): void {
   if (detectRuntime() !== "node") return;
