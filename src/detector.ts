@@ -150,7 +150,7 @@ async function loadParts(opts: DetectorOptions, numThreads: number, progress?: P
  */
 export async function createDetector(options?: DetectorOptions): Promise<Detector> {
   const loadStart = now();
-  const opts = parseDetectorOptions(options);
+  const opts = await parseDetectorOptions(options);
   if (opts.wasm) await configureCodecs(opts.wasm);
   const numThreads = effectiveNumThreads(opts.numThreads);
   const progress = opts.progress_callback as ProgressCallback | undefined;

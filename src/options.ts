@@ -3,7 +3,7 @@ import { InvalidInputError } from "./errors.ts";
 import { SECOND_LOOK_MODES, type SecondLookMode } from "./quad/second-look.ts";
 import type { WasmSources } from "./runtime/env.ts";
 import type { ProgressCallback } from "./runtime/progress.ts";
-import { isWasmSource, type BinarySource } from "./runtime/wasm-source.ts";
+import type { BinarySource } from "./runtime/wasm-source.ts";
 
 /** Options fixed when a detector is created. */
 export interface DetectorOptions {
@@ -44,75 +44,56 @@ export interface DetectOptions {
 
 export type { SecondLookMode };
 
-/*
- * The options are checked by hand, not with zod: a handful of fields, and loading zod's module
- * graph (~100 files with its locales) cost a new process ~55 ms of CPU per thread that creates
- * a detector or detects with options, which the CLI and every HTTP pool thread do (CLI `detect`:
- * CPU 0.605 -> 0.520 s to the result, alternating runs). Strict like zod's `strictObject`: an
- * unknown key is an error, and each error names its field.
+/**
+ * Validate a detector's options with their zod schema (options-schema.ts), imported on first
+ * need rather than up front: zod's module graph (~100 files with its locales) is ~55 ms of CPU
+ * in a new Node 20 process. Absent options and `{}` pass as they are.
  */
-/** null when `value` passes; else where (field names, outermost first) and what was expected. */
-type Check = (value: unknown) => Problem | null;
-interface Problem {
-  path: string[];
-  expected: string;
+export async function parseDetectorOptions(value: unknown): Promise<DetectorOptions> {
+  if (isEmpty(value)) return {};
+  const { detectorOptionsSchema, parseOptions } = await loadOptionSchemas();
+  return parseOptions(detectorOptionsSchema, value, "detector options") as DetectorOptions;
 }
 
-const expect = (ok: boolean, expected: string): Problem | null => (ok ? null : { path: [], expected });
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-const probability: Check = (v) => expect(typeof v === "number" && v >= 0 && v <= 1, "a number in [0, 1]");
-const intIn = (min: number, max: number): Check => (v) => expect(Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= max, `an integer in [${min}, ${max}]`);
-const positiveInt: Check = (v) => expect(Number.isSafeInteger(v) && (v as number) > 0, "a positive integer");
-const binarySource: Check = (v) =>
-  expect(v instanceof Uint8Array || v instanceof ArrayBuffer || v instanceof URL || (typeof v === "string" && v.length > 0), "a Uint8Array, ArrayBuffer, URL or non-empty string");
-const wasmSource: Check = (v) => expect(isWasmSource(v), "a WebAssembly.Module, Uint8Array, ArrayBuffer, URL or string");
-const strict = (fields: Record<string, Check>): Check => (v) => (isObject(v) ? checkFields(v, fields) : { path: [], expected: "an object" });
+const DETECT_KEYS: ReadonlySet<string> = new Set(["threshold", "signal", "returnEdgeMap", "secondLook"]);
 
-/** The first problem with `value`'s fields, or null. Absent (undefined) fields pass; unknown keys do not. */
-function checkFields(value: Record<string, unknown>, fields: Record<string, Check>): Problem | null {
-  for (const key of Object.keys(value)) if (!Object.hasOwn(fields, key)) return { path: [key], expected: "no such option" };
-  for (const [key, check] of Object.entries(fields)) {
-    const problem = value[key] === undefined ? null : check(value[key]);
-    if (problem !== null) return { path: [key, ...problem.path], expected: problem.expected };
-  }
-  return null;
-}
-
-function parseWith<T>(fields: Record<string, Check>, value: unknown, what: string): T {
-  if (isEmpty(value)) return {} as T;
-  const problem = isObject(value) ? checkFields(value, fields) : { path: [], expected: "an object" };
-  if (problem !== null) {
-    const where = problem.path.length > 0 ? problem.path.join(".") : "(root)";
-    const text = problem.expected === "no such option" ? problem.expected : `expected ${problem.expected}`;
-    throw new InvalidInputError(`invalid ${what}: ${where}: ${text}`);
-  }
-  return value as T;
-}
-
-const DETECTOR_FIELDS: Record<string, Check> = {
-  model: binarySource,
-  numThreads: intIn(1, 64),
-  threshold: probability,
-  limits: strict({ maxBytes: positiveInt, maxPixels: positiveInt }),
-  wasm: strict({ ort: wasmSource, jpeg: wasmSource, jpegEncode: wasmSource, png: wasmSource, webp: wasmSource, webpEncode: wasmSource }),
-  progress_callback: (v) => expect(typeof v === "function", "a function"),
-};
-
-const DETECT_FIELDS: Record<string, Check> = {
-  threshold: probability,
-  signal: (v) => expect(typeof AbortSignal !== "undefined" && v instanceof AbortSignal, "an AbortSignal"),
-  returnEdgeMap: (v) => expect(typeof v === "boolean", "a boolean"),
-  secondLook: (v) => expect((SECOND_LOOK_MODES as readonly unknown[]).includes(v), `one of ${SECOND_LOOK_MODES.map((m) => `"${m}"`).join(", ")}`),
-};
-
-/** A detector's options, checked (typed INVALID_INPUT error naming the field); absent options and `{}` pass as they are. */
-export function parseDetectorOptions(value: unknown): DetectorOptions {
-  return parseWith<DetectorOptions>(DETECTOR_FIELDS, value, "detector options");
-}
-
-/** One detection's options, checked like `parseDetectorOptions`. */
+/**
+ * One detection's options, checked by hand: four fields, checked on every call, and most callers
+ * pass some (the CLI and the HTTP pool always do). With a zod schema here the first detection
+ * loaded zod, ~0.1 s of CPU of a new process on this 2-core machine (CLI `detect`, alternating
+ * runs), even when started in the background while the model loads. Strict like the zod schemas:
+ * an unknown key is an error.
+ */
 export function parseDetectOptions(value: unknown): DetectOptions {
-  return parseWith<DetectOptions>(DETECT_FIELDS, value, "detect options");
+  if (isEmpty(value)) return {};
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw invalidDetect("(root)", "expected an object");
+  const o = value as Record<string, unknown>;
+  for (const key of Object.keys(o)) if (!DETECT_KEYS.has(key)) throw invalidDetect(key, "unknown option");
+  const { threshold, signal, returnEdgeMap, secondLook } = o;
+  if (threshold !== undefined && !(typeof threshold === "number" && threshold >= 0 && threshold <= 1)) {
+    throw invalidDetect("threshold", "expected a number in [0, 1]");
+  }
+  if (signal !== undefined && !(typeof AbortSignal !== "undefined" && signal instanceof AbortSignal)) throw invalidDetect("signal", "expected an AbortSignal");
+  if (returnEdgeMap !== undefined && typeof returnEdgeMap !== "boolean") throw invalidDetect("returnEdgeMap", "expected a boolean");
+  if (secondLook !== undefined && !(SECOND_LOOK_MODES as readonly unknown[]).includes(secondLook)) {
+    throw invalidDetect("secondLook", `expected one of ${SECOND_LOOK_MODES.map((m) => `"${m}"`).join(", ")}`);
+  }
+  return o as DetectOptions;
+}
+
+function invalidDetect(path: string, message: string): InvalidInputError {
+  return new InvalidInputError(`invalid detect options: ${path}: ${message}`);
+}
+
+let schemas: Promise<typeof import("./options-schema.ts")> | null = null;
+
+/** The schemas' module, imported once, when a detector is given options. */
+export function loadOptionSchemas(): Promise<typeof import("./options-schema.ts")> {
+  schemas ??= import("./options-schema.ts");
+  schemas.catch(() => {
+    schemas = null;
+  });
+  return schemas;
 }
 
 /** undefined, null, or a plain object without keys: what every options schema accepts as `{}`. */

@@ -1,0 +1,45 @@
+// zod/mini: the same library, tree-shakable, so a browser bundle carries only what these use.
+// Imported lazily by options.ts: only a detector created with options pays for loading zod
+// (one detection's options are checked by hand there).
+import * as z from "zod/mini";
+import { InvalidInputError } from "./errors.ts";
+import type { ProgressCallback } from "./runtime/progress.ts";
+import { isWasmSource, type WasmSource } from "./runtime/wasm-source.ts";
+
+const wasmSource = z.custom<WasmSource>(isWasmSource, "expected a WebAssembly.Module, Uint8Array, ArrayBuffer, URL or string");
+const binarySource = z.union([z.instanceof(Uint8Array), z.instanceof(ArrayBuffer), z.instanceof(URL), z.string().check(z.minLength(1))]);
+const threshold = z.number().check(z.minimum(0), z.maximum(1));
+const positiveInt = z.int().check(z.positive());
+
+const limitsSchema = z.strictObject({
+  maxBytes: z.optional(positiveInt),
+  maxPixels: z.optional(positiveInt),
+});
+
+export const detectorOptionsSchema = z.strictObject({
+  model: z.optional(binarySource),
+  numThreads: z.optional(z.int().check(z.minimum(1), z.maximum(64))),
+  threshold: z.optional(threshold),
+  limits: z.optional(limitsSchema),
+  wasm: z.optional(
+    z.strictObject({
+      ort: z.optional(wasmSource),
+      jpeg: z.optional(wasmSource),
+      jpegEncode: z.optional(wasmSource),
+      png: z.optional(wasmSource),
+      webp: z.optional(wasmSource),
+      webpEncode: z.optional(wasmSource),
+    }),
+  ),
+  progress_callback: z.optional(z.custom<ProgressCallback>((v) => typeof v === "function", "expected a function")),
+});
+
+export function parseOptions<T>(schema: z.ZodMiniType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value ?? {});
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const path = issue?.path.length ? issue.path.join(".") : "(root)";
+    throw new InvalidInputError(`invalid ${what}: ${path}: ${issue?.message ?? "invalid"}`, { cause: result.error });
+  }
+  return result.data;
+}
