@@ -1,7 +1,7 @@
 // zod/mini: the same library, tree-shakable, so a browser bundle carries only what these use.
-// Imported lazily by options.ts: only a detector created with options pays for loading zod
-// (one detection's options are checked by hand there).
+// Imported lazily by options.ts: only calls that pass options pay for loading zod.
 import * as z from "zod/mini";
+import { SECOND_LOOK_MODES } from "./quad/second-look.ts";
 import { InvalidInputError } from "./errors.ts";
 import type { ProgressCallback } from "./runtime/progress.ts";
 import { isWasmSource, type WasmSource } from "./runtime/wasm-source.ts";
@@ -32,6 +32,13 @@ export const detectorOptionsSchema = z.strictObject({
     }),
   ),
   progress_callback: z.optional(z.custom<ProgressCallback>((v) => typeof v === "function", "expected a function")),
+});
+
+export const detectOptionsSchema = z.strictObject({
+  threshold: z.optional(threshold),
+  signal: z.optional(z.custom<AbortSignal>((v) => typeof AbortSignal !== "undefined" && v instanceof AbortSignal, "expected an AbortSignal")),
+  returnEdgeMap: z.optional(z.boolean()),
+  secondLook: z.optional(z.enum(SECOND_LOOK_MODES)),
 });
 
 export function parseOptions<T>(schema: z.ZodMiniType<T>, value: unknown, what: string): T {

@@ -1,6 +1,5 @@
 import type { DecodeLimits } from "./image/input.ts";
-import { InvalidInputError } from "./errors.ts";
-import { SECOND_LOOK_MODES, type SecondLookMode } from "./quad/second-look.ts";
+import type { SecondLookMode } from "./quad/second-look.ts";
 import type { WasmSources } from "./runtime/env.ts";
 import type { ProgressCallback } from "./runtime/progress.ts";
 import type { BinarySource } from "./runtime/wasm-source.ts";
@@ -45,9 +44,10 @@ export interface DetectOptions {
 export type { SecondLookMode };
 
 /**
- * Validate a detector's options with their zod schema (options-schema.ts), imported on first
- * need rather than up front: zod's module graph (~100 files with its locales) is ~55 ms of CPU
- * in a new Node 20 process. Absent options and `{}` pass as they are.
+ * Validate options with their zod schema (options-schema.ts), imported on first need rather than
+ * up front: zod's module graph (~275 files with its locales) was ~60 ms of a new process's start
+ * on Node 20, and `createDetector` starts it while ONNX Runtime's WASM compiles instead (see
+ * `loadOptionSchemas`). Absent options and `{}` pass as they are.
  */
 export async function parseDetectorOptions(value: unknown): Promise<DetectorOptions> {
   if (isEmpty(value)) return {};
@@ -55,39 +55,20 @@ export async function parseDetectorOptions(value: unknown): Promise<DetectorOpti
   return parseOptions(detectorOptionsSchema, value, "detector options") as DetectorOptions;
 }
 
-const DETECT_KEYS: ReadonlySet<string> = new Set(["threshold", "signal", "returnEdgeMap", "secondLook"]);
-
-/**
- * One detection's options, checked by hand: four fields, checked on every call, and most callers
- * pass some (the CLI and the HTTP pool always do). With a zod schema here the first detection
- * loaded zod, ~0.1 s of CPU of a new process on this 2-core machine (CLI `detect`, alternating
- * runs), even when started in the background while the model loads. Strict like the zod schemas:
- * an unknown key is an error.
- */
-export function parseDetectOptions(value: unknown): DetectOptions {
+/** `parseDetectorOptions` for one detection's options. */
+export async function parseDetectOptions(value: unknown): Promise<DetectOptions> {
   if (isEmpty(value)) return {};
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw invalidDetect("(root)", "expected an object");
-  const o = value as Record<string, unknown>;
-  for (const key of Object.keys(o)) if (!DETECT_KEYS.has(key)) throw invalidDetect(key, "unknown option");
-  const { threshold, signal, returnEdgeMap, secondLook } = o;
-  if (threshold !== undefined && !(typeof threshold === "number" && threshold >= 0 && threshold <= 1)) {
-    throw invalidDetect("threshold", "expected a number in [0, 1]");
-  }
-  if (signal !== undefined && !(typeof AbortSignal !== "undefined" && signal instanceof AbortSignal)) throw invalidDetect("signal", "expected an AbortSignal");
-  if (returnEdgeMap !== undefined && typeof returnEdgeMap !== "boolean") throw invalidDetect("returnEdgeMap", "expected a boolean");
-  if (secondLook !== undefined && !(SECOND_LOOK_MODES as readonly unknown[]).includes(secondLook)) {
-    throw invalidDetect("secondLook", `expected one of ${SECOND_LOOK_MODES.map((m) => `"${m}"`).join(", ")}`);
-  }
-  return o as DetectOptions;
-}
-
-function invalidDetect(path: string, message: string): InvalidInputError {
-  return new InvalidInputError(`invalid detect options: ${path}: ${message}`);
+  const { detectOptionsSchema, parseOptions } = await loadOptionSchemas();
+  return parseOptions(detectOptionsSchema, value, "detect options");
 }
 
 let schemas: Promise<typeof import("./options-schema.ts")> | null = null;
 
-/** The schemas' module, imported once, when a detector is given options. */
+/**
+ * The schemas' module, imported once. A detector starts this while its model and ONNX Runtime
+ * load, so that the first `detect(input, options)` finds zod loaded: the import then runs in the
+ * main thread's idle time while ONNX Runtime's WASM compiles in the background.
+ */
 export function loadOptionSchemas(): Promise<typeof import("./options-schema.ts")> {
   schemas ??= import("./options-schema.ts");
   schemas.catch(() => {
