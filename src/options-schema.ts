@@ -46,7 +46,28 @@ export function parseOptions<T>(schema: z.ZodMiniType<T>, value: unknown, what: 
   if (!result.success) {
     const issue = result.error.issues[0];
     const path = issue?.path.length ? issue.path.join(".") : "(root)";
-    throw new InvalidInputError(`invalid ${what}: ${path}: ${issue?.message ?? "invalid"}`, { cause: result.error });
+    throw new InvalidInputError(`invalid ${what}: ${path}: ${issue ? describeIssue(issue) : "invalid"}`, { cause: result.error });
   }
   return result.data;
+}
+
+/**
+ * zod/mini loads no locale, so its messages are a bare "Invalid input": say what was expected
+ * from the issue's fields instead (custom checks keep the message they were given).
+ */
+function describeIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case "unrecognized_keys":
+      return `unknown option${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}`;
+    case "invalid_type":
+      return `expected ${issue.expected}`;
+    case "invalid_value":
+      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    case "too_small":
+      return `expected ${issue.inclusive === false ? ">" : ">="} ${String(issue.minimum)}`;
+    case "too_big":
+      return `expected ${issue.inclusive === false ? "<" : "<="} ${String(issue.maximum)}`;
+    default:
+      return issue.message;
+  }
 }
