@@ -122,6 +122,14 @@ function addWholeRow(data: Uint8Array | Uint8ClampedArray, px: Uint32Array | nul
 function rowCells(data: Uint8Array | Uint8ClampedArray, px: Uint32Array | null, rowWords: number, xs: Spans, sums: Float64Array, cells: Float64Array): void {
   sums.fill(0);
   addWholeRow(data, px, rowWords, xs, sums);
+  foldColumns(sums, xs, cells);
+}
+
+/**
+ * Each output column's RGB from its nine running sums (whole pixels, head column, tail column):
+ * whole + head weight x head + tail weight x tail, in that order (area.c's order too).
+ */
+function foldColumns(sums: Float64Array, xs: Spans, cells: Float64Array): void {
   const { headWeight, tailWeight } = xs;
   for (let ox = 0, k = 0, c = 0; ox < headWeight.length; ox++, k += 9, c += 3) {
     const hw = headWeight[ox];
@@ -174,6 +182,7 @@ export function resizeToTensor(
   const scratch = new Float64Array(outW * 9);
   let headRow = new Float64Array(outW * 3);
   let tailRow = new Float64Array(outW * 3);
+  const cells = new Float64Array(outW * 3);
   // A row split between two output rows is the tail of one and the head of the next: its cells
   // are computed once (they do not depend on the output row).
   let tailOf = -1;
@@ -198,22 +207,11 @@ export function resizeToTensor(
     }
     // Per channel: whole pixels, head column, tail column, head row, tail row, in that order
     // (area.c adds them in the same order, so the two agree bit for bit).
-    for (let ox = 0, k = 0, c = 0, o = oy * outW; ox < outW; ox++, k += 9, c += 3, o++) {
-      const hw = xs.headWeight[ox];
-      const tw = xs.tailWeight[ox];
-      let r = sums[k];
-      let g = sums[k + 1];
-      let b = sums[k + 2];
-      if (hw > 0) {
-        r += hw * sums[k + 3];
-        g += hw * sums[k + 4];
-        b += hw * sums[k + 5];
-      }
-      if (tw > 0) {
-        r += tw * sums[k + 6];
-        g += tw * sums[k + 7];
-        b += tw * sums[k + 8];
-      }
+    foldColumns(sums, xs, cells);
+    for (let ox = 0, c = 0, o = oy * outW; ox < outW; ox++, c += 3, o++) {
+      let r = cells[c];
+      let g = cells[c + 1];
+      let b = cells[c + 2];
       if (yh > 0) {
         r += yh * headRow[c];
         g += yh * headRow[c + 1];
