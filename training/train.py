@@ -24,12 +24,12 @@ from torch.utils.data import DataLoader, IterableDataset, get_worker_info
 sys.path.insert(0, os.path.dirname(__file__))
 from losses import edge_loss  # noqa: E402
 from model import EdgeNet, count_params  # noqa: E402
-from synth import AssetPools, make_sample  # noqa: E402
+from synth import MIXES, NEGATIVE_MIX, PLAIN_MIX, V3_MIX, AssetPools, Mix, make_sample  # noqa: E402
 
 
 class SynthStream(IterableDataset):
-    def __init__(self, assets: str, size: int, seed: int):
-        self.assets, self.size, self.seed = assets, size, seed
+    def __init__(self, assets: str, size: int, seed: int, mix: Mix):
+        self.assets, self.size, self.seed, self.mix = assets, size, seed, mix
 
     def __iter__(self):
         info = get_worker_info()
@@ -37,16 +37,16 @@ class SynthStream(IterableDataset):
         rng = np.random.default_rng([self.seed, wid, int(time.time() * 1000) % 100000])
         pools = AssetPools.load(self.assets)
         while True:
-            img, label, _ = make_sample(rng, pools, self.size)
+            img, label, _ = make_sample(rng, pools, self.size, mix=self.mix)
             yield torch.from_numpy(img).permute(2, 0, 1).contiguous(), torch.from_numpy(label)[None]
 
 
-def fixed_validation(assets: str, size: int, n: int = 64):
-    rng = np.random.default_rng(12345)
+def fixed_validation(assets: str, size: int, n: int = 64, mix: Mix = V3_MIX, seed: int = 12345):
+    rng = np.random.default_rng(seed)
     pools = AssetPools.load(assets)
     xs, ys = [], []
     for _ in range(n):
-        img, label, _ = make_sample(rng, pools, size)
+        img, label, _ = make_sample(rng, pools, size, mix=mix)
         xs.append(torch.from_numpy(img).permute(2, 0, 1))
         ys.append(torch.from_numpy(label)[None])
     return torch.stack(xs).float() / 255.0, torch.stack(ys)
@@ -63,6 +63,10 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--resume", default="")
     ap.add_argument("--init-onnx", default="", help="start from an exported float32 model (trains without BatchNorm)")
+    ap.add_argument("--init-weights", default="",
+                    help="start from a checkpoint's weights only: a new optimiser, schedule and image count")
+    ap.add_argument("--mix", choices=sorted(MIXES), default="",
+                    help="scene mix (training/synth.py); default: the resumed checkpoint's, else v3")
     ap.add_argument("--plan-minutes", type=float, default=0,
                     help="the whole planned run (all segments); the cosine schedule spans it. 0: this segment's budget")
     ap.add_argument("--assets", default=os.path.join(os.path.dirname(__file__), "assets"))
@@ -81,8 +85,20 @@ def main() -> None:
     ckpt = None
     if args.resume and os.path.exists(args.resume):
         ckpt = torch.load(args.resume, map_location="cpu", weights_only=False)
-    arch = ckpt.get("arch", {}) if ckpt else ({"batchnorm": False} if args.init_onnx else {})
-    if ckpt is None and args.init_onnx:
+    init = torch.load(args.init_weights, map_location="cpu", weights_only=False) if args.init_weights else None
+    if init is not None and ckpt is None:
+        arch = init.get("arch", {})
+    else:
+        arch = ckpt.get("arch", {}) if ckpt else ({"batchnorm": False} if args.init_onnx else {})
+    # What the weights had already learnt before this run's first step (the model card counts it).
+    based_on = (ckpt or {}).get("based_on") or ({"checkpoint": os.path.basename(args.init_weights),
+                                                 "images_seen": init["images_seen"]} if init else None)
+    mix_name = args.mix or (ckpt.get("mix", "v3") if ckpt else "v3")
+    if ckpt is None and init is not None:
+        net = EdgeNet(**arch)
+        net.load_state_dict(init["model"])
+        print(f"initialised from the weights of {args.init_weights} ({init['images_seen']} images)", flush=True)
+    elif ckpt is None and args.init_onnx:
         from export import net_from_onnx
         net = net_from_onnx(args.init_onnx)
         print(f"initialised from {args.init_onnx} (BatchNorm folded: trained without it)", flush=True)
@@ -98,12 +114,17 @@ def main() -> None:
         seen, steps, trained_s = ckpt["images_seen"], ckpt["steps"], ckpt["train_seconds"]
         plan_s = plan_s or ckpt.get("plan_seconds", 0)
         print(f"resumed from {args.resume}: {seen} images, {steps} steps", flush=True)
-    print(f"device={device} params={count_params(net)} batch={batch} size={args.size} workers={workers}", flush=True)
+    print(f"device={device} params={count_params(net)} batch={batch} size={args.size} workers={workers} mix={mix_name}",
+          flush=True)
 
-    loader = DataLoader(SynthStream(args.assets, args.size, args.seed + steps), batch_size=batch,
+    loader = DataLoader(SynthStream(args.assets, args.size, args.seed + steps, MIXES[mix_name]), batch_size=batch,
                         num_workers=workers, persistent_workers=workers > 0, prefetch_factor=4 if workers > 0 else None)
-    vx, vy = fixed_validation(args.assets, args.size)
-    vx, vy = vx.to(device), vy.to(device)
+    # "val" is drawn from v3's mix whatever the run trains on, so runs stay comparable; the two slices
+    # show drift away from the commonest real photos (a plain page; no page at all) early.
+    slices = {"val": fixed_validation(args.assets, args.size),
+              "val_plain": fixed_validation(args.assets, args.size, mix=PLAIN_MIX, seed=23456),
+              "val_neg": fixed_validation(args.assets, args.size, mix=NEGATIVE_MIX, seed=34567)}
+    slices = {k: (x.to(device), y.to(device)) for k, (x, y) in slices.items()}
 
     budget = args.minutes * 60
     # A resumed run continues the cosine schedule: its position is the share of the planned run's
@@ -120,18 +141,20 @@ def main() -> None:
     def save(final: bool) -> None:
         state = {"model": net.state_dict(), "optim": opt.state_dict(), "images_seen": seen, "steps": steps,
                  "train_seconds": trained_s + (time.time() - start), "size": args.size, "arch": arch,
-                 "plan_seconds": plan_s,
+                 "plan_seconds": plan_s, "mix": mix_name, "based_on": based_on,
                  "device": str(device), "torch": torch.__version__}
         torch.save(state, os.path.join(args.out, "checkpoint.tmp"))
         os.replace(os.path.join(args.out, "checkpoint.tmp"), os.path.join(args.out, "checkpoint.pt"))
 
-    def validate() -> float:
+    def validate() -> dict:
         net.eval()
+        losses = {}
         with torch.no_grad():
-            logits = net(vx.to(memory_format=torch.channels_last))
-            loss = edge_loss(logits, [], vy, 0.0).item()
+            for name, (vx, vy) in slices.items():
+                logits = net(vx.to(memory_format=torch.channels_last))
+                losses[name] = round(edge_loss(logits, [], vy, 0.0).item(), 4)
         net.train()
-        return loss
+        return losses
 
     net.train()
     ema_loss = None
@@ -171,7 +194,7 @@ def main() -> None:
             msg = {"t": round(time.time() - start), "steps": steps, "seen": seen, "loss": round(ema_loss, 4),
                    "lr": round(lr, 6), "img_per_s": round(rate, 1)}
             if steps % 10 == 0 or steps == 1:
-                msg["val"] = round(validate(), 4)
+                msg.update(validate())
             print(json.dumps(msg), flush=True)
             log.write(json.dumps(msg) + "\n")
             log.flush()
@@ -182,7 +205,7 @@ def main() -> None:
         if args.max_steps and steps >= args.max_steps:
             break
     save(True)
-    final = {"final": True, "steps": steps, "seen": seen, "loss": ema_loss, "val": validate(),
+    final = {"final": True, "steps": steps, "seen": seen, "loss": ema_loss, **validate(),
              "train_seconds": round(trained_s + time.time() - start)}
     print(json.dumps(final), flush=True)
     log.write(json.dumps(final) + "\n")

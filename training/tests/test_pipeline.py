@@ -234,6 +234,63 @@ class CurvedPages(unittest.TestCase):
             self.assertTrue(np.all(dist[label > 0.01] < 1.5 + 1e-6))
 
 
+class SceneMixes(unittest.TestCase):
+    def test_the_plain_slice_is_always_one_page_and_the_negative_slice_never(self):
+        from synth import NEGATIVE_MIX, PLAIN_MIX
+
+        pools, rng = tiny_pools(), np.random.default_rng(21)
+        for _ in range(8):
+            _, label, outline = make_sample(rng, pools, 64, mix=PLAIN_MIX)
+            self.assertIsNotNone(outline)
+            self.assertEqual(len(outline), 4)  # never special: a flat quad
+            self.assertGreater(float(label.max()), 0.5)
+            _, label, outline = make_sample(rng, pools, 64, mix=NEGATIVE_MIX)
+            self.assertIsNone(outline)
+            self.assertEqual(float(label.max()), 0.0)
+
+    def test_v4_draws_more_plain_pages_and_keeps_labels_on_the_outline(self):
+        from synth import V3_MIX, V4_MIX
+
+        self.assertLess(V4_MIX.special, V3_MIX.special)
+        self.assertLess(V4_MIX.hand + V4_MIX.occluder, V3_MIX.hand + V3_MIX.occluder)
+        pools, rng = tiny_pools(), np.random.default_rng(22)
+        for _ in range(20):
+            _, label, outline = make_sample(rng, pools, 64, mix=V4_MIX)
+            if outline is None:
+                self.assertEqual(float(label.max()), 0.0)
+                continue
+            dist = shapes.segment_distance(outline, 64, 3.0)
+            self.assertTrue(np.all(dist[label > 0.01] < 1.5 + 1e-6))
+
+    def test_a_run_started_from_weights_gets_a_new_schedule_and_remembers_its_base(self):
+        import cv2
+        from model import EdgeNet
+
+        with tempfile.TemporaryDirectory() as tmp:
+            for sub, pool in (("backgrounds", tiny_pools().backgrounds), ("pages", tiny_pools().pages)):
+                os.makedirs(os.path.join(tmp, "assets", sub))
+                for i, img in enumerate(pool):
+                    cv2.imwrite(os.path.join(tmp, "assets", sub, f"{i}.jpg"), img)
+            torch.manual_seed(1)
+            base = EdgeNet(batchnorm=False)
+            torch.save({"model": base.state_dict(), "images_seen": 1234, "arch": {"batchnorm": False}},
+                       os.path.join(tmp, "base.pt"))
+            out = os.path.join(tmp, "run")
+            import subprocess
+            subprocess.run([sys.executable, os.path.join(os.path.dirname(HERE), "train.py"), "--out", out,
+                            "--minutes", "5", "--max-steps", "1", "--size", "64", "--batch", "2",
+                            "--workers", "0", "--threads", "1", "--assets", os.path.join(tmp, "assets"),
+                            "--init-weights", os.path.join(tmp, "base.pt"), "--mix", "v4", "--lr", "0"],
+                           check=True, capture_output=True)
+            ckpt = torch.load(os.path.join(out, "checkpoint.pt"), map_location="cpu", weights_only=False)
+            self.assertEqual((ckpt["steps"], ckpt["images_seen"]), (1, 2))
+            self.assertEqual(ckpt["mix"], "v4")
+            self.assertEqual(ckpt["based_on"], {"checkpoint": "base.pt", "images_seen": 1234})
+            # lr 0: the step leaves the weights as loaded.
+            for name, value in base.state_dict().items():
+                torch.testing.assert_close(ckpt["model"][name], value)
+
+
 class TrainingStep(unittest.TestCase):
     def test_a_few_steps_lower_the_loss(self):
         from losses import edge_loss
