@@ -51,25 +51,13 @@ export { applyOrientation } from "./src/image/orientation.ts";
 
 // --- feature exports ---
 export { scanImage, rectifyImage, type RectifiedPage } from "./src/scan/scan.ts";
-export {
-  scanOptionsSchema,
-  type ScanOptions,
-  type ScanResult,
-  type EnhanceMode,
-  type ScanFormat,
-} from "./src/scan/options.ts";
+// The zod schemas (scanOptionsSchema, trackerOptionsSchema) and createQuadTracker live in
+// "docedge/schemas" and "docedge/tracker": importing the root loads no validator.
+export type { ScanOptions, ScanResult, EnhanceMode, ScanFormat } from "./src/scan/options.ts";
 export { estimateAspect, PAPER_RATIOS, type AspectEstimate, type PaperSize } from "./src/scan/aspect.ts";
 export { pagesToPdf, pdfPageSize, type PdfPage } from "./src/scan/pdf.ts";
 export { createTracker, type LiveTracker, type LiveTrackerOptions, type FrameDetector } from "./src/browser/live.ts";
-export {
-  createQuadTracker,
-  trackerOptionsSchema,
-  type QuadTracker,
-  type TrackerOptions,
-  type TrackerObservation,
-  type TrackState,
-  type TrackStatus,
-} from "./src/browser/tracker.ts";
+export type { QuadTracker, TrackerOptions, TrackerObservation, TrackState, TrackStatus } from "./src/browser/tracker.ts";
 export {
   createWorkerDetector,
   type WorkerDetector,

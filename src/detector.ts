@@ -18,7 +18,7 @@ import { optimizedInt8, type ModelBytes } from "./model/optimized.ts";
 import { fileExists } from "./runtime/files.ts";
 import { byteReporter, report, type ProgressCallback } from "./runtime/progress.ts";
 import type { ScanOptions, ScanResult } from "./scan/options.ts";
-import { loadOptionSchemas, parseDetectOptions, parseDetectorOptions, type DetectOptions, type DetectorOptions } from "./options.ts";
+import { parseDetectOptions, parseDetectorOptions, type DetectOptions, type DetectorOptions } from "./options.ts";
 
 export type { DetectOptions, DetectorOptions } from "./options.ts";
 
@@ -151,7 +151,6 @@ async function loadParts(opts: DetectorOptions, numThreads: number, progress?: P
 export async function createDetector(options?: DetectorOptions): Promise<Detector> {
   const loadStart = now();
   const opts = await parseDetectorOptions(options);
-  loadOptionSchemas().catch(() => {}); // in the background (see there); a failure shows on first use
   if (opts.wasm) await configureCodecs(opts.wasm);
   const numThreads = effectiveNumThreads(opts.numThreads);
   const progress = opts.progress_callback as ProgressCallback | undefined;

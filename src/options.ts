@@ -45,19 +45,18 @@ export type { SecondLookMode };
 
 /**
  * Validate options with their zod schema (options-schema.ts), imported on first need rather than
- * up front: zod's module graph (~275 files with its locales) was ~60 ms of a new process's start
- * on Node 20, and `createDetector` starts it while ONNX Runtime's WASM compiles instead (see
- * `loadOptionSchemas`). Absent options and `{}` pass as they are.
+ * up front: zod's module graph was ~55-70 ms of a new process's CPU on Node 20, which a caller
+ * who never passes options should not pay. Absent options and `{}` pass as they are.
  */
 export async function parseDetectorOptions(value: unknown): Promise<DetectorOptions> {
-  if (isEmpty(value)) return {};
+  if (isEmptyOptions(value)) return {};
   const { detectorOptionsSchema, parseOptions } = await loadOptionSchemas();
   return parseOptions(detectorOptionsSchema, value, "detector options") as DetectorOptions;
 }
 
 /** `parseDetectorOptions` for one detection's options. */
 export async function parseDetectOptions(value: unknown): Promise<DetectOptions> {
-  if (isEmpty(value)) return {};
+  if (isEmptyOptions(value)) return {};
   const { detectOptionsSchema, parseOptions } = await loadOptionSchemas();
   return parseOptions(detectOptionsSchema, value, "detect options");
 }
@@ -65,9 +64,9 @@ export async function parseDetectOptions(value: unknown): Promise<DetectOptions>
 let schemas: Promise<typeof import("./options-schema.ts")> | null = null;
 
 /**
- * The schemas' module, imported once. A detector starts this while its model and ONNX Runtime
- * load, so that the first `detect(input, options)` finds zod loaded: the import then runs in the
- * main thread's idle time while ONNX Runtime's WASM compiles in the background.
+ * The schemas' module, imported once. The CLI, which passes options to every detection, starts
+ * this while its detector loads (src/cli/engine.ts); the SDK itself imports it only when options
+ * are given.
  */
 export function loadOptionSchemas(): Promise<typeof import("./options-schema.ts")> {
   schemas ??= import("./options-schema.ts");
@@ -78,7 +77,7 @@ export function loadOptionSchemas(): Promise<typeof import("./options-schema.ts"
 }
 
 /** undefined, null, or a plain object without keys: what every options schema accepts as `{}`. */
-function isEmpty(value: unknown): boolean {
+export function isEmptyOptions(value: unknown): boolean {
   if (value === undefined || value === null) return true;
   return typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype && Reflect.ownKeys(value).length === 0;
 }

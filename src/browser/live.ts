@@ -9,7 +9,7 @@
 import { DocedgeError } from "../errors.ts";
 import type { SecondLookMode } from "../quad/second-look.ts";
 import type { DetectResult } from "../types.ts";
-import { createQuadTracker, type QuadTracker, type TrackerOptions, type TrackState } from "./tracker.ts";
+import type { QuadTracker, TrackerOptions, TrackState } from "./tracker.ts";
 import { createWorkerDetector, type WorkerDetectorOptions, type WorkerImageSource } from "./worker-detector.ts";
 
 /**
@@ -74,6 +74,8 @@ function frameSize(frame: unknown): { width: number; height: number } | null {
 
 export async function createTracker<F = WorkerImageSource>(options: LiveTrackerOptions<F> = {}): Promise<LiveTracker<F>> {
   const { detector: given, worker: workerOptions, secondLook, ...trackerOptions } = options;
+  // tracker.ts validates its options with zod: imported here, not by the package root.
+  const { createQuadTracker } = await import("./tracker.ts");
   const tracker = createQuadTracker(trackerOptions);
   const detector: FrameDetector<F> = given ?? ((await createWorkerDetector(workerOptions)) as FrameDetector<WorkerImageSource> as FrameDetector<F>);
   const ownsDetector = given === undefined;

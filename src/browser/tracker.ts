@@ -15,6 +15,18 @@
  * - Steady: when no corner of the smoothed quad has left a small circle for `steadyMs`, `steady`
  *   turns true and `capture` is true for exactly that one frame. It re-arms only once the page
  *   moves or is lost.
+ *
+ * The package entry `docedge/tracker` (apart from the root, which loads no validator; this module
+ * checks its options with zod). `createTracker` from `docedge` wraps it around a detector.
+ *
+ * @example
+ * ```ts
+ * import { createQuadTracker } from "docedge/tracker";
+ * const tracker = createQuadTracker({ minHits: 3 });
+ * const state = tracker.update({ quad: result.quad, confidence: result.confidence, width, height }, performance.now());
+ * if (state.capture) takePhoto();
+ * ```
+ * @module
  */
 import * as z from "zod/mini";
 import { InvalidInputError } from "../errors.ts";
@@ -178,6 +190,18 @@ function isUsableQuad(q: Quad | null): q is Quad {
   );
 }
 
+/**
+ * The smoothing / hold / steady state machine alone, for pipelines that run their own detector.
+ * Throws InvalidInputError for options `trackerOptionsSchema` rejects.
+ *
+ * @example
+ * ```ts
+ * import { createQuadTracker } from "docedge/tracker";
+ * const tracker = createQuadTracker();
+ * const state = tracker.update({ quad: null, confidence: 0, width: 1280, height: 720 }, 0);
+ * state.status; // "searching"
+ * ```
+ */
 export function createQuadTracker(options?: TrackerOptions): QuadTracker {
   const opts = parseTrackerOptions(options);
   const filters = [0, 1, 2, 3].map(

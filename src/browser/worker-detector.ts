@@ -5,8 +5,8 @@
  * Frames are grabbed on the calling thread (synchronously, so a video frame is the one showing at
  * call time), scaled down to `maxSize`, and their pixel buffer is transferred, not copied.
  */
-import * as z from "zod/mini";
 import { DocedgeError, InvalidInputError, type DocedgeErrorCode } from "../errors.ts";
+import { isEmptyOptions } from "../options.ts";
 import type { SecondLookMode } from "../quad/second-look.ts";
 import type { ScanOptions, ScanResult } from "../scan/options.ts";
 import type { DetectResult, RgbaImage } from "../types.ts";
@@ -61,20 +61,6 @@ export interface WorkerDetector {
   /** Stops the worker (only when this detector created it). */
   dispose(): void;
 }
-
-// zod/mini: tree-shakable, so a page that only creates a worker detector carries little of zod.
-const binarySchema = z.union([z.instanceof(URL), z.string().check(z.minLength(1)), z.instanceof(ArrayBuffer), z.instanceof(Uint8Array)]);
-const positiveInt = z.int().check(z.positive());
-const optionsSchema = z.strictObject({
-  worker: z.optional(z.union([z.custom<Worker>((v) => typeof Worker === "function" && v instanceof Worker), z.instanceof(URL), z.string().check(z.minLength(1))])),
-  assetBase: z.optional(z.union([z.instanceof(URL), z.string().check(z.minLength(1))])),
-  model: z.optional(binarySchema),
-  numThreads: z.optional(z.int().check(z.minimum(1), z.maximum(64))),
-  threshold: z.optional(z.number().check(z.minimum(0), z.maximum(1))),
-  limits: z.optional(z.strictObject({ maxBytes: z.optional(positiveInt), maxPixels: z.optional(positiveInt) })),
-  wasm: z.optional(z.partialRecord(z.enum(["ort", "ortMjs", "jpeg", "jpegEncode", "png", "webp", "webpEncode"]), binarySchema)),
-  maxSize: z.optional(z.int().check(z.minimum(64), z.maximum(8192))),
-});
 
 type WithoutId<T> = T extends unknown ? Omit<T, "id"> : never;
 
@@ -149,10 +135,9 @@ function startWorker(url: URL | string | undefined): Worker {
 }
 
 export async function createWorkerDetector(options: WorkerDetectorOptions = {}): Promise<WorkerDetector> {
-  const parsed = optionsSchema.safeParse(options);
-  if (!parsed.success) throw new InvalidInputError(`invalid worker detector options: ${z.prettifyError(parsed.error)}`);
+  // The schema (and zod) load only when options are given: the package root imports no validator.
+  const opts: WorkerDetectorOptions = isEmptyOptions(options) ? {} : (await import("./worker-options-schema.ts")).parseWorkerDetectorOptions(options);
   if (typeof Worker !== "function") throw new InvalidInputError("Web Workers are not available here; use createDetector");
-  const opts = parsed.data;
 
   const owned = !(opts.worker instanceof Worker);
   const worker = opts.worker instanceof Worker ? opts.worker : startWorker(opts.worker);

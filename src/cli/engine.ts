@@ -1,4 +1,5 @@
 import { createDetector, type Detector } from "../detector.ts";
+import { loadOptionSchemas } from "../options.ts";
 import { parseNumber } from "./args.ts";
 
 export interface EngineFlags {
@@ -28,6 +29,9 @@ export function lazyDetector(options: EngineOptions & { threshold?: number }): {
   let pending: Promise<Detector> | null = null;
   return {
     get() {
+      // Every CLI detection passes options (an AbortSignal at least), so zod will be needed: load
+      // it while ONNX Runtime's WASM compiles rather than on the first detection.
+      if (pending === null) loadOptionSchemas().catch(() => {});
       pending ??= createDetector({
         ...(options.numThreads !== undefined ? { numThreads: options.numThreads } : {}),
         ...(options.model !== undefined ? { model: options.model } : {}),

@@ -1,5 +1,4 @@
-import * as z from "zod/mini";
-import { InvalidInputError } from "../errors.ts";
+import { isEmptyOptions } from "../options.ts";
 import type { Quad } from "../types.ts";
 
 export type EnhanceMode = "none" | "color" | "gray" | "bw";
@@ -51,19 +50,6 @@ export const DEFAULT_QUALITY = 85;
 /** Hard cap on the output's long side: keeps one RGBA page under ~256 MB. */
 export const MAX_OUTPUT_SIZE = 8192;
 
-// zod/mini (numbers are finite in zod 4): tree-shakable for browser bundles.
-const pointSchema = z.tuple([z.number(), z.number()]);
-const quadSchema = z.tuple([pointSchema, pointSchema, pointSchema, pointSchema]);
-
-/** Validates `ScanOptions` (the CLI reuses it so its limits are the SDK's). Typed explicitly for JSR. */
-export const scanOptionsSchema: z.ZodMiniType<ScanOptions> = z.strictObject({
-  quad: z.optional(quadSchema),
-  enhance: z.optional(z.enum(["none", "color", "gray", "bw"])),
-  format: z.optional(z.enum(["jpeg", "png", "webp", "pdf"])),
-  quality: z.optional(z.int().check(z.minimum(1), z.maximum(100))),
-  maxSize: z.optional(z.int().check(z.minimum(16), z.maximum(MAX_OUTPUT_SIZE))),
-});
-
 /** Options with every default filled in. */
 export interface ResolvedScanOptions {
   quad: Quad | undefined;
@@ -73,19 +59,15 @@ export interface ResolvedScanOptions {
   maxSize: number;
 }
 
-/** Validate user options (throws InvalidInputError naming the bad field) and fill defaults. */
-export function resolveScanOptions(options: unknown): ResolvedScanOptions {
-  const parsed = scanOptionsSchema.safeParse(options ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue && issue.path.length > 0 ? issue.path.join(".") : "options";
-    throw new InvalidInputError(`invalid scan option ${where}: ${issue?.message ?? "invalid"}`, {
-      cause: parsed.error,
-    });
-  }
-  const o = parsed.data;
+/**
+ * Validate user options (throws InvalidInputError naming the bad field) and fill defaults. The
+ * zod schema (options-schema.ts) is imported only when options are given: `import("docedge")`
+ * loads no validator, and a scan without options never does.
+ */
+export async function resolveScanOptions(options: unknown): Promise<ResolvedScanOptions> {
+  const o: ScanOptions = isEmptyOptions(options) ? {} : (await import("./options-schema.ts")).parseScanOptions(options);
   return {
-    quad: o.quad as Quad | undefined,
+    quad: o.quad,
     enhance: o.enhance ?? "none",
     format: o.format ?? "jpeg",
     quality: o.quality ?? DEFAULT_QUALITY,

@@ -38,7 +38,7 @@ function checkImage(image: RgbaImage): void {
  */
 export async function rectifyImage(image: RgbaImage, quad: Quad, options?: ScanOptions): Promise<RectifiedPage> {
   checkImage(image);
-  const opts = resolveScanOptions(options);
+  const opts = await resolveScanOptions(options);
   return rectifyResolved(image, opts.quad ?? quad, opts);
 }
 
@@ -68,7 +68,7 @@ function yieldToEventLoop(): Promise<void> {
  */
 export async function scanImage(image: RgbaImage, quad: Quad, options?: ScanOptions): Promise<ScanResult> {
   checkImage(image);
-  const opts = resolveScanOptions(options);
+  const opts = await resolveScanOptions(options);
   const page = await rectifyResolved(image, opts.quad ?? quad, opts);
   const bytes = await encodePage(page.image, opts.format, opts.quality, page.aspect.snappedTo);
   return { image: bytes, width: page.image.width, height: page.image.height, quad: page.quad, format: opts.format, paper: page.aspect.snappedTo };

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { DocedgeError, InvalidInputError, InvalidQuadError } from "../../src/errors.ts";
 import { decodeJpeg, decodePng, decodeWebp } from "../../src/image/codecs.ts";
-import { scanOptionsSchema } from "../../src/scan/options.ts";
+import { scanOptionsSchema } from "../../src/scan/options-schema.ts";
 import { rectifyImage, scanImage } from "../../src/scan/scan.ts";
 import type { Quad } from "../../src/types.ts";
 import { meanAbsDiff, Page, photographQuad, renderPhoto } from "./synthetic.ts";
