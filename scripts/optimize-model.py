@@ -5,39 +5,28 @@ The shipped int8 model stores its weights as int8 with Cast/Mul dequantisation, 
 folds those and fuses Conv+activation every time a session is created: in a new process that
 runs in WASM code not yet optimised by the engine, and was about half of session creation. This
 does the same graph optimisation once, offline, with the same ONNX Runtime version as the
-onnxruntime-web docedge pins; Node, Bun and Deno load the result with optimisation disabled.
+onnxruntime-web docedge pins, then rewrites the result into an equal graph that onnxruntime-web
+runs faster (scripts/graph_rewrites.py), checked against the graph before the rewrite on real
+photos; Node, Bun and Deno load it with optimisation disabled.
 The sidecar names the source model's SHA-256: docedge uses the optimised file only when it
 matches the int8 model next to it, so a retrained model never meets a stale optimised copy.
 
-Needs: python3 with onnxruntime == the pinned onnxruntime-web version (pip install onnxruntime==1.30.0).
+Needs: python3 with onnx and onnxruntime == the pinned onnxruntime-web version
+(pip install onnxruntime==1.30.0); opencv-python for the photo check (else random images only).
 """
-import hashlib
-import json
 import pathlib
 import sys
 
-import onnxruntime as ort
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from model_optimizer import ROOT, optimize_int8  # noqa: E402
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "models" / "docedge-int8.onnx"
 TARGET = ROOT / "models" / "docedge-int8.opt.onnx"
 SIDECAR = ROOT / "models" / "docedge-int8.opt.json"
 
-pinned = json.loads((ROOT / "package.json").read_text())["dependencies"]["onnxruntime-web"]
-if ort.__version__ != pinned:
-    sys.exit(f"onnxruntime {ort.__version__} here, onnxruntime-web {pinned} pinned: install onnxruntime=={pinned}")
-
-options = ort.SessionOptions()
-# "extended", not "all": the extra level only adds layout changes for native CPUs; in the WASM
-# build a session at "extended" runs as fast as at "all" (measured in one process).
-options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
-options.optimized_model_filepath = str(TARGET)
-ort.InferenceSession(str(SOURCE), options, providers=["CPUExecutionProvider"])
-
-SIDECAR.write_text(json.dumps({
-    "source": SOURCE.name,
-    "sourceSha256": hashlib.sha256(SOURCE.read_bytes()).hexdigest(),
-    "onnxruntime": ort.__version__,
-    "level": "extended",
-}, indent=2) + "\n")
-print(f"wrote {TARGET.relative_to(ROOT)} ({TARGET.stat().st_size} bytes) and {SIDECAR.relative_to(ROOT)}")
+try:
+    report = optimize_int8(SOURCE, TARGET, SIDECAR)
+except RuntimeError as error:
+    sys.exit(str(error))
+print(f"wrote {TARGET.relative_to(ROOT)} ({report['bytes']} bytes, rewrites {report['rewrites']}, "
+      f"max |diff| {report['max_abs_diff']:.2g} vs ONNX Runtime's graph) and {SIDECAR.relative_to(ROOT)}")

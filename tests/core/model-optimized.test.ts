@@ -31,6 +31,12 @@ after(async () => {
 });
 
 test("the pre-optimised session (default) and the plain int8 session give the same edge maps and corners on real photos", { skip, timeout: 300_000 }, async () => {
+  // The server copy is not only ORT's optimisation saved: it carries scripts/graph_rewrites.py's
+  // rewrites (side outputs as Conv + DepthToSpace + Sum, residual Adds inside the convs), so this
+  // comparison is the rewritten graph against the original one, in onnxruntime-web itself.
+  const sidecar = JSON.parse(readFileSync(sidecarPath, "utf8")) as { rewrites?: { head?: boolean; residual_adds?: number } };
+  assert.equal(sidecar.rewrites?.head, true);
+  assert.ok((sidecar.rewrites?.residual_adds ?? 0) > 0);
   const loaded: number[] = [];
   const optimized = await createDetector({ numThreads: 1, progress_callback: (p) => void (p.status === "progress" && p.file === "model" && loaded.push(p.total)) });
   // The default detector read the pre-optimised file (its size, not the int8 model's).

@@ -401,5 +401,82 @@ class ResumeFromOnnx(unittest.TestCase):
             np.testing.assert_allclose(ExportWrapper(rebuilt)(x).numpy(), ExportWrapper(net)(x).numpy(), atol=1e-4)
 
 
+class ServerCopyRewrites(unittest.TestCase):
+    """scripts/graph_rewrites.py must give the same function on any model the export produces,
+    not only the shipped one: learned (non-bilinear) upsampling kernels, fuse weights of either sign."""
+
+    def setUp(self):
+        import onnxruntime as ort
+
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)), "scripts"))
+        from model_optimizer import pinned_onnxruntime
+
+        if ort.__version__ != pinned_onnxruntime():
+            self.skipTest(f"onnxruntime {ort.__version__}, the server copy needs {pinned_onnxruntime()}")
+
+    def test_transposed_convs_become_convs_with_depth_to_space(self):
+        import onnx
+        import onnxruntime as ort
+        from onnx import TensorProto, helper, numpy_helper
+
+        import graph_rewrites
+
+        rng = np.random.default_rng(0)
+        for stride, kernel, pads in ((2, 4, (1, 1)), (4, 8, (2, 2)), (16, 32, (8, 8)), (3, 5, (1, 1)), (2, 3, (0, 1))):
+            w = rng.standard_normal((1, 1, kernel, kernel)).astype(np.float32)
+            b = rng.standard_normal(1).astype(np.float32)
+            node = helper.make_node("ConvTranspose", ["x", "w", "b"], ["y"], strides=[stride, stride], kernel_shape=[kernel, kernel],
+                                    pads=[pads[0], pads[0], pads[1], pads[1]])
+            graph = helper.make_graph([node], "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 1, 7, 5])],
+                                      [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 1, 7 * stride, 5 * stride])],
+                                      [numpy_helper.from_array(w, "w"), numpy_helper.from_array(b, "b")])
+            model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=9)
+            original = model.SerializeToString()
+            g = graph_rewrites._Graph(model)
+            replacement = graph_rewrites._conv_transpose_as_conv(g, model.graph.node[0])
+            self.assertIsNotNone(replacement, (stride, kernel, pads))
+            del model.graph.node[:]
+            model.graph.node.extend(replacement)
+            x = rng.standard_normal((1, 1, 7, 5)).astype(np.float32)
+            want = ort.InferenceSession(original, providers=["CPUExecutionProvider"])
+            got = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+            np.testing.assert_allclose(got.run(None, {"x": x})[0], want.run(None, {"x": x})[0], atol=1e-5, err_msg=str((stride, kernel, pads)))
+
+    def test_an_exported_model_keeps_its_output_through_the_rewrites(self):
+        import pathlib
+
+        import onnx
+        import onnxruntime as ort
+        from export import export_fp32, quantize_weights_int8
+        from model import EdgeNet
+        from model_optimizer import optimize_int8
+
+        torch.manual_seed(2)
+        net = EdgeNet().eval()
+        with torch.no_grad():
+            for side in net.sides:
+                if side.up is not None:
+                    side.up.weight.normal_()  # as after training: no longer bilinear, not separable
+            net.fuse.weight.copy_(torch.tensor([0.7, -0.4, 1.3, 0.2, -0.9]).view(1, 5, 1, 1))
+            net.fuse.bias.fill_(-0.6)
+        with tempfile.TemporaryDirectory() as tmp:
+            fp32, int8 = os.path.join(tmp, "m-fp32.onnx"), os.path.join(tmp, "m-int8.onnx")
+            opt, sidecar = pathlib.Path(tmp, "m-int8.opt.onnx"), pathlib.Path(tmp, "m-int8.opt.json")
+            export_fp32(net, 64, fp32)
+            quantize_weights_int8(fp32, int8)
+            report = optimize_int8(pathlib.Path(int8), opt, sidecar)
+            self.assertEqual(report["rewrites"], {"head": True, "residual_adds": 6})
+            ops = [n.op_type for n in onnx.load(str(opt)).graph.node]
+            for gone in ("ConvTranspose", "Concat", "Add"):
+                self.assertNotIn(gone, ops)
+            plain = ort.InferenceSession(int8, providers=["CPUExecutionProvider"])  # ORT's own optimisation, as browsers run it
+            so = ort.SessionOptions()
+            so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL  # as servers load the copy
+            rewritten = ort.InferenceSession(str(opt), so, providers=["CPUExecutionProvider"])
+            for i in range(6):
+                x = np.random.default_rng(i).random((1, 3, 64, 64), dtype=np.float32)
+                np.testing.assert_allclose(rewritten.run(None, {"image": x})[0], plain.run(None, {"image": x})[0], atol=1e-5)
+
+
 if __name__ == "__main__":
     unittest.main()
