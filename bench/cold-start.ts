@@ -1,8 +1,9 @@
 /**
  * Cold start, stage by stage: new processes, alternating round by round, each importing the built
  * package (`npm run build` first), creating a detector and detecting in sample/sample.jpg twice.
- * Prints the median (min) of each stage per variant: Node, Node with the tier-up budget the CLI
- * sets (src/cli/v8-tuning.ts), Bun, Deno; and the CLI's `detect` (spawn to exit, wall and CPU).
+ * Prints the median (min) of each stage per variant: Node, Node with the V8 flags the CLI sets
+ * (src/cli/v8-tuning.ts: the tier-up budget, lazy validation), Bun, Deno; and the CLI's `detect`
+ * (spawn to exit, wall and CPU).
  *
  *   node --import tsx bench/cold-start.ts [--runs 6]
  *
@@ -14,7 +15,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { WASM_TIERING_BUDGET } from "../src/cli/v8-tuning.ts";
+import { CLI_V8_FLAGS } from "../src/cli/v8-tuning.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const runsArg = process.argv.indexOf("--runs");
@@ -95,10 +96,9 @@ function main(): void {
   // Inside the package, so that Deno finds node_modules from it (tmp/ is git-ignored).
   const script = join(ROOT, "tmp", "cold-start-child.mjs");
   writeFileSync(script, CHILD);
-  const budget = `--wasm-tiering-budget=${WASM_TIERING_BUDGET}`;
   const variants: Record<string, [string, string[]]> = {
     node: [process.execPath, [script]],
-    "node + budget": [process.execPath, [budget, script]],
+    "node + CLI flags": [process.execPath, [...CLI_V8_FLAGS, script]],
     bun: [bin("bun"), [script]],
     deno: [join(ROOT, "node_modules/deno/deno"), ["run", "-A", script]],
   };

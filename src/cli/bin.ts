@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { main } from "./main.ts";
-import { tuneWasmTiering } from "./v8-tuning.ts";
+import { tuneWasm } from "./v8-tuning.ts";
 
-tuneWasmTiering();
+tuneWasm();
 
 // `docedge detect dir/ | head -1`: the reader went away; stop quietly as other Unix tools do.
 process.stdout.on("error", (err: NodeJS.ErrnoException) => {
