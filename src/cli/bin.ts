@@ -1,8 +1,11 @@
 #!/usr/bin/env node
-import { main } from "./main.ts";
+import { enableCompileCache } from "./compile-cache.ts";
 import { tuneWasm } from "./v8-tuning.ts";
 
+enableCompileCache();
 tuneWasm();
+// Imported after the compile cache is on, so that its modules are cached too.
+const { main } = await import("./main.ts");
 
 // `docedge detect dir/ | head -1`: the reader went away; stop quietly as other Unix tools do.
 process.stdout.on("error", (err: NodeJS.ErrnoException) => {
