@@ -8,7 +8,7 @@ import { along, intersect, type Line } from "./line.ts";
 import { closeBorderSides } from "./close.ts";
 import { insideQuad, preferInnerPage } from "./nested.ts";
 import { sideEndEvidence, searchQuads, type Candidate, type SearchLine, type SearchParams } from "./search.ts";
-import { borderSupport, lineSupport, prefixAt, type EvidenceScale } from "./support.ts";
+import { borderSupport, lineSupport, prefixAt, segmentSupport, type EvidenceScale } from "./support.ts";
 
 export interface FindQuadOptions {
   /** Minimum confidence for `found: true` (default 0.5). */
@@ -211,7 +211,7 @@ const CLOSE_CANDIDATES = 12;
 function settle(ctx: SettleContext, sideLines: Line[], isBorder: boolean[], found: readonly (readonly [number, number])[]): Settled {
   const { map, edges, evidence, sx } = ctx;
   const start = found.map(([x, y]) => [x, y] as Point);
-  const refined = refineSides(sideLines, isBorder, start, edges);
+  const refined = refineSides(sideLines, isBorder, start, edges, map, evidence);
   const finalLines = refined ? refined.lines : sideLines;
   const corners = refineCornersLocally(finalLines, isBorder, refined ? refined.corners : start, edges);
   let sup = 0, vis = 0, minCov = 1, borderLen = 0, endMissing = 0, endWindow = 0;
@@ -261,12 +261,18 @@ function settle(ctx: SettleContext, sideLines: Line[], isBorder: boolean[], foun
  * Refit each detected side to the edge pixels along it, between its corners and away from them
  * (where the neighbouring side's pixels would pull it), then re-intersect. Returns null, keeping
  * the Hough corners, when a refit moves a corner implausibly far or breaks convexity.
+ *
+ * A refit centres the line on its own ridge, so it carries at least the evidence of the line it
+ * replaces. One that carries less has been pulled off the ridge by other pixels within its band
+ * (print beside a faint side: an ID card's title under its top edge) and is not taken.
  */
 function refineSides(
   sideLines: Line[],
   isBorder: boolean[],
   corners: Point[],
   edges: EdgePixels,
+  map: FloatMap,
+  evidence: EvidenceScale,
 ): { corners: Point[]; lines: Line[] } | null {
   const out: Line[] = [];
   for (let k = 0; k < 4; k++) {
@@ -277,7 +283,7 @@ function refineSides(
     if (ta > tb) { const t = ta; ta = tb; tb = t; }
     const margin = Math.min(8, 0.15 * (tb - ta));
     const fit = refitToEdges(l, edges, 3, 3, [ta + margin, tb - margin]);
-    out.push(fit ?? l);
+    out.push(fit && spanSupport(map, fit, a, b, evidence) >= spanSupport(map, l, a, b, evidence) ? fit : l);
   }
   const pts: Point[] = [];
   for (let k = 0; k < 4; k++) {
@@ -293,6 +299,11 @@ function refineSides(
   }
   if (!isConvexQuad(pts as Quad)) return null;
   return { corners: pts, lines: out };
+}
+
+/** Evidence along a line between the feet of two points (the side's current corners) on it. */
+function spanSupport(map: FloatMap, l: Line, a: Point, b: Point, evidence: EvidenceScale): number {
+  return segmentSupport(lineSupport(map, l, evidence), along(l, a[0], a[1]), along(l, b[0], b[1])).support;
 }
 
 /**

@@ -112,3 +112,18 @@ test("a card whose fourth side is not among the line hypotheses is closed where 
   assert.ok(r.found && r.quad, `confidence ${r.confidence}`);
   assert.ok(cornerError(r.quad, card) < 1.5, `corner error ${cornerError(r.quad, card).toFixed(2)}`);
 });
+
+test("a line of print just inside a side does not pull the side off its own edge", () => {
+  // The bottom side is marked faintly; a line of print (a signature line, a card's last text row)
+  // runs 3.5 px inside it along part of its length, within the band the side's refit takes pixels
+  // from. A refit pulled onto the print carries less of the side's ridge than the side itself.
+  const page: Quad = [[63.5, 41.7], [194.4, 36.6], [194.7, 210.2], [46.5, 219.5]];
+  const m = blankMap();
+  for (let k = 0; k < 4; k++) drawSegment(m, page[k], page[(k + 1) % 4], { strength: k === 2 ? 0.5 : 0.95 });
+  drawSegment(m, [104.0, 212.3], [56.6, 214.8]);
+  const r = findQuad(m);
+  assert.ok(r.found && r.quad);
+  let err = Infinity;
+  for (let s = 0; s < 4; s++) err = Math.min(err, cornerError(r.quad, [0, 1, 2, 3].map((k) => page[(s + k) % 4])));
+  assert.ok(err < 1, `corner error ${err.toFixed(2)} px`);
+});
