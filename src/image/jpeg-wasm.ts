@@ -42,7 +42,7 @@ export interface JpegDecodeOptions {
   allScans?: boolean;
 }
 
-/** The module's exports; `dj_area` (wasm/jpeg/area.c, used by area-wasm.ts) is absent from older builds. */
+/** The module's exports; `dj_area` and `dj_area_rows` (wasm/jpeg/area.c, used by area-wasm.ts) are absent from older builds. */
 export interface DecoderExports {
   memory: WebAssembly.Memory;
   _initialize(): void;
@@ -53,6 +53,7 @@ export interface DecoderExports {
   dj_height(): number;
   dj_decode(data: number, len: number, scale: number, flags: number, maxScans: number): number;
   dj_area?: (...args: number[]) => number;
+  dj_area_rows?: (...args: number[]) => number;
 }
 type Exports = DecoderExports;
 

@@ -52,9 +52,9 @@ function pattern(width: number, height: number): RgbaImage {
 }
 
 const SIZES: Array<[number, number, number, number]> = [
-  [1920, 1080, 128, 128], // a video frame: whole columns, split rows
+  [1920, 1080, 128, 128], // a video frame: whole columns, split rows; in the WASM, 16 bands of source rows (area-wasm.ts)
   [450, 800, 128, 128], // the sample's detection decode
-  [1000, 997, 131, 77], // split columns and rows everywhere
+  [1000, 997, 131, 77], // split columns and rows everywhere, also where one band ends and the next begins
   [100, 77, 128, 128], // smaller than the model input: partial pixels only
   [129, 40, 128, 128],
   [3, 2, 4, 5],
