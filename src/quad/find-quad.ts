@@ -8,7 +8,7 @@ import { along, intersect, type Line } from "./line.ts";
 import { closeBorderSides } from "./close.ts";
 import { insideQuad, preferInnerPage } from "./nested.ts";
 import { sideEndEvidence, searchQuads, type Candidate, type SearchLine, type SearchParams } from "./search.ts";
-import { borderSupport, lineSupport, prefixAt, segmentSupport, type EvidenceScale } from "./support.ts";
+import { borderSupport, lineSupport, prefixAt, segmentSupport, type EvidenceScale, type LineSupport } from "./support.ts";
 
 export interface FindQuadOptions {
   /** Minimum confidence for `found: true` (default 0.5). */
@@ -160,7 +160,7 @@ function searchMap(input: SearchInput): { detail: QuadFindingDetail; confidence:
   if (!best) return { detail: { ...empty, lines: traced }, confidence: 0, houghLines: found.length };
 
   const ctx: SettleContext = { map, edges, evidence, sx };
-  let chosen = settle(ctx, best.sides.map((i) => lines[i].line), best.sides.map((i) => lines[i].border), best.corners);
+  let chosen = settle(ctx, best.sides.map((i) => lines[i].line), best.sides.map((i) => lines[i].border), best.corners, best.sides.map((i) => lines[i].support));
   // A frame border stands in for a side the line search did not see. Where the neighbouring
   // sides' evidence stops short of the frame, the page ends there: close the quad across those
   // ends (a short, faint side the Hough peaks missed) and keep it when it is the better answer.
@@ -174,7 +174,9 @@ function searchMap(input: SearchInput): { detail: QuadFindingDetail; confidence:
     const closed = closeBorderSides(c.sides.map((i) => lines[i].line), c.sides.map((i) => lines[i].border), c.corners, c.sides.map((i) => lines[i].support), edges, map, evidence);
     if (!closed) continue;
     closings++;
-    const alt = settle(ctx, closed.lines, closed.isBorder, closed.corners);
+    // The sides kept from the search keep their support; the closing side's is new.
+    const known = c.sides.map((i, k) => (closed.lines[k] === lines[i].line ? lines[i].support : null));
+    const alt = settle(ctx, closed.lines, closed.isBorder, closed.corners, known);
     // A closed quad around the chosen one is an outer quad: the nested convention has spoken.
     if (alt.confidence > chosen.confidence && !chosen.corners.every(([x, y]) => insideQuad(alt.corners, x, y, 1.5))) chosen = alt;
   }
@@ -207,12 +209,22 @@ const CLOSE_CANDIDATES = 12;
 /**
  * A chosen quad's final corners (sides refitted, then corners placed from the evidence near them)
  * and its confidence, from the refitted sides' own support.
+ *
+ * @param known per side, its line's support where already measured (by the search), else null
  */
-function settle(ctx: SettleContext, sideLines: Line[], isBorder: boolean[], found: readonly (readonly [number, number])[]): Settled {
+function settle(
+  ctx: SettleContext,
+  sideLines: Line[],
+  isBorder: boolean[],
+  found: readonly (readonly [number, number])[],
+  known: readonly (LineSupport | null)[],
+): Settled {
   const { map, edges, evidence, sx } = ctx;
   const start = found.map(([x, y]) => [x, y] as Point);
-  const refined = refineSides(sideLines, isBorder, start, edges, map, evidence);
+  const supports = sideLines.map((l, k) => (isBorder[k] ? null : known[k] ?? lineSupport(map, l, evidence)));
+  const refined = refineSides(sideLines, isBorder, start, edges, map, evidence, supports);
   const finalLines = refined ? refined.lines : sideLines;
+  const finalSupports = refined ? refined.supports : supports;
   const corners = refineCornersLocally(finalLines, isBorder, refined ? refined.corners : start, edges);
   let sup = 0, vis = 0, minCov = 1, borderLen = 0, endMissing = 0, endWindow = 0;
   const sideCoverage: number[] = [];
@@ -225,7 +237,7 @@ function settle(ctx: SettleContext, sideLines: Line[], isBorder: boolean[], foun
       sideCoverage.push(-1);
       continue;
     }
-    const s = lineSupport(map, l, evidence);
+    const s = finalSupports[k] ?? lineSupport(map, l, evidence);
     let lo = along(l, a[0], a[1]), hi = along(l, b[0], b[1]);
     if (lo > hi) { const t = lo; lo = hi; hi = t; }
     lo = Math.max(lo, s.t0); hi = Math.min(hi, s.t1);
@@ -273,17 +285,27 @@ function refineSides(
   edges: EdgePixels,
   map: FloatMap,
   evidence: EvidenceScale,
-): { corners: Point[]; lines: Line[] } | null {
+  supports: readonly (LineSupport | null)[],
+): { corners: Point[]; lines: Line[]; supports: (LineSupport | null)[] } | null {
   const out: Line[] = [];
+  const outSupports: (LineSupport | null)[] = [];
   for (let k = 0; k < 4; k++) {
     const l = sideLines[k];
-    if (isBorder[k]) { out.push(l); continue; }
+    const own = supports[k];
+    if (isBorder[k] || !own) { out.push(l); outSupports.push(own); continue; }
     const a = corners[k], b = corners[(k + 1) % 4];
     let ta = along(l, a[0], a[1]), tb = along(l, b[0], b[1]);
     if (ta > tb) { const t = ta; ta = tb; tb = t; }
     const margin = Math.min(8, 0.15 * (tb - ta));
     const fit = refitToEdges(l, edges, 3, 3, [ta + margin, tb - margin]);
-    out.push(fit && spanSupport(map, fit, a, b, evidence) >= spanSupport(map, l, a, b, evidence) ? fit : l);
+    const fitSupport = fit ? lineSupport(map, fit, evidence) : null;
+    if (fit && fitSupport && spanSupport(fitSupport, fit, a, b) >= spanSupport(own, l, a, b)) {
+      out.push(fit);
+      outSupports.push(fitSupport);
+    } else {
+      out.push(l);
+      outSupports.push(own);
+    }
   }
   const pts: Point[] = [];
   for (let k = 0; k < 4; k++) {
@@ -298,12 +320,12 @@ function refineSides(
     pts.push(p);
   }
   if (!isConvexQuad(pts as Quad)) return null;
-  return { corners: pts, lines: out };
+  return { corners: pts, lines: out, supports: outSupports };
 }
 
-/** Evidence along a line between the feet of two points (the side's current corners) on it. */
-function spanSupport(map: FloatMap, l: Line, a: Point, b: Point, evidence: EvidenceScale): number {
-  return segmentSupport(lineSupport(map, l, evidence), along(l, a[0], a[1]), along(l, b[0], b[1])).support;
+/** A line's evidence between the feet of two points (the side's current corners) on it. */
+function spanSupport(s: LineSupport, l: Line, a: Point, b: Point): number {
+  return segmentSupport(s, along(l, a[0], a[1]), along(l, b[0], b[1])).support;
 }
 
 /**
