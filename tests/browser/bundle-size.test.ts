@@ -29,3 +29,33 @@ test("a page that only calls createWorkerDetector bundles under 60 KB minified, 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+// `import("docedge")` loads no validator: zod comes in only with options (docs/api.md). Checked on
+// the static import graph of the package root (esbuild, splitting on: what a dynamic import
+// pulls in lands in chunks of its own).
+test("the package root's static imports hold no zod; the schemas entry does", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "docedge-root-"));
+  try {
+    const staticInputs = async (entryCode: string): Promise<string[]> => {
+      const entry = join(dir, "entry.ts");
+      writeFileSync(entry, entryCode);
+      const r = await build({ entryPoints: [entry], bundle: true, format: "esm", platform: "neutral", mainFields: ["module", "main"], write: false, metafile: true, splitting: true, outdir: join(dir, "out"), logLevel: "error", external: ["node:*", "#ort", "onnxruntime-web", "pdf-lib", "@jsquash/*"] });
+      const outputs = r.metafile.outputs;
+      const seen = new Set<string>();
+      const visit = (key: string): void => {
+        if (seen.has(key) || !outputs[key]) return;
+        seen.add(key);
+        for (const i of outputs[key].imports) if (i.kind === "import-statement") visit(i.path);
+      };
+      visit(Object.keys(outputs).find((k) => k.endsWith("entry.js"))!);
+      return [...seen].flatMap((k) => Object.keys(outputs[k].inputs));
+    };
+    const root = await staticInputs(`export * from ${JSON.stringify(join(ROOT, "mod.ts"))};\n`);
+    assert.ok(root.some((f) => f.endsWith("src/detector.ts")), "the root's own modules are in the graph");
+    assert.deepEqual(root.filter((f) => f.includes("node_modules/zod/")), []);
+    const schemas = await staticInputs(`export * from ${JSON.stringify(join(ROOT, "src/schemas.ts"))};\n`);
+    assert.ok(schemas.some((f) => f.includes("node_modules/zod/")), "docedge/schemas holds zod's schemas");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
