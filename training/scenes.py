@@ -340,3 +340,49 @@ def non_document(rng: np.random.Generator, backgrounds: list[np.ndarray], pages:
         pts = (rng.uniform(0.1, 0.9, (int(rng.integers(3, 8)), 2)) * [w, h]).astype(np.int32)
         cv2.polylines(img, [pts], False, _col(rng, 0, 200), int(rng.integers(1, 4)), cv2.LINE_AA)
     return img, np.ones((h, w), np.float32)
+
+
+# ---------------------------------------------------------------- what a page lies in or on (v5)
+
+def dark_cover(rng: np.random.Generator, w: int, h: int) -> np.ndarray:
+    """The cover of a notebook or folder opened flat under the page: black, navy, dark brown, green
+    or red leather or card, a faint low-frequency grain, sometimes a stitched seam or an embossed
+    rule just inside its edge (one more edge parallel to the page's)."""
+    base = np.array(_col(rng, 8, 45), np.float32)
+    if rng.random() < 0.5:  # a tinted dark rather than a grey one
+        base[int(rng.integers(0, 3))] += rng.uniform(10, 45)
+    small = rng.normal(0, 1, (max(2, h // 24), max(2, w // 24))).astype(np.float32)
+    grain = cv2.resize(small, (w, h), interpolation=cv2.INTER_CUBIC)[..., None]
+    img = base[None, None, :] + grain * rng.uniform(1, 6)
+    if rng.random() < 0.35:
+        m = int(min(w, h) * rng.uniform(0.015, 0.04))
+        seam = (base * rng.uniform(1.4, 2.5) + rng.uniform(10, 40)).tolist()
+        cv2.rectangle(img, (m, m), (w - 1 - m, h - 1 - m), seam, 1, cv2.LINE_AA)
+    return np.clip(img, 0, 255).astype(np.uint8)
+
+
+def clipboard_board(rng: np.random.Generator, w: int, h: int) -> np.ndarray:
+    """A clipboard: brown hardboard with fibre streaks, or coloured or smoked plastic."""
+    if rng.random() < 0.55:
+        base = np.array([rng.uniform(110, 175), rng.uniform(75, 120), rng.uniform(40, 80)], np.float32)
+        streak = cv2.resize(rng.normal(0, 1, (max(2, h // 3), 2)).astype(np.float32), (w, h), interpolation=cv2.INTER_CUBIC)
+        img = base[None, None, :] + streak[..., None] * rng.uniform(3, 10)
+    else:
+        base = np.array(_col(rng, 10, 90) if rng.random() < 0.6 else _col(rng, 40, 200), np.float32)
+        img = np.broadcast_to(base, (h, w, 3)).astype(np.float32) + rng.normal(0, 1.5, (h, w, 1))
+    return np.clip(img, 0, 255).astype(np.uint8)
+
+
+def clip_polygons(rng: np.random.Generator, w: float, h: float, top: float) -> list[tuple[np.ndarray, float]]:
+    """A clipboard's metal clip over the page's top edge, in page coordinates (the page spans
+    0..w x 0..h, the board's top is at -top): its plate (reaching 2-7% of the page's height onto
+    the page) and its lever above; each with a grey level."""
+    cw = w * rng.uniform(0.25, 0.45)
+    cx = w / 2 + rng.uniform(-0.05, 0.05) * w
+    low = h * rng.uniform(0.02, 0.07)
+    up = -top * rng.uniform(0.55, 0.85)
+    plate = np.array([[cx - cw / 2, up], [cx + cw / 2, up], [cx + cw * 0.45, low], [cx - cw * 0.45, low]])
+    lw = cw * rng.uniform(0.5, 0.8)
+    lever = np.array([[cx - lw / 2, -top * 0.95], [cx + lw / 2, -top * 0.95], [cx + lw / 2, up], [cx - lw / 2, up]])
+    grey = rng.uniform(120, 215)
+    return [(lever, grey * rng.uniform(0.6, 0.9)), (plate, grey)]

@@ -608,6 +608,87 @@ def plain_page(rng: np.random.Generator, pools: AssetPools, canvas: np.ndarray, 
     return quad
 
 
+def nested_quad(quad: np.ndarray, w: float, h: float, margins) -> np.ndarray | None:
+    """The outline of something under a w x h page that is larger than it by `margins` (left, top,
+    right, bottom, in page pixels), under the same perspective: the homography that takes the
+    page's rectangle onto `quad`. None where the larger rectangle would reach past the horizon."""
+    hm = cv2.getPerspectiveTransform(shapes.rect_outline(w, h).astype(np.float32), np.asarray(quad, np.float32)).astype(np.float64)
+    left, top, right, bottom = margins
+    rect = np.array([[-left, -top], [w + right, -top], [w + right, h + bottom], [-left, h + bottom]], np.float64)
+    z = np.concatenate([rect, np.ones((4, 1))], 1) @ hm.T
+    if np.any(z[:, 2] * hm[2, 2] <= 0.05 * abs(hm[2, 2])):
+        return None
+    out = (z[:, :2] / z[:, 2:3]).astype(np.float32)
+    return out if is_convex(out) else None
+
+
+def ruled(rng: np.random.Generator, page: np.ndarray) -> np.ndarray:
+    """A notebook's paper: light blue rules and, often, a red margin line."""
+    img = page.copy()
+    h, w = img.shape[:2]
+    colour = (int(rng.integers(150, 200)), int(rng.integers(170, 210)), int(rng.integers(205, 240)))
+    for y in range(int(rng.integers(8, 30)), h, int(rng.integers(8, 16))):
+        cv2.line(img, (0, y), (w, y), colour, 1, cv2.LINE_AA)
+    if rng.random() < 0.6:
+        x = int(w * rng.uniform(0.08, 0.15))
+        cv2.line(img, (x, 0), (x, h), (220, 120, 120), 1, cv2.LINE_AA)
+    return img
+
+
+def page_in_cover(rng: np.random.Generator, pools: AssetPools, canvas: np.ndarray, allow_out: bool,
+                  under=None, clipboard: bool | None = None, shadow: bool = True,
+                  page: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+    """A page lying in a notebook or folder opened flat whose dark cover is larger than it all
+    round, or on a clipboard (a wider margin at the top, a metal clip over the page's top edge).
+    The cover's outer edge against the desk is a second rectangle round the page's, a few per cent
+    of the frame outside it and often the stronger edge; only the page is the document. Returns the
+    page's quad (the label) and the cover's (None if it could not be placed). `under(outline)`
+    draws on the desk before the cover goes down."""
+    g = canvas.shape[0]
+    clipboard = rng.random() < 0.35 if clipboard is None else clipboard
+    if page is None:
+        # Mostly paper: a colourful cover inside a dark cover is not what these photos show.
+        page = page_image(rng, pools) if rng.random() < 0.3 else pools.pages[rng.integers(len(pools.pages))]
+        if not clipboard and rng.random() < 0.5:
+            page = ruled(rng, page)
+    h, w = page.shape[:2]
+    quad = random_doc_quad(rng, g, h / w, allow_out)
+    if not allow_out and rng.random() < 0.6:  # room for the cover inside the frame
+        c = quad.mean(0)
+        quad = ((quad - c) * rng.uniform(0.7, 0.9) + c).astype(np.float32)
+    if clipboard:
+        margins = [w * rng.uniform(0.03, 0.09), h * rng.uniform(0.09, 0.18), w * rng.uniform(0.03, 0.09), h * rng.uniform(0.02, 0.07)]
+    else:
+        margins = list(rng.uniform(0.02, 0.1, 4) * max(w, h))
+    cover = None
+    for _ in range(3):
+        cover = nested_quad(quad, w, h, margins)
+        if cover is not None:
+            break
+        margins = [m / 2 for m in margins]
+    if under is not None:
+        under(quad if cover is None else cover)
+    if cover is not None:
+        if rng.random() < 0.7:
+            drop_shadow(rng, canvas, cover)
+        cw, ch = int(w + margins[0] + margins[2]), int(h + margins[1] + margins[3])
+        tex = scenes.clipboard_board(rng, cw, ch) if clipboard else scenes.dark_cover(rng, cw, ch)
+        warp_onto(canvas, tex, cover, alpha_blur=rng.uniform(0.3, 1.0))
+    if shadow and rng.random() < 0.4:
+        drop_shadow(rng, canvas, quad)
+    warp_onto(canvas, page, quad, alpha_blur=rng.uniform(0.3, 1.0) if shadow else 0.0)
+    if clipboard and cover is not None:
+        hm = cv2.getPerspectiveTransform(shapes.rect_outline(w, h).astype(np.float32), quad.astype(np.float32)).astype(np.float64)
+        for poly, grey in scenes.clip_polygons(rng, w, h, margins[1]):
+            drawn = shapes.apply_homography(hm, poly)
+            off = np.array([0.004, 0.006]) * g
+            scenes._blend(canvas, (0, 0, 0), cv2.GaussianBlur(shapes.polygon_coverage(drawn + off, g), (0, 0), 2.0), 0.35)
+            scenes._blend(canvas, [grey * 0.55] * 3, shapes.polygon_coverage(drawn, g))
+            inner = (drawn - drawn.mean(0)) * 0.92 + drawn.mean(0)
+            scenes._blend(canvas, [grey, grey, min(255.0, grey * 1.05)], shapes.polygon_coverage(inner, g))
+    return quad, cover
+
+
 def add_non_documents(rng: np.random.Generator, canvas: np.ndarray, pools: AssetPools) -> None:
     """The negatives' main subject: a phone or tablet (the rectangle most often pointed at by
     mistake), or a screen, laptop, frame, window, door, bed, shelf, printer or whiteboard."""
@@ -639,6 +720,9 @@ class Mix:
     occluder: float = 0.1  # an older ellipse occluder over an edge (given no hand)
     pens: float = 0.12  # pens and cables across the edges
     on_page: float = 0.12  # something small lying on the page
+    # v5's families (shares of positive images, drawn before `special`; 0 draws nothing from the
+    # random stream, so the older mixes give the very same samples as before they existed):
+    cover: float = 0.0  # a page in a dark notebook or folder cover larger than it, or on a clipboard
 
 
 # The mix the v3 and v3b runs trained on (and the fixed validation set is drawn from).
@@ -652,7 +736,22 @@ V4_MIX = Mix(special=0.3, hand=0.12, occluder=0.06, pens=0.08, on_page=0.08)
 PLAIN_MIX = Mix(negative=0.0, pale_desk=0.0, distractors=(0, 0, 1), special=0.0, hand=0.0, occluder=0.0,
                 pens=0.0, on_page=0.0)
 NEGATIVE_MIX = Mix(negative=1.0)
-MIXES = {"v3": V3_MIX, "v4": V4_MIX}
+# v5: v4 plus the scenes the dev photos' edge maps showed missing (see models/MODEL.md, "v5 mix").
+V5_MIX = Mix(special=0.3, hand=0.12, occluder=0.06, pens=0.08, on_page=0.08, cover=0.08)
+MIXES = {"v3": V3_MIX, "v4": V4_MIX, "v5": V5_MIX}
+
+
+def pick_family(rng: np.random.Generator, mix: Mix) -> str | None:
+    """Which of v5's families a positive image is, if any (draws nothing when none is in the mix)."""
+    shares = (("cover", mix.cover),)
+    if sum(s for _, s in shares) <= 0:
+        return None
+    r = rng.random()
+    for name, share in shares:
+        if r < share:
+            return name
+        r -= share
+    return None
 
 
 def make_sample(rng: np.random.Generator, pools: AssetPools, size: int, negative_rate: float | None = None,
@@ -672,7 +771,10 @@ def make_sample(rng: np.random.Generator, pools: AssetPools, size: int, negative
     outline = None
     if rng.random() >= negative_rate:
         allow_out = rng.random() < 0.2
-        if rng.random() < mix.special:
+        family = pick_family(rng, mix)
+        if family == "cover":
+            outline, _ = page_in_cover(rng, pools, canvas, allow_out)
+        elif rng.random() < mix.special:
             outline = special_page(rng, pools, canvas, allow_out)
         else:
             outline = plain_page(rng, pools, canvas, allow_out, desk_level)

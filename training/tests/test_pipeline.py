@@ -234,6 +234,78 @@ class CurvedPages(unittest.TestCase):
             self.assertTrue(np.all(dist[label > 0.01] < 1.5 + 1e-6))
 
 
+def normalised_edge_offsets(lum: np.ndarray, pts: np.ndarray, reach: float = 3.0) -> tuple[np.ndarray, np.ndarray]:
+    """edge_offsets for a boundary between two regions of any brightness: each profile is rescaled
+    so that the inside (the brighter side) is 1 and the outside 0. Also returns which profiles are
+    flat on both sides (1.5 to 3 px out: within 2 levels), the only ones where that is exact: a
+    seam, a clip or the cover's own edge close beside the page's changes the outside level."""
+    tangent = np.roll(pts, -1, 0) - np.roll(pts, 1, 0)
+    normal = np.stack([tangent[:, 1], -tangent[:, 0]], 1) / np.linalg.norm(tangent, axis=1, keepdims=True)
+    flip = sample_bilinear(lum, pts + reach * normal) > sample_bilinear(lum, pts - reach * normal)
+    normal[flip] *= -1  # point toward the darker side
+    ts = np.linspace(-reach, reach, 121)
+    prof = np.stack([sample_bilinear(lum, pts + t * normal) for t in ts], 1)
+    lo, hi = prof[:, -1:], prof[:, :1]
+    side = np.abs(ts) >= reach / 2
+    out, inn = prof[:, side & (ts > 0)], prof[:, side & (ts < 0)]
+    flat = (np.ptp(out, axis=1) < 2.0) & (np.ptp(inn, axis=1) < 2.0) & (hi[:, 0] - lo[:, 0] > 50)
+    return np.trapezoid((prof - lo) / (hi - lo), ts, axis=1) - reach, flat
+
+
+def outline_points(poly: np.ndarray, step: float = 2.0) -> np.ndarray:
+    return shapes.resample_closed(np.asarray(poly, np.float64), step)
+
+
+class V5Families(unittest.TestCase):
+    """v5's scenes: the label follows the page, never the cover, clipboard or sleeve round it."""
+
+    def test_a_page_in_a_dark_cover_is_labelled_on_the_page_not_the_cover(self):
+        from synth import page_in_cover
+
+        pools = tiny_pools()
+        for seed in range(4):
+            with self.subTest(seed=seed):
+                g = 256
+                canvas = np.full((g, g, 3), 200, np.uint8)  # a plain desk
+                quad, cover = page_in_cover(np.random.default_rng(seed), pools, canvas, False, clipboard=False,
+                                            shadow=False, page=white_page())
+                self.assertIsNotNone(cover)
+                lum = canvas.astype(np.float64).mean(2)
+                # The page's edge is drawn where its quad says (against the dark cover) ...
+                pts = outline_points(quad)
+                keep = away_from(pts, quad, 4.0)
+                off, flat = normalised_edge_offsets(lum, pts[keep])
+                self.assertGreater(flat.mean(), 0.5)
+                err = np.abs(off[flat])
+                self.assertLess(float(np.median(err)), 0.02)
+                self.assertLess(float(np.percentile(err, 90)), 0.06)
+                # ... the cover's outer edge is a real, strong edge of its own, a few px outside ...
+                cpts = outline_points(cover)
+                inside = (cpts[:, 0] > 4) & (cpts[:, 0] < g - 4) & (cpts[:, 1] > 4) & (cpts[:, 1] < g - 4)
+                cpts = cpts[inside & away_from(cpts, cover, 4.0)]
+                self.assertGreater(len(cpts), 20)
+                step = sample_bilinear(lum, cpts + 0.0)  # on the edge: between desk (200) and cover
+                self.assertLess(float(np.median(step)), 170)
+                gap = shapes.segment_distance(quad, g, 40.0)[cpts[:, 1].astype(int), cpts[:, 0].astype(int)]
+                self.assertGreater(float(np.median(gap)), 3.0)
+                # ... and the label (at the network's half resolution) is on the page only.
+                label = draw_label(quad, 128, 0.5)
+                self.assertTrue(np.all(shapes.segment_distance(quad * 0.5, 128, 3.0)[label > 0.01] < 1.5 + 1e-6))
+                far = cpts[gap > 4.0] * 0.5
+                self.assertEqual(float(label[far[:, 1].astype(int), far[:, 0].astype(int)].max()), 0.0)
+
+    def test_clipboards_and_covers_in_samples_keep_labels_on_the_page(self):
+        from synth import Mix
+
+        pools, rng = tiny_pools(), np.random.default_rng(31)
+        for _ in range(10):
+            _, label, outline = make_sample(rng, pools, 64, mix=Mix(negative=0.0, cover=1.0))
+            self.assertEqual(len(outline), 4)
+            self.assertGreater(float(label.max()), 0.5)
+            dist = shapes.segment_distance(outline, 64, 3.0)
+            self.assertTrue(np.all(dist[label > 0.01] < 1.5 + 1e-6))
+
+
 class SceneMixes(unittest.TestCase):
     def test_the_plain_slice_is_always_one_page_and_the_negative_slice_never(self):
         from synth import NEGATIVE_MIX, PLAIN_MIX
@@ -256,6 +328,28 @@ class SceneMixes(unittest.TestCase):
         pools, rng = tiny_pools(), np.random.default_rng(22)
         for _ in range(20):
             _, label, outline = make_sample(rng, pools, 64, mix=V4_MIX)
+            if outline is None:
+                self.assertEqual(float(label.max()), 0.0)
+                continue
+            dist = shapes.segment_distance(outline, 64, 3.0)
+            self.assertTrue(np.all(dist[label > 0.01] < 1.5 + 1e-6))
+
+    def test_v5_keeps_v4_and_adds_the_new_families(self):
+        import dataclasses
+
+        from synth import MIXES, V4_MIX, V5_MIX
+
+        self.assertIs(MIXES["v5"], V5_MIX)
+        new = {"cover"}
+        for f in dataclasses.fields(V4_MIX):
+            if f.name in new:
+                self.assertEqual(getattr(V4_MIX, f.name), 0.0)  # v4's samples are as they were
+                self.assertGreater(getattr(V5_MIX, f.name), 0.0)
+            else:
+                self.assertEqual(getattr(V5_MIX, f.name), getattr(V4_MIX, f.name), f.name)
+        pools, rng = tiny_pools(), np.random.default_rng(23)
+        for _ in range(20):
+            _, label, outline = make_sample(rng, pools, 64, mix=V5_MIX)
             if outline is None:
                 self.assertEqual(float(label.max()), 0.0)
                 continue
