@@ -386,3 +386,38 @@ def clip_polygons(rng: np.random.Generator, w: float, h: float, top: float) -> l
     lever = np.array([[cx - lw / 2, -top * 0.95], [cx + lw / 2, -top * 0.95], [cx + lw / 2, up], [cx - lw / 2, up]])
     grey = rng.uniform(120, 215)
     return [(lever, grey * rng.uniform(0.6, 0.9)), (plate, grey)]
+
+
+def id_card(rng: np.random.Generator, page: np.ndarray, backgrounds: list[np.ndarray]) -> np.ndarray:
+    """A pale ID or bank card's face: light print, often a photo block and a coloured stripe."""
+    w = 300
+    h = int(w / rng.uniform(1.55, 1.62))
+    img = cv2.resize(page, (w, h), interpolation=cv2.INTER_AREA)
+    img = np.clip(img.astype(np.float32) * 0.4 + 255 * 0.6, 0, 255).astype(np.uint8)  # faint print
+    if rng.random() < 0.6:
+        pw = int(w * rng.uniform(0.22, 0.3))
+        x0, y0 = int(w * rng.uniform(0.04, 0.08)), int(h * rng.uniform(0.2, 0.3))
+        src = backgrounds[rng.integers(len(backgrounds))]
+        img[y0:y0 + int(pw * 1.3), x0:x0 + pw] = cv2.resize(src, (pw, int(pw * 1.3)), interpolation=cv2.INTER_AREA)[:h - y0]
+    if rng.random() < 0.4:
+        band = int(h * rng.uniform(0.08, 0.18))
+        img[int(h * 0.05):int(h * 0.05) + band, :] = _col(rng, 60, 230)
+    return img
+
+
+def split_backdrop(rng: np.random.Generator, canvas: np.ndarray, level: float, dark: np.ndarray,
+                   point: np.ndarray, direction: np.ndarray, toward: np.ndarray) -> None:
+    """A pale wall or desk at `level` with a dark region (clothing, a dark desk, a monitor) beyond a
+    line through `point` along `direction`, on the side of `toward`; the boundary out of focus."""
+    g = canvas.shape[0]
+    ys, xs = np.mgrid[0:g, 0:g].astype(np.float32) + 0.5
+    n = np.array([-direction[1], direction[0]], np.float64) / (np.linalg.norm(direction) + 1e-9)
+    if np.dot(toward - point, n) < 0:
+        n = -n
+    dist = (xs - point[0]) * n[0] + (ys - point[1]) * n[1]
+    m = np.clip(dist / rng.uniform(0.5, 6.0) + 0.5, 0.0, 1.0)[..., None]
+    yy, xx = ys / g - 0.5, xs / g - 0.5
+    wall = level + rng.uniform(-8, 8) * xx + rng.uniform(-8, 8) * yy
+    wall = wall[..., None] + rng.uniform(-4, 4, 3)[None, None, :] + rng.normal(0, rng.uniform(0.5, 2.5), (g, g, 1))
+    canvas[:] = np.clip(wall * (1 - m) + dark.astype(np.float32) * m, 0, 255).astype(np.uint8)
+

@@ -689,6 +689,42 @@ def page_in_cover(rng: np.random.Generator, pools: AssetPools, canvas: np.ndarra
     return quad, cover
 
 
+def held_against_pale(rng: np.random.Generator, pools: AssetPools, canvas: np.ndarray, allow_out: bool,
+                      card: bool | None = None, page: np.ndarray | None = None,
+                      shadow: bool = True) -> tuple[np.ndarray, np.ndarray, int]:
+    """A pale card or page in front of a white wall or desk on one side and something dark on
+    the other (held up in front of a shirt, half over a dark desk): one side has almost no
+    contrast, the opposite ones a strong one, and the sides between change contrast along their
+    length. Replaces the canvas's background. Returns the drawn outline (the label), the quad of
+    the page's rectangle and the index of its side against the pale backdrop."""
+    g = canvas.shape[0]
+    card = rng.random() < 0.55 if card is None else card
+    if page is None:
+        page = pools.pages[rng.integers(len(pools.pages))]
+        page = scenes.id_card(rng, page, pools.backgrounds) if card else page
+    h, w = page.shape[:2]
+    outline = shapes.rounded_outline(w, h, min(w, h) * rng.uniform(0.04, 0.1)) if card else shapes.rect_outline(w, h)
+    quad = random_doc_quad(rng, g, h / w, allow_out)
+    rim = np.concatenate([page[:3].reshape(-1, 3), page[-3:].reshape(-1, 3), page[:, :3].reshape(-1, 3), page[:, -3:].reshape(-1, 3)])
+    level = float(np.clip(np.median(rim) + rng.uniform(-12, 8), 180, 255))
+    if rng.random() < 0.5:
+        dark = background(rng, pools, g).astype(np.float32) * rng.uniform(0.1, 0.4)
+    else:
+        dark = np.asarray(scenes._col(rng, 5, 70), np.float32)[None, None, :] + rng.normal(0, 3, (g, g, 1))
+    side = int(rng.integers(0, 4))
+    here = (quad[side] + quad[(side + 1) % 4]) / 2
+    there = (quad[(side + 2) % 4] + quad[(side + 3) % 4]) / 2
+    along = quad[(side + 1) % 4] - quad[side]
+    ang = rng.normal(0, 0.3)
+    c, s = math.cos(ang), math.sin(ang)
+    direction = np.array([c * along[0] - s * along[1], s * along[0] + c * along[1]])
+    scenes.split_backdrop(rng, canvas, level, dark, here + (there - here) * rng.uniform(0.25, 0.75), direction, there)
+    drawn = render_page(rng, canvas, page, None, outline, quad, None, shadow=shadow and rng.random() < 0.3)
+    if shadow and rng.random() < 0.5:  # held in a hand
+        scenes.hand(rng, canvas, quad)
+    return drawn, quad, side
+
+
 def add_non_documents(rng: np.random.Generator, canvas: np.ndarray, pools: AssetPools) -> None:
     """The negatives' main subject: a phone or tablet (the rectangle most often pointed at by
     mistake), or a screen, laptop, frame, window, door, bed, shelf, printer or whiteboard."""
@@ -723,6 +759,7 @@ class Mix:
     # v5's families (shares of positive images, drawn before `special`; 0 draws nothing from the
     # random stream, so the older mixes give the very same samples as before they existed):
     cover: float = 0.0  # a page in a dark notebook or folder cover larger than it, or on a clipboard
+    pale_side: float = 0.0  # a pale card or page with one side against a white wall, the others dark
 
 
 # The mix the v3 and v3b runs trained on (and the fixed validation set is drawn from).
@@ -737,13 +774,13 @@ PLAIN_MIX = Mix(negative=0.0, pale_desk=0.0, distractors=(0, 0, 1), special=0.0,
                 pens=0.0, on_page=0.0)
 NEGATIVE_MIX = Mix(negative=1.0)
 # v5: v4 plus the scenes the dev photos' edge maps showed missing (see models/MODEL.md, "v5 mix").
-V5_MIX = Mix(special=0.3, hand=0.12, occluder=0.06, pens=0.08, on_page=0.08, cover=0.08)
+V5_MIX = Mix(special=0.3, hand=0.12, occluder=0.06, pens=0.08, on_page=0.08, cover=0.08, pale_side=0.06)
 MIXES = {"v3": V3_MIX, "v4": V4_MIX, "v5": V5_MIX}
 
 
 def pick_family(rng: np.random.Generator, mix: Mix) -> str | None:
     """Which of v5's families a positive image is, if any (draws nothing when none is in the mix)."""
-    shares = (("cover", mix.cover),)
+    shares = (("cover", mix.cover), ("pale_side", mix.pale_side))
     if sum(s for _, s in shares) <= 0:
         return None
     r = rng.random()
@@ -774,6 +811,8 @@ def make_sample(rng: np.random.Generator, pools: AssetPools, size: int, negative
         family = pick_family(rng, mix)
         if family == "cover":
             outline, _ = page_in_cover(rng, pools, canvas, allow_out)
+        elif family == "pale_side":
+            outline, _, _ = held_against_pale(rng, pools, canvas, allow_out)
         elif rng.random() < mix.special:
             outline = special_page(rng, pools, canvas, allow_out)
         else:
