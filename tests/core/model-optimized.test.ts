@@ -34,9 +34,9 @@ test("the pre-optimised session (default) and the plain int8 session give the sa
   // The server copy is not only ORT's optimisation saved: it carries scripts/graph_rewrites.py's
   // rewrites (side outputs as Conv + DepthToSpace + Sum, residual Adds inside the convs), so this
   // comparison is the rewritten graph against the original one, in onnxruntime-web itself.
+  // (At least one rewrite applied: a retrained model of another shape may match fewer patterns.)
   const sidecar = JSON.parse(readFileSync(sidecarPath, "utf8")) as { rewrites?: { head?: boolean; residual_adds?: number } };
-  assert.equal(sidecar.rewrites?.head, true);
-  assert.ok((sidecar.rewrites?.residual_adds ?? 0) > 0);
+  assert.ok(sidecar.rewrites?.head === true || (sidecar.rewrites?.residual_adds ?? 0) > 0, `rewrites: ${JSON.stringify(sidecar.rewrites)}`);
   const loaded: number[] = [];
   const optimized = await createDetector({ numThreads: 1, progress_callback: (p) => void (p.status === "progress" && p.file === "model" && loaded.push(p.total)) });
   // The default detector read the pre-optimised file (its size, not the int8 model's).
