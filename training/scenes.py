@@ -421,3 +421,87 @@ def split_backdrop(rng: np.random.Generator, canvas: np.ndarray, level: float, d
     wall = wall[..., None] + rng.uniform(-4, 4, 3)[None, None, :] + rng.normal(0, rng.uniform(0.5, 2.5), (g, g, 1))
     canvas[:] = np.clip(wall * (1 - m) + dark.astype(np.float32) * m, 0, 255).astype(np.uint8)
 
+
+# ---------------------------------------------------------------- veined stone (v5)
+
+def marble_surface(rng: np.random.Generator, g: int) -> tuple[np.ndarray, tuple]:
+    """A marble or veined stone table: a cloudy base (white, grey, beige or black/green) crossed by
+    a few long, smooth, nearly straight veins. Returns the surface and its vein colours (for
+    `veins` to draw more of the same near the page)."""
+    r = rng.random()
+    if r < 0.6:  # white or grey marble: grey, brown or orange/gold veins
+        base = rng.uniform(205, 250) + rng.uniform(-6, 6, 3)
+        colours = [rng.uniform(70, 170, 1) * np.ones(3) + rng.uniform(-8, 8, 3),
+                   np.array([rng.uniform(170, 215), rng.uniform(105, 150), rng.uniform(50, 90)])]
+    elif r < 0.8:  # beige stone, travertine
+        base = np.array([rng.uniform(195, 230), rng.uniform(175, 205), rng.uniform(140, 175)])
+        colours = [base * rng.uniform(0.45, 0.75), np.array([rng.uniform(150, 200), rng.uniform(95, 130), rng.uniform(50, 80)])]
+    else:  # black or dark green marble: white or gold veins
+        base = rng.uniform(15, 55) + np.array([0, rng.uniform(0, 25), rng.uniform(0, 15)]) * (rng.random() < 0.4)
+        colours = [rng.uniform(190, 245) * np.ones(3), np.array([rng.uniform(190, 230), rng.uniform(150, 180), rng.uniform(80, 110)])]
+    img = np.broadcast_to(np.asarray(base, np.float32), (g, g, 3)).copy()
+    for scale, amp in ((max(2, g // 64), rng.uniform(3, 10)), (max(2, g // 16), rng.uniform(1, 4))):
+        cloud = cv2.resize(rng.normal(0, 1, (scale, scale)).astype(np.float32), (g, g), interpolation=cv2.INTER_CUBIC)
+        img += (cloud * amp)[..., None]
+    img += rng.normal(0, rng.uniform(0.5, 2.0), (g, g, 1))
+    style = (colours, int(rng.integers(0, len(colours))))
+    for _ in range(int(rng.integers(1, 5))):
+        _vein(rng, img, style, rng.uniform(0, g, 2), rng.uniform(0, math.pi))
+    return np.clip(img, 0, 255).astype(np.uint8), style
+
+
+def vein_path(rng: np.random.Generator, g: int, start: np.ndarray, ang: float) -> np.ndarray:
+    """A vein's centre line through `start` at angle `ang`, across the whole frame: a straight
+    line with a slow, small lateral wobble (nearly straight over a page's length)."""
+    t = np.linspace(-1.5 * g, 1.5 * g, 120)
+    d = np.array([math.cos(ang), math.sin(ang)])
+    n = np.array([-d[1], d[0]])
+    lateral = np.zeros_like(t)
+    for _ in range(int(rng.integers(1, 4))):
+        wavelength = g * rng.uniform(0.8, 3.0)
+        lateral += g * rng.uniform(0.003, 0.025) * np.sin(2 * math.pi * t / wavelength + rng.uniform(0, 2 * math.pi))
+    lateral -= np.interp(0.0, t, lateral)  # through `start` exactly
+    return start[None, :] + t[:, None] * d[None, :] + lateral[:, None] * n[None, :]
+
+
+def _vein(rng: np.random.Generator, img: np.ndarray, style: tuple, start: np.ndarray, ang: float) -> np.ndarray:
+    g = img.shape[0]
+    colours, main = style
+    colour = colours[main] if rng.random() < 0.7 else colours[int(rng.integers(0, len(colours)))]
+    path = vein_path(rng, g, start, ang)
+    width = rng.uniform(1.0, 7.0)
+    m = np.zeros((g, g), np.float32)
+    cv2.polylines(m, [np.round(path * 4).astype(np.int32)], False, 1.0, max(1, int(round(width))), cv2.LINE_AA, shift=2)
+    if rng.random() < 0.4:  # a branch leaving the vein
+        k = int(rng.integers(20, 100))
+        branch = vein_path(rng, g, path[k], ang + rng.choice([-1, 1]) * rng.uniform(0.3, 0.9))[60:60 + int(rng.integers(10, 40))]
+        cv2.polylines(m, [np.round(branch * 4).astype(np.int32)], False, 0.7, max(1, int(width * 0.6)), cv2.LINE_AA, shift=2)
+    halo = cv2.GaussianBlur(m, (0, 0), rng.uniform(3, 10)) * rng.uniform(0.8, 3.0)
+    m = np.clip(cv2.GaussianBlur(m, (0, 0), rng.uniform(0.4, 1.2)) + halo, 0, 1)
+    fade = cv2.resize(rng.uniform(0.3, 1.0, (4, 4)).astype(np.float32), (g, g), interpolation=cv2.INTER_CUBIC)
+    a = (m * np.clip(fade, 0, 1) * rng.uniform(0.5, 0.95))[..., None]
+    img[:] = img * (1 - a) + np.asarray(colour, np.float32) * a
+    return path
+
+
+def veins_near(rng: np.random.Generator, canvas: np.ndarray, style: tuple, quad: np.ndarray) -> list[np.ndarray]:
+    """One to three veins drawn on the desk before the page goes down, running nearly parallel to
+    one of its sides 1-6% of the frame outside it (the case where a vein outscores the page's own
+    edge). Returns their centre lines."""
+    g = canvas.shape[0]
+    img = canvas.astype(np.float32)
+    q = np.asarray(quad, np.float64)
+    centre = q.mean(0)
+    paths = []
+    for _ in range(int(rng.integers(1, 4))):
+        i = int(rng.integers(0, 4))
+        a, b = q[i], q[(i + 1) % 4]
+        p = a + (b - a) * rng.uniform(0.2, 0.8)
+        d = (b - a) / (np.linalg.norm(b - a) + 1e-9)
+        n = np.array([-d[1], d[0]])
+        if np.dot(n, p - centre) < 0:
+            n = -n
+        start = p + n * g * rng.uniform(0.01, 0.06)
+        paths.append(_vein(rng, img, style, start, math.atan2(d[1], d[0]) + rng.normal(0, 0.06)))
+    canvas[:] = np.clip(img, 0, 255).astype(np.uint8)
+    return paths

@@ -576,7 +576,7 @@ def light_desk(rng: np.random.Generator, g: int) -> tuple[np.ndarray, int]:
 
 
 def plain_page(rng: np.random.Generator, pools: AssetPools, canvas: np.ndarray, allow_out: bool,
-               desk_level: int | None) -> np.ndarray:
+               desk_level: int | None, under=None) -> np.ndarray:
     """A flat page (the exact quad path), maybe on a stack of sheets, in a sleeve or a binder.
     On a pale desk the page may differ from it by a few levels only: its edge is then little more
     than the soft shadow under it."""
@@ -587,6 +587,8 @@ def plain_page(rng: np.random.Generator, pools: AssetPools, canvas: np.ndarray, 
         page = np.full_like(page, int(np.clip(desk_level + rng.integers(-6, 10), 0, 255)))
     aspect = page.shape[0] / page.shape[1]
     quad = random_doc_quad(rng, g, aspect, allow_out=allow_out)
+    if under is not None:  # the desk's own lines near the page (veins), drawn before it goes down
+        under(quad)
     extras = rng.random()
     if extras < 0.12:  # loose sheets under the page
         for q in scenes.sheet_stack(rng, quad, g):
@@ -760,6 +762,7 @@ class Mix:
     # random stream, so the older mixes give the very same samples as before they existed):
     cover: float = 0.0  # a page in a dark notebook or folder cover larger than it, or on a clipboard
     pale_side: float = 0.0  # a pale card or page with one side against a white wall, the others dark
+    marble: float = 0.0  # share of ALL images (not on pale desks) on veined marble or stone
 
 
 # The mix the v3 and v3b runs trained on (and the fixed validation set is drawn from).
@@ -774,7 +777,8 @@ PLAIN_MIX = Mix(negative=0.0, pale_desk=0.0, distractors=(0, 0, 1), special=0.0,
                 pens=0.0, on_page=0.0)
 NEGATIVE_MIX = Mix(negative=1.0)
 # v5: v4 plus the scenes the dev photos' edge maps showed missing (see models/MODEL.md, "v5 mix").
-V5_MIX = Mix(special=0.3, hand=0.12, occluder=0.06, pens=0.08, on_page=0.08, cover=0.08, pale_side=0.06)
+V5_MIX = Mix(special=0.3, hand=0.12, occluder=0.06, pens=0.08, on_page=0.08, cover=0.08, pale_side=0.06,
+             marble=0.1)
 MIXES = {"v3": V3_MIX, "v4": V4_MIX, "v5": V5_MIX}
 
 
@@ -799,8 +803,11 @@ def make_sample(rng: np.random.Generator, pools: AssetPools, size: int, negative
     negative_rate = mix.negative if negative_rate is None else negative_rate
     g = size * 2
     desk_level = None
+    marble = None
     if rng.random() < mix.pale_desk:
         canvas, desk_level = light_desk(rng, g)
+    elif mix.marble > 0 and rng.random() < mix.marble:
+        canvas, marble = scenes.marble_surface(rng, g)
     else:
         canvas = background(rng, pools, g)
     for _ in range(int(rng.choice(list(mix.distractors)))):
@@ -809,14 +816,16 @@ def make_sample(rng: np.random.Generator, pools: AssetPools, size: int, negative
     if rng.random() >= negative_rate:
         allow_out = rng.random() < 0.2
         family = pick_family(rng, mix)
+        # On marble, veins run close beside the page (or its cover), nearly parallel to a side.
+        under = None if marble is None else (lambda q: scenes.veins_near(rng, canvas, marble, q))
         if family == "cover":
-            outline, _ = page_in_cover(rng, pools, canvas, allow_out)
+            outline, _ = page_in_cover(rng, pools, canvas, allow_out, under)
         elif family == "pale_side":
             outline, _, _ = held_against_pale(rng, pools, canvas, allow_out)
         elif rng.random() < mix.special:
             outline = special_page(rng, pools, canvas, allow_out)
         else:
-            outline = plain_page(rng, pools, canvas, allow_out, desk_level)
+            outline = plain_page(rng, pools, canvas, allow_out, desk_level, under)
         r = rng.random()
         if r < mix.hand:
             scenes.hand(rng, canvas, outline)

@@ -337,12 +337,60 @@ class V5Families(unittest.TestCase):
                 on = (a + (b - a) * np.linspace(0.1, 0.9, 20)[:, None]) * 0.5
                 self.assertGreater(float(label[on[:, 1].astype(int), on[:, 0].astype(int)].min()), 0.3)
 
+    def test_veins_beside_the_page_are_drawn_and_not_labelled(self):
+        import scenes
+
+        quad = CurvedPages.QUAD.astype(np.float64)
+        g = 256
+        changed = 0
+        for seed in range(4):
+            with self.subTest(seed=seed):
+                rng = np.random.default_rng(seed)
+                canvas, style = scenes.marble_surface(rng, g)
+                before = canvas.astype(np.float64).mean(2)
+                paths = scenes.veins_near(rng, canvas, style, quad)
+                after = canvas.astype(np.float64).mean(2)
+                ink = 255.0 if after.mean() < 128 else 0.0  # a page far from the stone's brightness
+                warp_onto(canvas, np.full((140, 100, 3), ink, np.uint8), quad.astype(np.float32), alpha_blur=0.0)
+                label = draw_label(quad, 128, 0.5)
+                for path in paths:
+                    pts = path[(path[:, 0] > 1) & (path[:, 0] < g - 1) & (path[:, 1] > 1) & (path[:, 1] < g - 1)]
+                    pts = shapes.resample_closed(pts, 1.0)[:-1]  # dense along the line
+                    near = np.abs(sample_bilinear(after, pts) - sample_bilinear(before, pts))
+                    changed += float(near.mean()) > 2.0
+                    # Beside the page, 1-6% of the frame out, nearly parallel to a side ...
+                    d = shapes.segment_distance(quad, g, 0.2 * g)[pts[:, 1].astype(int), pts[:, 0].astype(int)]
+                    self.assertLess(float(np.min(d)), 0.08 * g)
+                    # ... and never labelled where it runs clear of the page's edge.
+                    clear = pts[d > 5.0] * 0.5  # the ridge: 1.5 px at half size, plus a pixel's diagonal
+                    self.assertEqual(float(label[clear[:, 1].astype(int), clear[:, 0].astype(int)].max()), 0.0)
+                # The page's coverage, recovered from the picture and the stone under it, has its
+                # edge where the label is, veins or not.
+                cover = (canvas.astype(np.float64).mean(2) - after) / (ink - after)
+                pts = outline_points(quad)
+                keep = away_from(pts, quad, 4.0)
+                ok = np.abs(ink - sample_bilinear(after, pts[keep])) > 60
+                err = np.abs(edge_offsets(cover, pts[keep][ok]))
+                self.assertGreater(len(err), 100)
+                self.assertLess(float(np.median(err)), 0.02)
+                self.assertLess(float(np.percentile(err, 90)), 0.06)
+        self.assertGreater(changed, 4)  # the veins are really there
+
+    def test_negatives_on_marble_stay_empty(self):
+        from synth import Mix
+
+        pools, rng = tiny_pools(), np.random.default_rng(32)
+        for _ in range(4):
+            _, label, outline = make_sample(rng, pools, 64, mix=Mix(negative=1.0, marble=1.0, pale_desk=0.0))
+            self.assertIsNone(outline)
+            self.assertEqual(float(label.max()), 0.0)
+
     def test_clipboards_and_covers_in_samples_keep_labels_on_the_page(self):
         from synth import Mix
 
         pools, rng = tiny_pools(), np.random.default_rng(31)
         for _ in range(10):
-            _, label, outline = make_sample(rng, pools, 64, mix=Mix(negative=0.0, cover=0.5, pale_side=0.5))
+            _, label, outline = make_sample(rng, pools, 64, mix=Mix(negative=0.0, cover=0.5, pale_side=0.5, marble=0.5))
             self.assertGreater(float(label.max()), 0.5)
             dist = shapes.segment_distance(outline, 64, 3.0)
             self.assertTrue(np.all(dist[label > 0.01] < 1.5 + 1e-6))
@@ -382,7 +430,7 @@ class SceneMixes(unittest.TestCase):
         from synth import MIXES, V4_MIX, V5_MIX
 
         self.assertIs(MIXES["v5"], V5_MIX)
-        new = {"cover", "pale_side"}
+        new = {"cover", "pale_side", "marble"}
         for f in dataclasses.fields(V4_MIX):
             if f.name in new:
                 self.assertEqual(getattr(V4_MIX, f.name), 0.0)  # v4's samples are as they were
