@@ -21,10 +21,12 @@
  *
  * @example
  * ```ts
+ * import { detectDocument } from "docedge";
  * import { createQuadTracker } from "docedge/tracker";
  * const tracker = createQuadTracker({ minHits: 3 });
- * const state = tracker.update({ quad: result.quad, confidence: result.confidence, width, height }, performance.now());
- * if (state.capture) takePhoto();
+ * const result = await detectDocument(frame); // frame: one video frame's RGBA pixels
+ * const state = tracker.update({ quad: result.quad, confidence: result.confidence, width: result.width, height: result.height }, performance.now());
+ * if (state.capture) console.log("steady: take the photo", state.quad);
  * ```
  * @module
  */
