@@ -505,3 +505,43 @@ def veins_near(rng: np.random.Generator, canvas: np.ndarray, style: tuple, quad:
         paths.append(_vein(rng, img, style, start, math.atan2(d[1], d[0]) + rng.normal(0, 0.06)))
     canvas[:] = np.clip(img, 0, 255).astype(np.uint8)
     return paths
+
+
+# ---------------------------------------------------------------- clear sleeves over a page that is not square in them (v5)
+
+def clear_sleeve(rng: np.random.Generator, canvas: np.ndarray, quad: np.ndarray) -> None:
+    """A clear plastic sleeve or folder drawn over whatever is in it: a faint haze over its area,
+    a thin bright rim with a darker line beside it along its straight edges (the open top edge
+    catches the light most), a glare band and, on ring-binder sleeves, a punched strip."""
+    g = canvas.shape[0]
+    q = np.asarray(quad, np.float64)
+    cover = polygon_coverage(q, g)
+    _blend(canvas, (236, 239, 243), cover, rng.uniform(0.04, 0.16))
+    for i in range(4):
+        a, b = q[i], q[(i + 1) % 4]
+        strength = rng.uniform(0.45, 0.9) if i == 0 else rng.uniform(0.1, 0.5)
+        inward = q.mean(0) - (a + b) / 2
+        inward = inward / (np.linalg.norm(inward) + 1e-9) * rng.uniform(1.0, 2.5)
+        dark = np.zeros((g, g), np.float32)
+        cv2.line(dark, tuple(int(v) for v in np.round((a + inward) * 4)), tuple(int(v) for v in np.round((b + inward) * 4)),
+                 1.0, 1, cv2.LINE_AA, shift=2)
+        _blend(canvas, (60, 62, 66), dark, strength * 0.4)
+        rim = np.zeros((g, g), np.float32)
+        cv2.line(rim, tuple(int(v) for v in np.round(a * 4)), tuple(int(v) for v in np.round(b * 4)), 1.0,
+                 int(rng.integers(1, 3)), cv2.LINE_AA, shift=2)
+        _blend(canvas, (250, 252, 255), rim, strength)
+    m = np.zeros((g, g), np.float32)
+    p0 = q.mean(0) + rng.uniform(-0.3, 0.3, 2) * g
+    ang = rng.uniform(0, math.pi)
+    d = np.array([math.cos(ang), math.sin(ang)]) * 2 * g
+    cv2.line(m, tuple(int(v) for v in p0 - d), tuple(int(v) for v in p0 + d), 1.0, int(rng.integers(4, max(5, g // 8))))
+    m = cv2.GaussianBlur(m, (0, 0), rng.uniform(3, 10)) * cover
+    _blend(canvas, (255, 255, 255), m, rng.uniform(0.15, 0.5))
+    if rng.random() < 0.4:  # the punched strip of a ring-binder sleeve, along its left side
+        a, b = q[3], q[0]
+        inward = q.mean(0) - (a + b) / 2
+        inward = inward / (np.linalg.norm(inward) + 1e-9)
+        r = max(2, int(np.linalg.norm(b - a) * 0.012))
+        for k in range(int(rng.integers(2, 5))):
+            c = a + (b - a) * (k + 1) / 5 + inward * r * 2.5
+            cv2.circle(canvas, (int(c[0]), int(c[1])), r, (90, 92, 96), 1, cv2.LINE_AA)

@@ -727,6 +727,46 @@ def held_against_pale(rng: np.random.Generator, pools: AssetPools, canvas: np.nd
     return drawn, quad, side
 
 
+def page_in_sleeve(rng: np.random.Generator, pools: AssetPools, canvas: np.ndarray, allow_out: bool,
+                   under=None, page: np.ndarray | None = None, curl: bool | None = None,
+                   shadow: bool = True, sleeve_over: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A page in a clear plastic sleeve a little larger than it, turned a few degrees inside it and
+    often with a lifted top corner, so the sleeve's straight top edge runs above the page's slanted
+    or curled one. The sleeve's edge is drawn bright and is not the document; the page's is.
+    Returns the page's drawn outline (the label), its quad before any curl, and the sleeve's quad.
+    `sleeve_over=False` leaves the sleeve off (the last thing drawn), for measuring the page alone."""
+    g = canvas.shape[0]
+    if page is None:
+        page = page_image(rng, pools) if rng.random() < 0.3 else pools.pages[rng.integers(len(pools.pages))]
+    h, w = page.shape[:2]
+    sw, sh = w * rng.uniform(1.03, 1.1), h * rng.uniform(1.04, 1.12)
+    sleeve = random_doc_quad(rng, g, sh / sw, allow_out)
+    hs = cv2.getPerspectiveTransform(shapes.rect_outline(sw, sh).astype(np.float32), sleeve.astype(np.float32)).astype(np.float64)
+    # The page in sleeve coordinates: turned by 1-5 degrees about its centre, its highest corner
+    # 1-6% of its height below the sleeve's top, shrunk if it would not fit.
+    theta = rng.choice([-1.0, 1.0]) * rng.uniform(0.02, 0.09)
+    c, s = math.cos(theta), math.sin(theta)
+    pts = (shapes.rect_outline(w, h) - [w / 2, h / 2]) @ np.array([[c, s], [-s, c]])
+    gap = h * rng.uniform(0.01, 0.06)
+    span = pts.max(0) - pts.min(0)
+    k = min(1.0, (sw * 0.99) / span[0], (sh - gap * 1.01) / span[1])
+    pts = pts * k
+    pts += [sw / 2 + rng.uniform(-0.5, 0.5) * (sw - span[0] * k) * 0.9, gap - pts[:, 1].min()]
+    quad = shapes.apply_homography(hs, pts).astype(np.float32)
+    if under is not None:
+        under(sleeve)
+    field = None
+    if curl if curl is not None else rng.random() < 0.7:  # a lifted top corner, curling in
+        i = int(rng.integers(0, 2))
+        size = float(np.sqrt(abs(cv2.contourArea(quad))))
+        field = shapes.combine([shapes.curl_field(rng, quad[i].astype(np.float64), quad.mean(0) - quad[i], size * 0.6)])
+    drawn = render_page(rng, canvas, page, None, shapes.rect_outline(w, h), quad, field,
+                        shadow=shadow and rng.random() < 0.6, shading=rng.uniform(0.2, 1.2) if shadow else 0.0)
+    if sleeve_over:
+        scenes.clear_sleeve(rng, canvas, sleeve)
+    return drawn, quad, sleeve
+
+
 def add_non_documents(rng: np.random.Generator, canvas: np.ndarray, pools: AssetPools) -> None:
     """The negatives' main subject: a phone or tablet (the rectangle most often pointed at by
     mistake), or a screen, laptop, frame, window, door, bed, shelf, printer or whiteboard."""
@@ -762,7 +802,8 @@ class Mix:
     # random stream, so the older mixes give the very same samples as before they existed):
     cover: float = 0.0  # a page in a dark notebook or folder cover larger than it, or on a clipboard
     pale_side: float = 0.0  # a pale card or page with one side against a white wall, the others dark
-    marble: float = 0.0  # share of ALL images (not on pale desks) on veined marble or stone
+    sleeve: float = 0.0  # a slanted or curled page in a clear sleeve whose straight top edge runs above it
+    marble: float = 0.0  # share of the images not on a pale desk (with a document or not) on veined stone
 
 
 # The mix the v3 and v3b runs trained on (and the fixed validation set is drawn from).
@@ -778,13 +819,13 @@ PLAIN_MIX = Mix(negative=0.0, pale_desk=0.0, distractors=(0, 0, 1), special=0.0,
 NEGATIVE_MIX = Mix(negative=1.0)
 # v5: v4 plus the scenes the dev photos' edge maps showed missing (see models/MODEL.md, "v5 mix").
 V5_MIX = Mix(special=0.3, hand=0.12, occluder=0.06, pens=0.08, on_page=0.08, cover=0.08, pale_side=0.06,
-             marble=0.1)
+             sleeve=0.05, marble=0.1)
 MIXES = {"v3": V3_MIX, "v4": V4_MIX, "v5": V5_MIX}
 
 
 def pick_family(rng: np.random.Generator, mix: Mix) -> str | None:
     """Which of v5's families a positive image is, if any (draws nothing when none is in the mix)."""
-    shares = (("cover", mix.cover), ("pale_side", mix.pale_side))
+    shares = (("cover", mix.cover), ("pale_side", mix.pale_side), ("sleeve", mix.sleeve))
     if sum(s for _, s in shares) <= 0:
         return None
     r = rng.random()
@@ -820,6 +861,8 @@ def make_sample(rng: np.random.Generator, pools: AssetPools, size: int, negative
         under = None if marble is None else (lambda q: scenes.veins_near(rng, canvas, marble, q))
         if family == "cover":
             outline, _ = page_in_cover(rng, pools, canvas, allow_out, under)
+        elif family == "sleeve":
+            outline, _, _ = page_in_sleeve(rng, pools, canvas, allow_out, under)
         elif family == "pale_side":
             outline, _, _ = held_against_pale(rng, pools, canvas, allow_out)
         elif rng.random() < mix.special:

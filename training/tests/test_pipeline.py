@@ -1,6 +1,7 @@
 """CPU tests for the training pipeline (a few seconds): python3 -m unittest discover -s training/tests"""
 from __future__ import annotations
 
+import math
 import os
 import sys
 import tempfile
@@ -376,6 +377,50 @@ class V5Families(unittest.TestCase):
                 self.assertLess(float(np.percentile(err, 90)), 0.06)
         self.assertGreater(changed, 4)  # the veins are really there
 
+    def test_a_curled_page_in_a_sleeve_is_labelled_not_the_sleeve(self):
+        from synth import page_in_sleeve
+
+        pools = tiny_pools()
+        g = 256
+        for seed in range(4):
+            with self.subTest(seed=seed):
+                canvas = np.full((g, g, 3), 40, np.uint8)  # a dark desk
+                drawn, quad, sleeve = page_in_sleeve(np.random.default_rng(seed), pools, canvas, False,
+                                                     page=white_page(), curl=True, shadow=False)
+                quad, sleeve = quad.astype(np.float64), sleeve.astype(np.float64)
+                lum = canvas.astype(np.float64).mean(2)
+                # The same scene without the sleeve over it (drawn last: the same page, the same draws).
+                alone = np.full((g, g, 3), 40, np.uint8)
+                drawn_alone, _, _ = page_in_sleeve(np.random.default_rng(seed), pools, alone, False, page=white_page(),
+                                                   curl=True, shadow=False, sleeve_over=False)
+                np.testing.assert_array_equal(drawn_alone, drawn)
+                cover = (alone.astype(np.float64).mean(2) - 40.0) / 215.0
+
+                # The page's top is turned against the sleeve's (slanted) and curled (off its quad).
+                def angle(v):
+                    return math.atan2(v[1], v[0])
+                turn = abs((angle(quad[1] - quad[0]) - angle(sleeve[1] - sleeve[0]) + math.pi) % (2 * math.pi) - math.pi)
+                self.assertGreater(turn, 0.01)
+                self.assertGreater(float(shapes.segment_distance(quad, g, 40.0)[drawn[:, 1].astype(int), drawn[:, 0].astype(int)].max()), 1.5)
+                # The sleeve's top edge lies above the page's and is drawn (brighter than the desk) ...
+                top = sleeve[0] + (sleeve[1] - sleeve[0]) * np.linspace(0.05, 0.95, 60)[:, None]
+                gap = shapes.segment_distance(drawn, g, 40.0)[top[:, 1].astype(int), top[:, 0].astype(int)]
+                self.assertGreater(float(np.median(gap)), 1.5)
+                clear = top[gap > 4.5]  # the ridge: 1.5 px at half size, plus a pixel's diagonal
+                self.assertGreater(len(clear), 3)
+                self.assertGreater(float(np.median(sample_bilinear(lum, clear))), 40 + 20)
+                # ... and is not labelled; the page's drawn (curled) outline is, where it is drawn.
+                label = draw_label(drawn, 128, 0.5)
+                half = clear * 0.5
+                self.assertEqual(float(label[half[:, 1].astype(int), half[:, 0].astype(int)].max()), 0.0)
+                # Where the (curled) corners were drawn: resample_closed keeps the quad's vertices.
+                steps = [int(math.ceil(np.linalg.norm(quad[(i + 1) % 4] - quad[i]) / 4.0)) for i in range(3)]
+                corners = drawn[np.cumsum([0] + steps)]
+                err = np.abs(edge_offsets(cover, drawn[away_from(drawn, corners, 6.0)]))
+                self.assertGreater(len(err), 20)
+                self.assertLess(float(np.median(err)), 0.02)
+                self.assertLess(float(np.percentile(err, 90)), 0.06)
+
     def test_negatives_on_marble_stay_empty(self):
         from synth import Mix
 
@@ -390,7 +435,8 @@ class V5Families(unittest.TestCase):
 
         pools, rng = tiny_pools(), np.random.default_rng(31)
         for _ in range(10):
-            _, label, outline = make_sample(rng, pools, 64, mix=Mix(negative=0.0, cover=0.5, pale_side=0.5, marble=0.5))
+            _, label, outline = make_sample(rng, pools, 64, mix=Mix(negative=0.0, cover=0.3, pale_side=0.3,
+                                                                     sleeve=0.4, marble=0.5))
             self.assertGreater(float(label.max()), 0.5)
             dist = shapes.segment_distance(outline, 64, 3.0)
             self.assertTrue(np.all(dist[label > 0.01] < 1.5 + 1e-6))
@@ -430,7 +476,7 @@ class SceneMixes(unittest.TestCase):
         from synth import MIXES, V4_MIX, V5_MIX
 
         self.assertIs(MIXES["v5"], V5_MIX)
-        new = {"cover", "pale_side", "marble"}
+        new = {"cover", "pale_side", "sleeve", "marble"}
         for f in dataclasses.fields(V4_MIX):
             if f.name in new:
                 self.assertEqual(getattr(V4_MIX, f.name), 0.0)  # v4's samples are as they were
