@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+import desks
 import scenes
 import shapes
 
@@ -786,6 +787,36 @@ def add_non_documents(rng: np.random.Generator, canvas: np.ndarray, pools: Asset
                 add_occluder(rng, canvas, q)
 
 
+DESK_FAMILIES = ("machine",)
+
+
+def desk_scene(rng: np.random.Generator, pools: AssetPools, canvas: np.ndarray,
+               family: str | None = None) -> tuple[str, list[np.ndarray]]:
+    """One of v6's scenes with no paper anywhere (it repaints the whole canvas, so nothing drawn
+    before, paper included, survives): returns its family and the outlines of what it drew."""
+    family = DESK_FAMILIES[int(rng.integers(len(DESK_FAMILIES)))] if family is None else family
+    g = canvas.shape[0]
+    canvas[:] = background(rng, pools, g)
+    return family, desks.office_machine(rng, canvas)
+
+
+def page_among_things(rng: np.random.Generator, pools: AssetPools, canvas: np.ndarray,
+                      family: str | None = None, page: np.ndarray | None = None) -> tuple[np.ndarray, list[np.ndarray]]:
+    """A flat page lying among v6's things (on a machine, beside a laptop, by boxes): the same
+    straight edges and panels, and a page with paper texture, print, a thin edge and a shadow.
+    Returns the page's quad (the label) and the things' outlines."""
+    g = canvas.shape[0]
+    _, things = desk_scene(rng, pools, canvas, family)
+    if page is None:  # mostly printed white paper: the contrast to teach is paper against plastic and wood
+        page = pools.pages[rng.integers(len(pools.pages))] if rng.random() < 0.8 else page_image(rng, pools)
+    quad = random_doc_quad(rng, g, page.shape[0] / page.shape[1], allow_out=False)
+    c = quad.mean(0)
+    quad = ((quad - c) * rng.uniform(0.45, 0.85) + c).astype(np.float32)
+    drop_shadow(rng, canvas, quad)
+    warp_onto(canvas, page, quad, alpha_blur=rng.uniform(0.3, 1.0))
+    return quad, things
+
+
 @dataclass(frozen=True)
 class Mix:
     """How often each kind of scene is drawn. Shares of a positive image are conditional on it being
@@ -804,6 +835,11 @@ class Mix:
     pale_side: float = 0.0  # a pale card or page with one side against a white wall, the others dark
     sleeve: float = 0.0  # a slanted or curled page in a clear sleeve whose straight top edge runs above it
     marble: float = 0.0  # share of the images not on a pale desk (with a document or not) on veined stone
+    # v6's families (0 draws nothing, as above): office machines, desk strips beside a laptop cut by
+    # the frame, boxy desk objects; `desk_negative` of the negatives are one of them (no paper),
+    # `desk_page` of the positives a page lying among the same things.
+    desk_negative: float = 0.0
+    desk_page: float = 0.0
 
 
 # The mix the v3 and v3b runs trained on (and the fixed validation set is drawn from).
@@ -820,12 +856,15 @@ NEGATIVE_MIX = Mix(negative=1.0)
 # v5: v4 plus the scenes the dev photos' edge maps showed missing (see models/MODEL.md, "v5 mix").
 V5_MIX = Mix(special=0.3, hand=0.12, occluder=0.06, pens=0.08, on_page=0.08, cover=0.08, pale_side=0.06,
              sleeve=0.05, marble=0.1)
-MIXES = {"v3": V3_MIX, "v4": V4_MIX, "v5": V5_MIX}
+# v6: v5 plus the scenes v3-family models took for pages (see models/MODEL.md, "v6 mix").
+V6_MIX = Mix(special=0.3, hand=0.12, occluder=0.06, pens=0.08, on_page=0.08, cover=0.08, pale_side=0.06,
+             sleeve=0.05, marble=0.1, desk_negative=0.4, desk_page=0.05)
+MIXES = {"v3": V3_MIX, "v4": V4_MIX, "v5": V5_MIX, "v6": V6_MIX}
 
 
 def pick_family(rng: np.random.Generator, mix: Mix) -> str | None:
     """Which of v5's families a positive image is, if any (draws nothing when none is in the mix)."""
-    shares = (("cover", mix.cover), ("pale_side", mix.pale_side), ("sleeve", mix.sleeve))
+    shares = (("cover", mix.cover), ("pale_side", mix.pale_side), ("sleeve", mix.sleeve), ("desk_page", mix.desk_page))
     if sum(s for _, s in shares) <= 0:
         return None
     r = rng.random()
@@ -865,6 +904,8 @@ def make_sample(rng: np.random.Generator, pools: AssetPools, size: int, negative
             outline, _, _ = page_in_sleeve(rng, pools, canvas, allow_out, under)
         elif family == "pale_side":
             outline, _, _ = held_against_pale(rng, pools, canvas, allow_out)
+        elif family == "desk_page":
+            outline, _ = page_among_things(rng, pools, canvas)
         elif rng.random() < mix.special:
             outline = special_page(rng, pools, canvas, allow_out)
         else:
@@ -880,6 +921,8 @@ def make_sample(rng: np.random.Generator, pools: AssetPools, size: int, negative
             c = outline.mean(0)
             p = outline[int(rng.integers(len(outline)))]
             add_distractor(rng, canvas, pools, at=c + (p - c) * rng.uniform(0.1, 0.6), scale=0.2)
+    elif mix.desk_negative > 0 and rng.random() < mix.desk_negative:
+        desk_scene(rng, pools, canvas)
     else:
         for _ in range(int(rng.integers(1, 3))):
             # No paper here: a sheet of paper is a document, and this image must have none.

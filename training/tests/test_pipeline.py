@@ -442,6 +442,81 @@ class V5Families(unittest.TestCase):
             self.assertTrue(np.all(dist[label > 0.01] < 1.5 + 1e-6))
 
 
+class V6Families(unittest.TestCase):
+    """v6's scenes: things the v3-family models took for pages, with no paper (label all zero), and
+    a page lying among them (label on the page's outline)."""
+
+    def drawn(self, family: str, seed: int) -> None:
+        """The family's objects are on the canvas: over a magenta canvas, most of the frame the
+        objects cover is no longer magenta."""
+        import desks
+
+        draw = {"machine": desks.office_machine}[family]
+        rng = np.random.default_rng(seed)
+        for _ in range(4):
+            canvas = np.zeros((128, 128, 3), np.uint8)
+            canvas[:] = (255, 0, 255)
+            outlines = draw(rng, canvas)
+            self.assertGreater(len(outlines), 0)
+            for poly in outlines:
+                inner = shapes.polygon_coverage(poly, 128) > 0.99
+                if inner.sum() < 20:
+                    continue
+                px = canvas[inner].astype(np.int32)
+                magenta = (px[:, 0] > 200) & (px[:, 1] < 60) & (px[:, 2] > 200)
+                self.assertLess(float(magenta.mean()), 0.05, family)
+                self.assertGreater(float(px.std()), 2.0, family)  # panels, seams, print: not one flat fill
+
+    def negatives(self, family: str, seed: int) -> None:
+        from synth import Mix, desk_scene
+
+        pools, rng = tiny_pools(), np.random.default_rng(seed)
+        for _ in range(3):
+            canvas = np.zeros((128, 128, 3), np.uint8)
+            got, outlines = desk_scene(rng, pools, canvas, family)
+            self.assertEqual(got, family)
+            self.assertGreater(len(outlines), 0)
+        for _ in range(6):
+            _, label, outline = make_sample(rng, pools, 64, mix=Mix(negative=1.0, desk_negative=1.0))
+            self.assertIsNone(outline)
+            self.assertEqual(float(label.max()), 0.0)
+
+    def page_among(self, family: str, seed: int) -> None:
+        from synth import page_among_things
+
+        pools, rng = tiny_pools(), np.random.default_rng(seed)
+        for _ in range(4):
+            canvas = np.zeros((128, 128, 3), np.uint8)
+            green = np.zeros((140, 100, 3), np.uint8)
+            green[:] = (20, 200, 30)
+            quad, things = page_among_things(rng, pools, canvas, family, page=green)
+            self.assertGreater(len(things), 0)
+            inner = shapes.polygon_coverage(quad, 128) > 0.99
+            self.assertGreater(int(inner.sum()), 50)
+            # the page is what lies inside its outline, over the things
+            self.assertTrue(np.all(np.abs(np.median(canvas[inner], 0) - [20, 200, 30]) < 6))
+            label = draw_label(quad, 64, 0.5)
+            dist = shapes.segment_distance(np.asarray(quad, np.float64) * 0.5, 64, 3.0)
+            self.assertGreater(float(label.max()), 0.5)
+            self.assertTrue(np.all(dist[label > 0.01] < 1.5 + 1e-6))
+
+    def test_office_machines_are_drawn_and_never_labelled(self):
+        self.drawn("machine", 61)
+        self.negatives("machine", 62)
+        self.page_among("machine", 63)
+
+    def test_a_page_among_things_in_samples_keeps_its_label_on_the_outline(self):
+        from synth import Mix
+
+        pools, rng = tiny_pools(), np.random.default_rng(64)
+        for _ in range(6):
+            _, label, outline = make_sample(rng, pools, 64, mix=Mix(negative=0.0, desk_page=1.0))
+            self.assertEqual(len(outline), 4)
+            self.assertGreater(float(label.max()), 0.5)
+            dist = shapes.segment_distance(outline, 64, 3.0)
+            self.assertTrue(np.all(dist[label > 0.01] < 1.5 + 1e-6))
+
+
 class SceneMixes(unittest.TestCase):
     def test_the_plain_slice_is_always_one_page_and_the_negative_slice_never(self):
         from synth import NEGATIVE_MIX, PLAIN_MIX
@@ -486,6 +561,29 @@ class SceneMixes(unittest.TestCase):
         pools, rng = tiny_pools(), np.random.default_rng(23)
         for _ in range(20):
             _, label, outline = make_sample(rng, pools, 64, mix=V5_MIX)
+            if outline is None:
+                self.assertEqual(float(label.max()), 0.0)
+                continue
+            dist = shapes.segment_distance(outline, 64, 3.0)
+            self.assertTrue(np.all(dist[label > 0.01] < 1.5 + 1e-6))
+
+    def test_v6_keeps_v5_and_adds_the_desk_families(self):
+        import dataclasses
+
+        from synth import MIXES, V5_MIX, V6_MIX
+
+        self.assertIs(MIXES["v6"], V6_MIX)
+        new = {"desk_negative", "desk_page"}
+        for f in dataclasses.fields(V5_MIX):
+            if f.name in new:
+                self.assertEqual(getattr(V5_MIX, f.name), 0.0)  # v5's samples are as they were
+                self.assertGreater(getattr(V6_MIX, f.name), 0.0)
+            else:
+                self.assertEqual(getattr(V6_MIX, f.name), getattr(V5_MIX, f.name), f.name)
+        self.assertLessEqual(V6_MIX.negative, 0.3)
+        pools, rng = tiny_pools(), np.random.default_rng(24)
+        for _ in range(20):
+            _, label, outline = make_sample(rng, pools, 64, mix=V6_MIX)
             if outline is None:
                 self.assertEqual(float(label.max()), 0.0)
                 continue
