@@ -210,3 +210,223 @@ def office_machine(rng: np.random.Generator, canvas: np.ndarray) -> list[np.ndar
         canvas[:] = (canvas * (1 - rng.uniform(0.2, 0.5) * m[..., None])).astype(np.uint8)
     _warp(canvas, face, alpha, quad)
     return [quad]
+
+
+# ---------------------------------------------------------------- desks seen from above
+
+WOODS = ((200, 160, 110), (170, 120, 75), (120, 78, 48), (75, 48, 32), (215, 190, 150), (190, 140, 95))
+LAMINATES = ((228, 224, 216), (150, 150, 146), (48, 45, 43), (200, 200, 196))
+
+
+def wood_desk(rng: np.random.Generator, g: int) -> np.ndarray:
+    """A desk top: wood with grain and plank seams (70%) or a laminate with faint texture."""
+    wood = rng.random() < 0.7
+    base = np.asarray((WOODS if wood else LAMINATES)[int(rng.integers(len(WOODS) if wood else len(LAMINATES)))], np.float32)
+    base = base * rng.uniform(0.85, 1.1) + rng.uniform(-8, 8, 3)
+    big = int(g * 1.5)
+    # grain runs along x: noise that varies fast across the grain and slowly along it
+    coarse = cv2.resize(rng.normal(0, 1, (max(2, big // 6), 4)).astype(np.float32), (big, big), interpolation=cv2.INTER_CUBIC)
+    fine = cv2.resize(rng.normal(0, 1, (big // 2, 12)).astype(np.float32), (big, big), interpolation=cv2.INTER_CUBIC)
+    yy = np.arange(big, dtype=np.float32)[:, None]
+    xx = np.arange(big, dtype=np.float32)[None, :]
+    rings = np.sin(yy * rng.uniform(0.05, 0.25) + 6 * np.sin(xx * rng.uniform(0.002, 0.01) + yy * 0.01) + coarse * 2)
+    amp = rng.uniform(0.04, 0.12) if wood else rng.uniform(0.0, 0.02)
+    shade = 1 + amp * (0.6 * coarse + 0.5 * fine + 0.5 * rings)
+    if wood:  # planks: a brightness per plank and a dark seam between them
+        pitch = int(big * rng.uniform(0.2, 0.6))
+        y = int(rng.integers(0, pitch))
+        while y < big:
+            shade[y:y + pitch] *= rng.uniform(0.9, 1.08)
+            shade[max(0, y - 1):y + 1] *= rng.uniform(0.5, 0.8)
+            y += pitch
+    img = base[None, None, :] * shade[..., None] + rng.normal(0, 1.5, (big, big, 1)).astype(np.float32)
+    ang = rng.uniform(0, 180)
+    rot = cv2.getRotationMatrix2D((big / 2, big / 2), ang, 1.0)
+    rot[:, 2] -= (big - g) / 2
+    img = cv2.warpAffine(img, rot, (g, g), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+    return np.clip(img, 0, 255).astype(np.uint8)
+
+
+def _soft_shadow(canvas: np.ndarray, poly: np.ndarray, offset, blur: float, strength: float) -> None:
+    g = canvas.shape[0]
+    m = cv2.GaussianBlur(polygon_coverage(np.asarray(poly, np.float64) + offset, g), (0, 0), max(0.5, blur))
+    canvas[:] = (canvas * (1 - strength * m[..., None])).astype(np.uint8)
+
+
+def _blend(canvas: np.ndarray, colour, cover: np.ndarray) -> None:
+    m = cover[..., None]
+    canvas[:] = (canvas * (1 - m) + np.asarray(colour, np.float32) * m).astype(np.uint8)
+
+
+def _ellipse_poly(c, ax: float, ay: float, ang: float, n: int = 48) -> np.ndarray:
+    t = np.linspace(0, 2 * math.pi, n, endpoint=False)
+    p = np.stack([ax * np.cos(t), ay * np.sin(t)], 1)
+    cs, sn = math.cos(ang), math.sin(ang)
+    return p @ np.array([[cs, sn], [-sn, cs]]) + np.asarray(c, np.float64)
+
+
+def mouse(rng: np.random.Generator, canvas: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """A computer mouse from above: a shaded egg, the buttons' split, a wheel, its shadow."""
+    g = canvas.shape[0]
+    ax, ay = g * rng.uniform(0.05, 0.08), g * rng.uniform(0.09, 0.13)
+    ang = rng.normal(0, 0.4) + (math.pi if rng.random() < 0.2 else 0.0)
+    poly = _ellipse_poly(c, ax, ay, ang)
+    body = _col(rng, 20, 60) if rng.random() < 0.5 else _col(rng, 190, 240) if rng.random() < 0.6 else _col(rng, 80, 200)
+    _soft_shadow(canvas, poly, rng.normal(0, 0.006 * g, 2), 0.01 * g + 1, rng.uniform(0.3, 0.5))
+    _blend(canvas, body, polygon_coverage(poly, g))
+    hi = _ellipse_poly(np.asarray(c) + rng.normal(0, 0.2 * ax, 2), ax * 0.5, ay * 0.6, ang)
+    _blend(canvas, _shade(body, 1.3) if body[0] < 120 else [255, 255, 255],
+           cv2.GaussianBlur(polygon_coverage(hi, g), (0, 0), 0.3 * ax) * 0.35)
+    fwd = np.array([-math.sin(ang), math.cos(ang)])  # the ellipse's long (y) axis
+    a, b = np.asarray(c) - fwd * ay, np.asarray(c) - fwd * ay * 0.2
+    cv2.line(canvas, tuple(int(v) for v in a), tuple(int(v) for v in b), _shade(body, 0.55), 1, cv2.LINE_AA)
+    w0 = np.asarray(c) - fwd * ay * 0.55
+    cv2.circle(canvas, (int(w0[0]), int(w0[1])), max(1, int(ax * 0.15)), _shade(body, 0.4), -1, cv2.LINE_AA)
+    return poly
+
+
+def cup(rng: np.random.Generator, canvas: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """A mug or glass from above: the body's rim, the drink or the empty inside, a handle, a shadow."""
+    g = canvas.shape[0]
+    r = g * rng.uniform(0.08, 0.14)
+    body = _col(rng, 200, 250) if rng.random() < 0.4 else _col(rng, 20, 230)
+    outer = _ellipse_poly(c, r, r * rng.uniform(0.92, 1.0), rng.uniform(0, math.pi))
+    hand_ang = rng.uniform(0, 2 * math.pi)
+    hc = np.asarray(c) + np.array([math.cos(hand_ang), math.sin(hand_ang)]) * r * 1.1
+    _soft_shadow(canvas, outer, rng.normal(0.01 * g, 0.01 * g, 2), 0.02 * g + 1, rng.uniform(0.3, 0.55))
+    cv2.ellipse(canvas, (int(hc[0]), int(hc[1])), (int(r * 0.45), int(r * 0.3)), math.degrees(hand_ang), 0, 360,
+                body, max(2, int(r * 0.18)), cv2.LINE_AA)
+    _blend(canvas, body, polygon_coverage(outer, g))
+    inner = _ellipse_poly(c, r * rng.uniform(0.8, 0.88), r * 0.8, 0.0)
+    drink = [rng.uniform(40, 90), rng.uniform(25, 55), rng.uniform(10, 30)] if rng.random() < 0.6 else _shade(body, 0.7)
+    _blend(canvas, drink, polygon_coverage(inner, g))
+    cv2.ellipse(canvas, (int(c[0]), int(c[1])), (int(r * 0.84), int(r * 0.8)), 0, 200, 320, _shade(body, 1.2), 1, cv2.LINE_AA)
+    return outer
+
+
+def cable(rng: np.random.Generator, canvas: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
+    """A cable from a to b, sagging in a smooth curve, with its shadow."""
+    g = canvas.shape[0]
+    d = b - a
+    n = np.array([-d[1], d[0]]) / (np.linalg.norm(d) + 1e-9)
+    t = np.linspace(0, 1, 40)[:, None]
+    pts = a + d * t + n * rng.uniform(-0.25, 0.25) * g * np.sin(math.pi * t) + n * rng.uniform(-0.03, 0.03) * g * np.sin(3 * math.pi * t)
+    colour = _col(rng, 10, 50) if rng.random() < 0.6 else _col(rng, 200, 245)
+    width = int(rng.integers(3, 7))
+    pts_i = [np.round(pts * 16).astype(np.int32)]
+    sh = np.zeros(canvas.shape[:2], np.float32)
+    cv2.polylines(sh, [np.round((pts + 0.006 * g) * 16).astype(np.int32)], False, 1.0, width, cv2.LINE_AA, shift=4)
+    sh = cv2.GaussianBlur(sh, (0, 0), 1.5)
+    canvas[:] = (canvas * (1 - 0.35 * sh[..., None])).astype(np.uint8)
+    cv2.polylines(canvas, pts_i, False, colour, width, cv2.LINE_AA, shift=4)
+
+
+def _laptop_surface(rng: np.random.Generator, canvas: np.ndarray, body: np.ndarray, front: float,
+                    xl: float | None, kind: str, colour) -> None:
+    """The body's top, drawn inside its outline: a closed lid, an open keyboard deck with a palm rest and trackpad, a monitor's foot, or a
+    keyboard."""
+    g = canvas.shape[0]
+    cover = polygon_coverage(body, g)
+    tex = np.zeros_like(canvas, dtype=np.float32) + np.asarray(colour, np.float32)
+    tex += rng.normal(0, 1.5, (g, g, 1)).astype(np.float32)
+    ys = np.arange(g, dtype=np.float32)[:, None, None]
+    tex *= (1 + rng.uniform(-0.1, 0.1) * (ys / g - 0.5))
+    if kind in ("deck", "keyboard"):
+        key = _shade(colour, 0.35) if colour[0] > 90 else _shade(colour, 2.2)
+        pitch = g * rng.uniform(0.06, 0.1)
+        top = front - g * (rng.uniform(0.15, 0.32) if kind == "deck" else rng.uniform(0.02, 0.05))
+        xs = body[:, 0]
+        margin = g * rng.uniform(0.03, 0.08) if kind == "deck" else pitch * 0.2
+        left, right = xs.min() + margin, xs.max() - margin
+        gap = pitch * rng.uniform(0.12, 0.25)
+        y = top
+        for row in range(int(rng.integers(4, 7))):
+            x = left
+            if row == 0 and kind == "deck":  # the space bar row: one long key in the middle
+                mid = (left + right) / 2 if xl is not None else g * rng.uniform(0.3, 0.7)
+                _rrect(tex, mid - pitch * 2.5, y - pitch + gap, mid + pitch * 2.5, y, pitch * 0.1, key)
+            else:
+                while x + pitch - gap < right:
+                    _rrect(tex, x, y - pitch + gap, x + pitch - gap, y, pitch * 0.1, key)
+                    x += pitch
+            y -= pitch
+            if y < -pitch:
+                break
+        if kind == "deck":  # trackpad in the palm rest
+            cx = (xl if xl is not None else 0) + g * rng.uniform(0.25, 0.5)
+            tw, th = g * rng.uniform(0.25, 0.4), (front - top) * rng.uniform(0.55, 0.75)
+            ty = top + (front - top - th) / 2
+            _rrect(tex, cx - tw / 2, ty, cx + tw / 2, ty + th, g * 0.015, _shade(colour, rng.uniform(0.9, 1.08)))
+            _rrect(tex, cx - tw / 2, ty, cx + tw / 2, ty + th, g * 0.015, _shade(colour, 0.75), 1)
+    elif kind == "lid" and rng.random() < 0.5:  # a logo far up the lid
+        cx = (xl if xl is not None else 0) + g * rng.uniform(0.3, 0.6)
+        cv2.circle(tex, (int(cx), int(front - g * rng.uniform(0.3, 0.6))), int(g * 0.04), _shade(colour, 1.15), -1, cv2.LINE_AA)
+    m = cover[..., None]
+    canvas[:] = (canvas * (1 - m) + np.clip(tex, 0, 255) * m).astype(np.uint8)
+
+
+def laptop_desk(rng: np.random.Generator, canvas: np.ndarray) -> list[np.ndarray]:
+    """A desk from above with a laptop, a monitor's foot or a keyboard cut by the frame: its straight
+    front edge runs nearly parallel to one border 15-55% of the frame from the opposite one, so the
+    desk between them is a long strip closed by the frame; a mouse, a cable, a cup, a pen on it.
+    Returns the outlines of the body (its part in the frame reaches past it) and the things."""
+    g = canvas.shape[0]
+    k = int(rng.integers(0, 4))
+    work = np.ascontiguousarray(np.rot90(canvas, -k))  # drawn with the body at the top, then turned
+    slope = rng.normal(0, 0.07)
+    front = g * rng.uniform(0.45, 0.85)
+    xl = g * rng.uniform(0.02, 0.4) if rng.random() < 0.4 else None  # a front corner in view
+    kind = str(rng.choice(["deck", "deck", "lid", "foot", "keyboard"]))
+    if kind == "foot":
+        front = g * rng.uniform(0.3, 0.6)
+        xl = g * rng.uniform(0.1, 0.4)
+    r = g * rng.uniform(0.01, 0.05)
+    x0 = xl if xl is not None else -0.3 * g
+    x1 = g * 1.3 if kind != "foot" else g - xl + rng.uniform(-0.1, 0.1) * g
+    far = -0.6 * g
+    def edge(x):
+        return front + slope * (x - g / 2)
+    body = rounded_outline(x1 - x0, front - far, r) + [x0, far]
+    body[:, 1] += slope * (body[:, 0] - g / 2) * (body[:, 1] - far) / (front - far)  # the front edge tilted
+    colour = (_col(rng, 160, 215) if rng.random() < 0.45 else _col(rng, 20, 55) if rng.random() < 0.6 else _col(rng, 85, 130))
+    colour = [float(np.mean(colour)) + rng.uniform(-4, 4) for _ in range(3)]
+    _soft_shadow(work, body, np.array([rng.normal(0, 0.006), rng.uniform(0.004, 0.02)]) * g,
+                 rng.uniform(1, 0.015 * g + 1), rng.uniform(0.3, 0.6))
+    _laptop_surface(rng, work, body, front, xl, kind, colour)
+    # the front edge's chamfer catches the light
+    edge_pts = body[(body[:, 1] > front - r * 1.5 + slope * (body[:, 0] - g / 2) - 1)]
+    if len(edge_pts) > 1:
+        cv2.polylines(work, [np.round((edge_pts - [0, 1.5] - 0.5) * 16).astype(np.int32)], False,
+                      _shade(colour, 1.35 if colour[0] < 150 else 1.1), 1, cv2.LINE_AA, shift=4)
+    if kind == "foot":  # the stand's neck running off the top
+        cx = (x0 + x1) / 2
+        nw = g * rng.uniform(0.06, 0.12)
+        neck = np.array([[cx - nw / 2, -5], [cx + nw / 2, -5], [cx + nw / 2, front * 0.6], [cx - nw / 2, front * 0.6]])
+        _soft_shadow(work, neck, np.array([0, 0.01 * g]), 3, 0.4)
+        _blend(work, _shade(colour, 0.85), polygon_coverage(neck, g))
+    things = [body]
+    lo = lambda: edge(g / 2) + g * 0.06  # noqa: E731 - the strip's near side
+    if rng.random() < 0.7:
+        c = np.array([rng.uniform(0.15, 0.85) * g, rng.uniform(lo(), g * 1.02)])
+        things.append(mouse(rng, work, c))
+        if rng.random() < 0.6:
+            cable(rng, work, c, np.array([c[0] + rng.uniform(-0.3, 0.3) * g, edge(c[0]) - 0.05 * g]))
+    if rng.random() < 0.5:
+        cable(rng, work, np.array([rng.uniform(-0.1, 1.1) * g, g * 1.05]), np.array([rng.uniform(0, g), rng.uniform(front * 0.6, g)]))
+    if rng.random() < 0.5:
+        c = np.array([rng.uniform(0.1, 0.9) * g, rng.uniform(lo(), g * 1.05)])
+        things.append(cup(rng, work, c))
+    if rng.random() < 0.3:  # a pen
+        p = np.array([rng.uniform(0.1, 0.9) * g, rng.uniform(lo(), g)])
+        d = np.array([math.cos(a := rng.uniform(0, math.pi)), math.sin(a)]) * g * rng.uniform(0.1, 0.2)
+        colour_p = _col(rng)
+        cv2.line(work, tuple(int(v) for v in p), tuple(int(v) for v in p + d), _shade(colour_p, 0.5), 5, cv2.LINE_AA)
+        cv2.line(work, tuple(int(v) for v in p), tuple(int(v) for v in p + d), colour_p, 3, cv2.LINE_AA)
+    canvas[:] = np.rot90(work, k)
+    out = []
+    for poly in things:  # into the turned frame: (x, y) -> (y, g - x) per quarter turn
+        p = np.asarray(poly, np.float64)
+        for _ in range(k):
+            p = np.stack([p[:, 1], g - p[:, 0]], 1)
+        out.append(p)
+    return out

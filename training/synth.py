@@ -787,7 +787,7 @@ def add_non_documents(rng: np.random.Generator, canvas: np.ndarray, pools: Asset
                 add_occluder(rng, canvas, q)
 
 
-DESK_FAMILIES = ("machine",)
+DESK_FAMILIES = ("machine", "laptop")
 
 
 def desk_scene(rng: np.random.Generator, pools: AssetPools, canvas: np.ndarray,
@@ -796,8 +796,11 @@ def desk_scene(rng: np.random.Generator, pools: AssetPools, canvas: np.ndarray,
     before, paper included, survives): returns its family and the outlines of what it drew."""
     family = DESK_FAMILIES[int(rng.integers(len(DESK_FAMILIES)))] if family is None else family
     g = canvas.shape[0]
-    canvas[:] = background(rng, pools, g)
-    return family, desks.office_machine(rng, canvas)
+    if family == "machine":
+        canvas[:] = background(rng, pools, g)  # a floor, a wall, a desk
+        return family, desks.office_machine(rng, canvas)
+    canvas[:] = desks.wood_desk(rng, g) if rng.random() < 0.85 else background(rng, pools, g)
+    return family, desks.laptop_desk(rng, canvas)
 
 
 def page_among_things(rng: np.random.Generator, pools: AssetPools, canvas: np.ndarray,

@@ -451,7 +451,7 @@ class V6Families(unittest.TestCase):
         objects cover is no longer magenta."""
         import desks
 
-        draw = {"machine": desks.office_machine}[family]
+        draw = {"machine": desks.office_machine, "laptop": desks.laptop_desk}[family]
         rng = np.random.default_rng(seed)
         for _ in range(4):
             canvas = np.zeros((128, 128, 3), np.uint8)
@@ -504,6 +504,28 @@ class V6Families(unittest.TestCase):
         self.drawn("machine", 61)
         self.negatives("machine", 62)
         self.page_among("machine", 63)
+
+    def test_laptops_cut_by_the_frame_are_drawn_and_never_labelled(self):
+        self.drawn("laptop", 65)
+        self.negatives("laptop", 66)
+        self.page_among("laptop", 67)
+
+    def test_a_laptops_front_edge_leaves_a_strip_of_desk_against_the_frame(self):
+        """The body reaches past the frame on three sides' worth of its outline, and its front edge
+        runs nearly parallel to a border, 15-55% of the frame from the opposite one."""
+        import desks
+
+        rng = np.random.default_rng(68)
+        for _ in range(8):
+            canvas = np.zeros((128, 128, 3), np.uint8)
+            body = desks.laptop_desk(rng, canvas)[0]
+            outside = (body < 0) | (body > 128)
+            self.assertTrue(outside.any())  # cut by the frame
+            cover = shapes.polygon_coverage(body, 128) > 0.5
+            # the strip: whole rows or columns of the frame that the body leaves free along one border
+            free_rows = [(~cover[:i]).all() for i in (20, 108)] + [(~cover[i:]).all() for i in (20, 108)]
+            free_cols = [(~cover[:, :i]).all() for i in (20, 108)] + [(~cover[:, i:]).all() for i in (20, 108)]
+            self.assertTrue(any(free_rows) or any(free_cols))
 
     def test_a_page_among_things_in_samples_keeps_its_label_on_the_outline(self):
         from synth import Mix
