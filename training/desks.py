@@ -430,3 +430,237 @@ def laptop_desk(rng: np.random.Generator, canvas: np.ndarray) -> list[np.ndarray
             p = np.stack([p[:, 1], g - p[:, 0]], 1)
         out.append(p)
     return out
+
+
+# ---------------------------------------------------------------- boxy things on a desk
+
+def _fibres(rng: np.random.Generator, h: int, w: int, amp: float) -> np.ndarray:
+    small = rng.normal(0, 1, (max(2, h // 6), max(2, w // 6))).astype(np.float32)
+    return (cv2.resize(small, (w, h), interpolation=cv2.INTER_CUBIC) * amp + rng.normal(0, amp * 0.4, (h, w)).astype(np.float32))[..., None]
+
+
+def box_top(rng: np.random.Generator, kind: str, w: int, h: int) -> tuple[np.ndarray, list[float]]:
+    """The top face of a boxy thing (w x h px) and the colour its sides are made of."""
+    if kind == "cardboard":
+        base = np.array([rng.uniform(160, 205), rng.uniform(115, 150), rng.uniform(70, 100)], np.float32)
+        img = base + _fibres(rng, h, w, 4)
+        if rng.random() < 0.7:  # packing tape along the flaps' seam, the seam itself
+            tw = int(min(w, h) * rng.uniform(0.12, 0.22))
+            y = h // 2
+            img[y - tw // 2:y + tw // 2] = img[y - tw // 2:y + tw // 2] * 0.92 + 25
+            cv2.line(img, (0, y), (w, y), _shade(base, 0.6), 1, cv2.LINE_AA)
+        for _ in range(int(rng.integers(0, 3))):  # printed marks: arrows, a symbol, a code
+            x, y = int(rng.uniform(0.1, 0.8) * w), int(rng.uniform(0.1, 0.8) * h)
+            cv2.arrowedLine(img, (x, y), (x, y - int(h * 0.15)), (60, 45, 35), 2, cv2.LINE_AA, tipLength=0.4)
+        return img, base.tolist()
+    if kind == "wood":
+        img = cv2.resize(wood_desk(rng, 256), (w, h), interpolation=cv2.INTER_AREA).astype(np.float32)
+        return img, img.reshape(-1, 3).mean(0).tolist()
+    if kind == "book":  # a closed book: cloth or printed cover, a spine band, maybe a title block
+        base = np.array(_col(rng, 20, 200), np.float32)
+        img = base + _fibres(rng, h, w, 2.5)
+        sx = int(w * rng.uniform(0.06, 0.12))
+        img[:, :sx] *= rng.uniform(0.75, 0.9)
+        if rng.random() < 0.6:
+            y0 = int(h * rng.uniform(0.15, 0.4))
+            colour = [rng.uniform(180, 230), rng.uniform(150, 200), rng.uniform(60, 120)] if rng.random() < 0.5 else _col(rng)
+            _text_lines(rng, img, int(w * 0.25), y0, int(w * 0.85), y0 + int(h * 0.12), colour)
+        return img, [float(rng.uniform(220, 240)), float(rng.uniform(210, 230)), float(rng.uniform(185, 210))]  # the page block
+    if kind == "tray":  # an open tray or organizer: a rim, a darker floor, dividers, a few small things
+        base = np.array(_col(rng, 20, 230) if rng.random() < 0.6 else [rng.uniform(20, 60)] * 3, np.float32)
+        img = np.broadcast_to(base, (h, w, 3)).astype(np.float32).copy()
+        rim = int(min(w, h) * rng.uniform(0.04, 0.09))
+        floor = _shade(base, rng.uniform(0.5, 0.75))
+        _rrect(img, rim, rim, w - rim, h - rim, rim * 0.8, floor)
+        wall = int(rim * rng.uniform(1.0, 2.0))  # the inner wall under the top rim, in shade
+        img[rim:rim + wall, rim:w - rim] = _shade(base, 0.4)
+        n = int(rng.integers(0, 4))
+        vertical = rng.random() < 0.5
+        for i in range(1, n + 1):
+            if vertical:
+                x = int(rim + (w - 2 * rim) * i / (n + 1))
+                cv2.line(img, (x, rim), (x, h - rim), base.tolist(), max(2, rim // 2), cv2.LINE_AA)
+            else:
+                y = int(rim + (h - 2 * rim) * i / (n + 1))
+                cv2.line(img, (rim, y), (w - rim, y), base.tolist(), max(2, rim // 2), cv2.LINE_AA)
+        for _ in range(int(rng.integers(0, 5))):  # pens, clips, an eraser
+            a = (int(rng.uniform(0.15, 0.85) * w), int(rng.uniform(0.15, 0.85) * h))
+            b = (a[0] + int(rng.uniform(-0.3, 0.3) * w), a[1] + int(rng.uniform(-0.1, 0.1) * h))
+            cv2.line(img, a, b, _col(rng), int(rng.integers(2, 6)), cv2.LINE_AA)
+        if rng.random() < 0.4:  # a wire mesh organizer
+            for y in range(rim, h - rim, 6):
+                for x in range(rim + (y // 6 % 2) * 3, w - rim, 6):
+                    cv2.circle(img, (x, y), 1, _shade(floor, 1.6 if floor[0] < 100 else 0.6), -1)
+        return img, base.tolist()
+    if kind == "holder":  # a square pen holder seen from above: rim, dark inside, pens standing up
+        base = np.array(_col(rng, 20, 230), np.float32)
+        img = np.broadcast_to(base, (h, w, 3)).astype(np.float32).copy()
+        rim = int(min(w, h) * rng.uniform(0.05, 0.1))
+        img[rim:h - rim, rim:w - rim] = _shade(base, 0.25)
+        for _ in range(int(rng.integers(2, 8))):
+            c = (int(rng.uniform(0.25, 0.75) * w), int(rng.uniform(0.25, 0.75) * h))
+            cv2.circle(img, c, int(min(w, h) * rng.uniform(0.04, 0.08)), _col(rng), -1, cv2.LINE_AA)
+        return img, base.tolist()
+    # plastic: a solid colour, a moulded rim, a glossy band
+    base = np.array(_col(rng, 20, 240) if rng.random() < 0.6 else [rng.uniform(25, 235)] * 3, np.float32)
+    img = np.broadcast_to(base, (h, w, 3)).astype(np.float32).copy()
+    img *= np.linspace(1 + rng.uniform(-0.08, 0.08), 1 + rng.uniform(-0.08, 0.08), w, dtype=np.float32)[None, :, None]
+    if rng.random() < 0.6:
+        m = int(min(w, h) * rng.uniform(0.05, 0.12))
+        _rrect(img, m, m, w - m, h - m, m, _shade(base, rng.uniform(0.8, 0.95)), 1)
+    if rng.random() < 0.5:
+        band = np.zeros((h, w), np.float32)
+        x = int(rng.uniform(0.2, 0.8) * w)
+        cv2.line(band, (x, 0), (x + int(rng.uniform(-0.3, 0.3) * w), h), 1.0, int(w * rng.uniform(0.05, 0.15)))
+        img += cv2.GaussianBlur(band, (0, 0), w * 0.04)[..., None] * rng.uniform(15, 45)
+    return img, base.tolist()
+
+
+def box_side(rng: np.random.Generator, kind: str, colour, w: int, h: int, front: bool) -> np.ndarray:
+    """A side face (w along the top edge, h its height): plain, a book's page block, or drawer
+    fronts with handles on a cabinet's front."""
+    img = np.broadcast_to(np.asarray(colour, np.float32), (h, w, 3)).astype(np.float32).copy()
+    img += rng.normal(0, 1.2, (h, w, 1)).astype(np.float32)
+    if kind == "book":
+        for y in range(1, h, 2):
+            img[y] *= rng.uniform(0.9, 0.97)
+    elif kind == "drawers" and front:
+        n = int(rng.integers(1, 4))
+        for i in range(n):
+            y0, y1 = int(h * i / n), int(h * (i + 1) / n)
+            cv2.line(img, (0, y0), (w, y0), _shade(colour, 0.4), 2, cv2.LINE_AA)
+            cy = (y0 + y1) // 2
+            if rng.random() < 0.6:
+                hw = int(w * rng.uniform(0.1, 0.3))
+                _rrect(img, w / 2 - hw, cy - 2, w / 2 + hw, cy + 3, 2, _col(rng, 60, 200))
+            else:
+                cv2.circle(img, (w // 2, cy), max(2, int(h / n * 0.12)), _shade(colour, 0.5), -1, cv2.LINE_AA)
+    return img
+
+
+def boxy_thing(rng: np.random.Generator, canvas: np.ndarray, centre: np.ndarray, kind: str) -> np.ndarray:
+    """A box-shaped thing on the desk seen from above at a slant: its top face a rectangle in
+    perspective and the sides that face the camera below it, darker, with a soft shadow. Returns
+    the outline of all it covers (the top face and the visible sides)."""
+    g = canvas.shape[0]
+    long_side = g * rng.uniform(0.2, 0.6)
+    aspect = rng.uniform(1.0, 2.2) if kind != "holder" else rng.uniform(1.0, 1.3)
+    w, h = long_side, long_side / aspect
+    if kind == "holder":
+        w, h = w * 0.5, h * 0.5
+    ang = rng.normal(0, 0.3) if rng.random() < 0.7 else rng.uniform(0, math.pi)
+    cs, sn = math.cos(ang), math.sin(ang)
+    top = np.array([[-w / 2, -h / 2], [w / 2, -h / 2], [w / 2, h / 2], [-w / 2, h / 2]]) @ np.array([[cs, sn], [-sn, cs]])
+    top = top + rng.normal(0, 0.03 * w, top.shape) + centre
+    height = g * (rng.uniform(0.02, 0.06) if kind in ("book", "tray") else rng.uniform(0.04, 0.16))
+    if kind == "holder":
+        height = g * rng.uniform(0.1, 0.25)
+    d_ang = math.pi / 2 + rng.normal(0, 0.5)
+    d = np.array([math.cos(d_ang), math.sin(d_ang)]) * height
+    hull = cv2.convexHull(np.concatenate([top, top + d]).astype(np.float32))[:, 0].astype(np.float64)
+    light = rng.normal(0, 0.02, 2) * g + d * rng.uniform(0.2, 0.8)
+    _soft_shadow(canvas, hull, light, rng.uniform(1.5, 0.025 * g + 2), rng.uniform(0.3, 0.6))
+    sprite, side_col = box_top(rng, kind, max(8, int(w)), max(8, int(h)))
+    area2 = sum(top[i, 0] * top[(i + 1) % 4, 1] - top[(i + 1) % 4, 0] * top[i, 1] for i in range(4))
+    sides = []
+    for i in range(4):
+        a, b = top[i], top[(i + 1) % 4]
+        e = b - a
+        out_n = np.array([e[1], -e[0]]) * (1 if area2 > 0 else -1)
+        if np.dot(out_n, d) > 0:
+            sides.append((float(np.dot(out_n, d) / (np.linalg.norm(out_n) * height + 1e-9)), i))
+    sides.sort()
+    for k, (facing, i) in enumerate(sides):  # the face turned most toward the camera last (the front)
+        a, b = top[i], top[(i + 1) % 4]
+        quad = np.array([a, b, b + d, a + d])
+        shade = rng.uniform(0.55, 0.85) * (0.85 + 0.15 * facing)
+        tex = box_side(rng, "drawers" if kind == "drawers" else kind, _shade(side_col, shade if kind != "book" else 1.0),
+                       max(8, int(np.linalg.norm(b - a))), max(4, int(height)), front=k == len(sides) - 1)
+        _warp(canvas, np.clip(tex, 0, 255).astype(np.uint8), np.ones(tex.shape[:2], np.float32), quad)
+        cv2.line(canvas, tuple(int(v) for v in a), tuple(int(v) for v in b), _shade(side_col, 1.2), 1, cv2.LINE_AA)
+    _warp(canvas, np.clip(sprite, 0, 255).astype(np.uint8), np.ones(sprite.shape[:2], np.float32), top)
+    if kind == "holder":  # pens standing in it lean out over the top face
+        for _ in range(int(rng.integers(2, 6))):
+            p = top.mean(0) + rng.normal(0, 0.15, 2) * (w, h)
+            tip = p - d * rng.uniform(0.5, 1.5) + rng.normal(0, 0.05 * g, 2)
+            colour = _col(rng)
+            cv2.line(canvas, tuple(int(v) for v in p), tuple(int(v) for v in tip), colour, int(rng.integers(3, 6)), cv2.LINE_AA)
+    return hull
+
+
+def pouch(rng: np.random.Generator, canvas: np.ndarray, centre: np.ndarray) -> np.ndarray:
+    """A soft pencil case or pouch: rounded outline, fabric, a zip along one long side."""
+    g = canvas.shape[0]
+    w, h = g * rng.uniform(0.25, 0.5), g * rng.uniform(0.1, 0.2)
+    poly = rounded_outline(w, h, h * rng.uniform(0.2, 0.5)) - [w / 2, h / 2]
+    ang = rng.uniform(0, math.pi)
+    cs, sn = math.cos(ang), math.sin(ang)
+    poly = poly @ np.array([[cs, sn], [-sn, cs]]) + centre
+    fabric = _col(rng, 20, 230)
+    _soft_shadow(canvas, poly, np.array([0.005, 0.012]) * g, 0.02 * g + 1, rng.uniform(0.3, 0.5))
+    cover = polygon_coverage(poly, g)
+    tex = np.asarray(fabric, np.float32) + _fibres(rng, g, g, 5)
+    m = cover[..., None]
+    canvas[:] = (canvas * (1 - m) + np.clip(tex, 0, 255) * m).astype(np.uint8)
+    zip_y = -h / 2 + h * rng.uniform(0.2, 0.35)
+    zp = np.array([[-w / 2 + h * 0.3, zip_y], [w / 2 - h * 0.3, zip_y]]) @ np.array([[cs, sn], [-sn, cs]]) + centre
+    cv2.line(canvas, tuple(int(v) for v in zp[0]), tuple(int(v) for v in zp[1]), _shade(fabric, 0.45), 3, cv2.LINE_AA)
+    cv2.circle(canvas, tuple(int(v) for v in zp[1]), 4, _col(rng, 150, 230), -1, cv2.LINE_AA)
+    return poly
+
+
+def cabinet_face(rng: np.random.Generator, w: int = 420, h: int = 360) -> np.ndarray:
+    """A drawer unit or cabinet front close up: drawer fronts with gaps between them, handles, knobs
+    or grips, label holders; wood, white or grey laminate, or painted metal."""
+    r = rng.random()
+    if r < 0.35:
+        img = cv2.resize(wood_desk(rng, 256), (w, h), interpolation=cv2.INTER_AREA).astype(np.float32)
+    else:
+        base = [rng.uniform(200, 240)] * 3 if r < 0.7 else _col(rng, 60, 200)
+        img = np.asarray(base, np.float32) + _fibres(rng, h, w, 1.5)
+    colour = img.reshape(-1, 3).mean(0).tolist()
+    n = int(rng.integers(2, 5))
+    cols = 1 if rng.random() < 0.7 else 2
+    for j in range(cols):
+        for i in range(n):
+            x0, x1 = w * j / cols, w * (j + 1) / cols
+            y0, y1 = h * i / n, h * (i + 1) / n
+            cv2.rectangle(img, (int(x0), int(y0)), (int(x1), int(y1)), _shade(colour, 0.35), int(rng.integers(2, 5)))
+            cy, cx = (y0 + y1) / 2 if rng.random() < 0.5 else y0 + (y1 - y0) * 0.25, (x0 + x1) / 2
+            style = rng.random()
+            if style < 0.45:
+                hw = (x1 - x0) * rng.uniform(0.1, 0.3)
+                _rrect(img, cx - hw, cy - 4, cx + hw, cy + 5, 3, _col(rng, 90, 220))
+            elif style < 0.75:
+                cv2.circle(img, (int(cx), int(cy)), int(rng.uniform(5, 10)), _shade(colour, 0.6), -1, cv2.LINE_AA)
+            else:
+                hw = (x1 - x0) * rng.uniform(0.1, 0.2)
+                _rrect(img, cx - hw, cy - 6, cx + hw, cy + 6, 6, _shade(colour, 0.3))
+    return np.clip(img, 0, 255).astype(np.uint8)
+
+
+BOXY_KINDS = ("cardboard", "plastic", "wood", "tray", "tray", "book", "holder", "drawers", "pouch")
+
+
+def boxy_desk(rng: np.random.Generator, canvas: np.ndarray) -> list[np.ndarray]:
+    """Boxy things on a desk: one to three trays, organizers, boxes (cardboard, plastic, wood),
+    closed books, pen holders, drawer units or pouches, from above at a slant; or (15%) a drawer
+    unit's front close up. A mug, a pen or a cable now and then. Returns their outlines."""
+    g = canvas.shape[0]
+    if rng.random() < 0.15:
+        face = cabinet_face(rng)
+        h, w = face.shape[:2]
+        quad = _quad_around(rng, g, w, h, (0.9, 1.8))
+        alpha = np.ones((h, w), np.float32)
+        _warp(canvas, face, alpha, quad)
+        return [quad]
+    out = []
+    centres = rng.uniform(0.2, 0.8, (int(rng.integers(1, 4)), 2)) * g
+    for c in centres[np.argsort(centres[:, 1])]:  # back to front
+        kind = str(rng.choice(BOXY_KINDS))
+        out.append(pouch(rng, canvas, c) if kind == "pouch" else boxy_thing(rng, canvas, c, kind))
+    if rng.random() < 0.3:
+        out.append(cup(rng, canvas, rng.uniform(0, 1, 2) * g))
+    if rng.random() < 0.3:
+        cable(rng, canvas, rng.uniform(-0.1, 1.1, 2) * g, rng.uniform(-0.1, 1.1, 2) * g)
+    return out

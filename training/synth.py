@@ -787,7 +787,7 @@ def add_non_documents(rng: np.random.Generator, canvas: np.ndarray, pools: Asset
                 add_occluder(rng, canvas, q)
 
 
-DESK_FAMILIES = ("machine", "laptop")
+DESK_FAMILIES = ("machine", "laptop", "boxy")
 
 
 def desk_scene(rng: np.random.Generator, pools: AssetPools, canvas: np.ndarray,
@@ -800,7 +800,7 @@ def desk_scene(rng: np.random.Generator, pools: AssetPools, canvas: np.ndarray,
         canvas[:] = background(rng, pools, g)  # a floor, a wall, a desk
         return family, desks.office_machine(rng, canvas)
     canvas[:] = desks.wood_desk(rng, g) if rng.random() < 0.85 else background(rng, pools, g)
-    return family, desks.laptop_desk(rng, canvas)
+    return family, (desks.laptop_desk if family == "laptop" else desks.boxy_desk)(rng, canvas)
 
 
 def page_among_things(rng: np.random.Generator, pools: AssetPools, canvas: np.ndarray,
