@@ -405,20 +405,21 @@ def laptop_desk(rng: np.random.Generator, canvas: np.ndarray) -> list[np.ndarray
         _soft_shadow(work, neck, np.array([0, 0.01 * g]), 3, 0.4)
         _blend(work, _shade(colour, 0.85), polygon_coverage(neck, g))
     things = [body]
-    lo = lambda: edge(g / 2) + g * 0.06  # noqa: E731 - the strip's near side
+    near = edge(g / 2) + g * 0.06  # the strip's near side
     if rng.random() < 0.7:
-        c = np.array([rng.uniform(0.15, 0.85) * g, rng.uniform(lo(), g * 1.02)])
+        c = np.array([rng.uniform(0.15, 0.85) * g, rng.uniform(near, g * 1.02)])
         things.append(mouse(rng, work, c))
         if rng.random() < 0.6:
             cable(rng, work, c, np.array([c[0] + rng.uniform(-0.3, 0.3) * g, edge(c[0]) - 0.05 * g]))
     if rng.random() < 0.5:
         cable(rng, work, np.array([rng.uniform(-0.1, 1.1) * g, g * 1.05]), np.array([rng.uniform(0, g), rng.uniform(front * 0.6, g)]))
     if rng.random() < 0.5:
-        c = np.array([rng.uniform(0.1, 0.9) * g, rng.uniform(lo(), g * 1.05)])
+        c = np.array([rng.uniform(0.1, 0.9) * g, rng.uniform(near, g * 1.05)])
         things.append(cup(rng, work, c))
     if rng.random() < 0.3:  # a pen
-        p = np.array([rng.uniform(0.1, 0.9) * g, rng.uniform(lo(), g)])
-        d = np.array([math.cos(a := rng.uniform(0, math.pi)), math.sin(a)]) * g * rng.uniform(0.1, 0.2)
+        p = np.array([rng.uniform(0.1, 0.9) * g, rng.uniform(near, g)])
+        a = rng.uniform(0, math.pi)
+        d = np.array([math.cos(a), math.sin(a)]) * g * rng.uniform(0.1, 0.2)
         colour_p = _col(rng)
         cv2.line(work, tuple(int(v) for v in p), tuple(int(v) for v in p + d), _shade(colour_p, 0.5), 5, cv2.LINE_AA)
         cv2.line(work, tuple(int(v) for v in p), tuple(int(v) for v in p + d), colour_p, 3, cv2.LINE_AA)

@@ -866,7 +866,7 @@ MIXES = {"v3": V3_MIX, "v4": V4_MIX, "v5": V5_MIX, "v6": V6_MIX}
 
 
 def pick_family(rng: np.random.Generator, mix: Mix) -> str | None:
-    """Which of v5's families a positive image is, if any (draws nothing when none is in the mix)."""
+    """Which of v5's or v6's families a positive image is, if any (draws nothing when none is in the mix)."""
     shares = (("cover", mix.cover), ("pale_side", mix.pale_side), ("sleeve", mix.sleeve), ("desk_page", mix.desk_page))
     if sum(s for _, s in shares) <= 0:
         return None
