@@ -843,6 +843,10 @@ class Mix:
     # `desk_page` of the positives a page lying among the same things.
     desk_negative: float = 0.0
     desk_page: float = 0.0
+    # Decide first whether the image has a document, so that a negative's desk clutter holds no sheet
+    # of paper. Off in v3-v5, whose negatives drew their clutter (papers included) before deciding:
+    # about a fifth of them showed an unlabelled sheet, teaching that paper is not a document.
+    paperless_negatives: bool = False
 
 
 # The mix the v3 and v3b runs trained on (and the fixed validation set is drawn from).
@@ -861,7 +865,7 @@ V5_MIX = Mix(special=0.3, hand=0.12, occluder=0.06, pens=0.08, on_page=0.08, cov
              sleeve=0.05, marble=0.1)
 # v6: v5 plus the scenes v3-family models took for pages (see models/MODEL.md, "v6 mix").
 V6_MIX = Mix(special=0.3, hand=0.12, occluder=0.06, pens=0.08, on_page=0.08, cover=0.08, pale_side=0.06,
-             sleeve=0.05, marble=0.1, desk_negative=0.4, desk_page=0.05)
+             sleeve=0.05, marble=0.1, desk_negative=0.4, desk_page=0.05, paperless_negatives=True)
 MIXES = {"v3": V3_MIX, "v4": V4_MIX, "v5": V5_MIX, "v6": V6_MIX}
 
 
@@ -893,10 +897,14 @@ def make_sample(rng: np.random.Generator, pools: AssetPools, size: int, negative
         canvas, marble = scenes.marble_surface(rng, g)
     else:
         canvas = background(rng, pools, g)
+    negative = bool(rng.random() < negative_rate) if mix.paperless_negatives else None
     for _ in range(int(rng.choice(list(mix.distractors)))):
-        add_distractor(rng, canvas, pools)
+        if negative is None:
+            add_distractor(rng, canvas, pools)
+        else:
+            add_distractor(rng, canvas, pools, paper=not negative)
     outline = None
-    if rng.random() >= negative_rate:
+    if (rng.random() >= negative_rate) if negative is None else not negative:
         allow_out = rng.random() < 0.2
         family = pick_family(rng, mix)
         # On marble, veins run close beside the page (or its cover), nearly parallel to a side.

@@ -580,6 +580,32 @@ class SceneMixes(unittest.TestCase):
             self.assertIsNone(outline)
             self.assertEqual(float(label.max()), 0.0)
 
+    def test_v6_negatives_draw_no_paper_among_their_clutter(self):
+        import synth
+
+        drawn = []
+        original = synth.add_distractor
+
+        def recording(*args, **kwargs):
+            drawn.append(kwargs.get("paper", True))
+            return original(*args, **kwargs)
+
+        synth.add_distractor = recording
+        try:
+            pools, rng = tiny_pools(), np.random.default_rng(23)
+            for _ in range(12):
+                _, label, outline = make_sample(rng, pools, 64, negative_rate=1.0, mix=synth.V6_MIX)
+                self.assertIsNone(outline)
+            negatives = list(drawn)
+            drawn.clear()
+            for _ in range(12):
+                make_sample(rng, pools, 64, negative_rate=1.0, mix=synth.V5_MIX)
+        finally:
+            synth.add_distractor = original
+        self.assertGreater(len(negatives), 5)
+        self.assertNotIn(True, negatives)  # v6: never a sheet among a negative's clutter
+        self.assertIn(True, drawn)  # v5 (unchanged, checkpoints refer to it) still allows one
+
     def test_v4_draws_more_plain_pages_and_keeps_labels_on_the_outline(self):
         from synth import V3_MIX, V4_MIX
 
@@ -622,11 +648,11 @@ class SceneMixes(unittest.TestCase):
         from synth import MIXES, V5_MIX, V6_MIX
 
         self.assertIs(MIXES["v6"], V6_MIX)
-        new = {"desk_negative", "desk_page"}
+        new = {"desk_negative", "desk_page", "paperless_negatives"}
         for f in dataclasses.fields(V5_MIX):
             if f.name in new:
-                self.assertEqual(getattr(V5_MIX, f.name), 0.0)  # v5's samples are as they were
-                self.assertGreater(getattr(V6_MIX, f.name), 0.0)
+                self.assertFalse(getattr(V5_MIX, f.name))  # v5's samples are as they were
+                self.assertTrue(getattr(V6_MIX, f.name))
             else:
                 self.assertEqual(getattr(V6_MIX, f.name), getattr(V5_MIX, f.name), f.name)
         self.assertLessEqual(V6_MIX.negative, 0.3)
