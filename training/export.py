@@ -73,11 +73,12 @@ def load_onnx_weights(net: EdgeNet, path: str) -> None:
                 conv.bias.copy_(torch.from_numpy(inits[node.input[2]].copy()))
 
 
-def net_from_onnx(path: str) -> EdgeNet:
-    """A trainable EdgeNet (no BatchNorm) holding the weights of an exported float32 model."""
+def net_from_onnx(path: str, arch: dict | None = None) -> EdgeNet:
+    """A trainable EdgeNet (no BatchNorm) holding the weights of an exported float32 model;
+    `arch`: the EdgeNet arguments it was built with (training/model.py ARCHS), default the shipped one."""
     import onnxruntime as ort
 
-    net = EdgeNet(batchnorm=False)
+    net = EdgeNet(**(arch or {}), batchnorm=False)
     load_onnx_weights(net, path)
     net.eval()
     sess = ort.InferenceSession(path, providers=["CPUExecutionProvider"])

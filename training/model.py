@@ -35,8 +35,10 @@ class InvertedResidual(nn.Module):
     def __init__(self, cin: int, cout: int, stride: int, expand: int = 6, bn: bool = True):
         super().__init__()
         hidden = cin * expand
+        # expand 1: no expansion conv (MobileNetV2's first block), the depthwise conv reads the input.
+        expansion = [conv_bn(cin, hidden, 1, bn=bn)] if expand > 1 else []
         self.body = nn.Sequential(
-            conv_bn(cin, hidden, 1, bn=bn),
+            *expansion,
             conv_bn(hidden, hidden, 3, stride, groups=hidden, bn=bn),
             conv_bn(hidden, cout, 1, act=False, bn=bn),
         )
@@ -83,26 +85,37 @@ class EdgeNet(nn.Module):
 
     batchnorm=False builds the network as it is after BatchNorm folding (biased convs, no
     normalisation): the shape in which a shipped ONNX model's weights can be trained further.
+
+    stages (optional) makes a cheaper network with the same interface (five side outputs at
+    1/1 .. 1/16, one fused map): one entry per scale 1/2 .. 1/16, each [out channels, blocks,
+    expansion of the first block, expansion of the others] (an expansion of 1 drops the 1x1
+    expansion conv). Without it the network is the shipped one, module for module, so existing
+    checkpoints load. Checkpoints store these arguments as "arch"; ARCHS names the candidates.
     """
 
     # (out channels, blocks, stride of first block) per scale 1/2 .. 1/16
     STAGES = ((16, 2, 2), (24, 2, 2), (32, 3, 2), (64, 3, 2))
 
-    def __init__(self, width0: int = 8, expand: int = 4, batchnorm: bool = True):
+    def __init__(self, width0: int = 8, expand: int = 4, batchnorm: bool = True,
+                 stages: list[list[int]] | None = None):
         super().__init__()
         bn = batchnorm
+        if stages is None:
+            stages = [[cout, n, expand, expand] for cout, n, _ in self.STAGES]
+        if len(stages) != len(self.STAGES):
+            raise ValueError(f"stages: {len(self.STAGES)} entries (scales 1/2 .. 1/16), got {len(stages)}")
         self.stem = conv_bn(3, width0, 3, 1, bn=bn)
-        stages = []
+        built = []
         cin = width0
-        for cout, n, stride in self.STAGES:
+        for cout, n, expand_first, expand_rest in stages:
             blocks = []
             for i in range(n):
-                blocks.append(InvertedResidual(cin, cout, stride if i == 0 else 1, expand, bn))
+                blocks.append(InvertedResidual(cin, cout, 2 if i == 0 else 1, expand_first if i == 0 else expand_rest, bn))
                 cin = cout
-            stages.append(nn.Sequential(*blocks))
-        self.stages = nn.ModuleList(stages)
+            built.append(nn.Sequential(*blocks))
+        self.stages = nn.ModuleList(built)
         self.sides = nn.ModuleList(
-            [SideOutput(width0, 1, bn)] + [SideOutput(c, 2 ** (i + 1), bn) for i, (c, _, _) in enumerate(self.STAGES)]
+            [SideOutput(width0, 1, bn)] + [SideOutput(s[0], 2 ** (i + 1), bn) for i, s in enumerate(stages)]
         )
         self.fuse = nn.Conv2d(5, 1, 1)
         with torch.no_grad():
@@ -139,5 +152,52 @@ class ExportWrapper(nn.Module):
         return torch.sigmoid(self.net(image))
 
 
+# Cheaper candidates (issue 14: the shipped network's ~8 ms WASM inference holds up three speed
+# targets). Each keeps the five HED side outputs and the 128x128 output; models/MODEL.md has their
+# multiply-adds and measured WASM inference time against the shipped network.
+ARCHS: dict[str, dict] = {
+    "shipped": {},
+    # two blocks at 1/2 (no expansion in the first, which reads the full-resolution stem), then expansions 2-4
+    "wide2": {"stages": [[16, 2, 1, 2], [24, 2, 2, 3], [32, 2, 3, 4], [64, 2, 4, 4]]},
+    # one block at 1/2, two per later stage, expansions 3-4
+    "lite": {"stages": [[16, 1, 1, 1], [24, 2, 3, 3], [32, 2, 3, 4], [64, 2, 4, 4]]},
+    # as lite, one block at 1/4
+    "short": {"stages": [[16, 1, 1, 1], [24, 1, 3, 3], [32, 2, 3, 4], [64, 2, 4, 4]]},
+    # as lite, expansions 2-3
+    "lean": {"stages": [[16, 1, 1, 1], [24, 2, 2, 3], [32, 2, 3, 3], [64, 2, 3, 3]]},
+}
+
+
 def count_params(net: nn.Module) -> int:
     return sum(p.numel() for p in net.parameters())
+
+
+def count_macs(net: nn.Module, size: int = 128) -> dict[str, int]:
+    """Multiply-adds of one inference at size x size, split as the WASM profile splits time:
+    1x1 convs, depthwise convs, the other convs (stem 3x3, side-output upsampling)."""
+    macs = {"conv1x1": 0, "depthwise": 0, "other": 0}
+    hooks = []
+
+    def hook(module: nn.Module, _inp, out: torch.Tensor) -> None:
+        w = module.weight
+        per_output = w.shape[1] * w.shape[2] * w.shape[3] if isinstance(module, nn.Conv2d) else w.shape[2] * w.shape[3] / (module.stride[0] * module.stride[1]) * w.shape[0]
+        n = int(out.shape[1] * out.shape[2] * out.shape[3] * per_output)
+        if isinstance(module, nn.Conv2d) and module.groups > 1:
+            macs["depthwise"] += n
+        elif isinstance(module, nn.Conv2d) and w.shape[2] == 1:
+            macs["conv1x1"] += n
+        else:
+            macs["other"] += n
+
+    for m in net.modules():
+        if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d)):
+            hooks.append(m.register_forward_hook(hook))
+    was = net.training
+    net.eval()
+    with torch.no_grad():
+        net(torch.zeros(1, 3, size, size))
+    net.train(was)
+    for h in hooks:
+        h.remove()
+    macs["total"] = sum(macs.values())
+    return macs

@@ -2,6 +2,7 @@
 
 python3 training/train.py --out training/runs/cpu --minutes 90 [--resume training/runs/cpu/checkpoint.pt]
 python3 training/train.py --out training/runs/v3 --minutes 30 --plan-minutes 95 --init-onnx models/docedge-fp32.onnx
+python3 training/train.py --out training/runs/lite --minutes 15 --arch lite --teacher models/docedge-fp32.onnx --distill 0.5
 
 bf16 autocast and channels_last on CPU and GPU alike (on a Zen 4 CPU with AVX-512 BF16 they made a
 training step 2.3-4.7x faster). On a GPU machine the synthetic images are made in DataLoader worker
@@ -19,11 +20,12 @@ import time
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from torch.utils.data import DataLoader, IterableDataset, get_worker_info
 
 sys.path.insert(0, os.path.dirname(__file__))
 from losses import edge_loss  # noqa: E402
-from model import EdgeNet, count_params  # noqa: E402
+from model import ARCHS, EdgeNet, count_params  # noqa: E402
 from synth import MIXES, NEGATIVE_MIX, PLAIN_MIX, V3_MIX, AssetPools, Mix, make_sample  # noqa: E402
 
 
@@ -72,6 +74,13 @@ def main() -> None:
     ap.add_argument("--assets", default=os.path.join(os.path.dirname(__file__), "assets"))
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (tests)")
+    ap.add_argument("--arch", choices=sorted(ARCHS), default="",
+                    help="a new run's architecture (training/model.py ARCHS); a resumed run keeps its checkpoint's")
+    ap.add_argument("--teacher", default="",
+                    help="distil from an exported float32 model (e.g. models/docedge-fp32.onnx); default: the resumed run's")
+    ap.add_argument("--distill", type=float, default=-1,
+                    help="weight W of the distillation term: loss = (1-W) edge loss + W BCE(student, teacher); "
+                         "default: the resumed run's, else 0.5 with --teacher")
     args = ap.parse_args()
 
     cuda = torch.cuda.is_available()
@@ -90,6 +99,14 @@ def main() -> None:
         arch = init.get("arch", {})
     else:
         arch = ckpt.get("arch", {}) if ckpt else ({"batchnorm": False} if args.init_onnx else {})
+    if args.arch and ckpt is None and init is None:
+        arch = {**arch, **ARCHS[args.arch]}
+    elif args.arch and ARCHS[args.arch] != {k: v for k, v in arch.items() if k != "batchnorm"}:
+        raise SystemExit(f"--arch {args.arch}: the weights this run starts from have another architecture ({arch})")
+    teacher_path = args.teacher or (ckpt or {}).get("teacher", "")
+    distill_w = args.distill if args.distill >= 0 else ((ckpt or {}).get("distill", 0.5) if teacher_path else 0.0)
+    if not 0.0 <= distill_w <= 1.0:
+        raise SystemExit(f"--distill {distill_w}: a weight in [0, 1]")
     # What the weights had already learnt before this run's first step (the model card counts it).
     based_on = (ckpt or {}).get("based_on") or ({"checkpoint": os.path.basename(args.init_weights),
                                                  "images_seen": init["images_seen"]} if init else None)
@@ -100,7 +117,7 @@ def main() -> None:
         print(f"initialised from the weights of {args.init_weights} ({init['images_seen']} images)", flush=True)
     elif ckpt is None and args.init_onnx:
         from export import net_from_onnx
-        net = net_from_onnx(args.init_onnx)
+        net = net_from_onnx(args.init_onnx, {k: v for k, v in arch.items() if k != "batchnorm"})
         print(f"initialised from {args.init_onnx} (BatchNorm folded: trained without it)", flush=True)
     else:
         net = EdgeNet(**arch)
@@ -116,6 +133,14 @@ def main() -> None:
         print(f"resumed from {args.resume}: {seen} images, {steps} steps", flush=True)
     print(f"device={device} params={count_params(net)} batch={batch} size={args.size} workers={workers} mix={mix_name}",
           flush=True)
+    teacher = None
+    if teacher_path and distill_w > 0:
+        from export import net_from_onnx
+        # The teacher as exported (BatchNorm folded), checked against onnxruntime when loaded; frozen.
+        teacher = net_from_onnx(teacher_path).to(device).to(memory_format=torch.channels_last).eval()
+        for p in teacher.parameters():
+            p.requires_grad_(False)
+        print(f"distilling from {teacher_path} with weight {distill_w}", flush=True)
 
     loader = DataLoader(SynthStream(args.assets, args.size, args.seed + steps, MIXES[mix_name]), batch_size=batch,
                         num_workers=workers, persistent_workers=workers > 0, prefetch_factor=4 if workers > 0 else None)
@@ -142,6 +167,7 @@ def main() -> None:
         state = {"model": net.state_dict(), "optim": opt.state_dict(), "images_seen": seen, "steps": steps,
                  "train_seconds": trained_s + (time.time() - start), "size": args.size, "arch": arch,
                  "plan_seconds": plan_s, "mix": mix_name, "based_on": based_on,
+                 "teacher": teacher_path if teacher is not None else "", "distill": distill_w if teacher is not None else 0.0,
                  "device": str(device), "torch": torch.__version__}
         torch.save(state, os.path.join(args.out, "checkpoint.tmp"))
         os.replace(os.path.join(args.out, "checkpoint.tmp"), os.path.join(args.out, "checkpoint.pt"))
@@ -158,6 +184,7 @@ def main() -> None:
 
     net.train()
     ema_loss = None
+    ema_parts: dict[str, float] = {}
     t_log = time.time()
 
     def batches():
@@ -182,6 +209,17 @@ def main() -> None:
             fused, sides = net(x)
         side_w = 0.5 * (1 - frac) + 0.1  # deep supervision early, the fused output alone late
         loss = edge_loss(fused.float(), [s.float() for s in sides], y, side_w)
+        parts = {"edge_loss": loss.item()}
+        if teacher is not None:
+            with torch.no_grad(), torch.autocast(device_type=device.type, dtype=torch.bfloat16):
+                target = torch.sigmoid(teacher(x).float())
+            # Per pixel, unweighted: the teacher's probabilities carry its soft edges and its
+            # "no edge here" everywhere else, which is what the small network should copy.
+            soft = F.binary_cross_entropy_with_logits(fused.float(), target.float())
+            parts["distill_loss"] = soft.item()
+            loss = (1.0 - distill_w) * loss + distill_w * soft
+        for k, v in parts.items():
+            ema_parts[k] = v if k not in ema_parts else 0.98 * ema_parts[k] + 0.02 * v
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(net.parameters(), 5.0)
@@ -193,6 +231,8 @@ def main() -> None:
             rate = (seen) / max(1e-6, trained_s + time.time() - start)
             msg = {"t": round(time.time() - start), "steps": steps, "seen": seen, "loss": round(ema_loss, 4),
                    "lr": round(lr, 6), "img_per_s": round(rate, 1)}
+            if teacher is not None:
+                msg.update({k: round(v, 4) for k, v in ema_parts.items()})
             if steps % 10 == 0 or steps == 1:
                 msg.update(validate())
             print(json.dumps(msg), flush=True)

@@ -694,6 +694,61 @@ class SceneMixes(unittest.TestCase):
                 torch.testing.assert_close(ckpt["model"][name], value)
 
 
+class SmallArchitectures(unittest.TestCase):
+    def test_candidates_keep_the_interface_and_cost_less(self):
+        from model import ARCHS, EdgeNet, count_macs
+
+        shipped = count_macs(EdgeNet())["total"]
+        x = torch.rand(1, 3, 64, 64)
+        for name, arch in ARCHS.items():
+            net = EdgeNet(**arch).train()
+            fused, sides = net(x)
+            self.assertEqual(tuple(fused.shape), (1, 1, 64, 64), name)
+            self.assertEqual([tuple(s.shape) for s in sides], [(1, 1, 64, 64)] * 5, name)
+            if name != "shipped":
+                self.assertLess(count_macs(net)["total"], 0.6 * shipped, name)
+        # The default is the shipped network, module for module (existing checkpoints load).
+        self.assertEqual(list(EdgeNet(**ARCHS["shipped"]).state_dict()), list(EdgeNet().state_dict()))
+
+    def test_a_distilled_small_run_saves_its_arch_and_teacher_and_resumes(self):
+        import subprocess
+
+        import cv2
+        from export import export_fp32, load_checkpoint
+        from model import ARCHS, EdgeNet
+
+        with tempfile.TemporaryDirectory() as tmp:
+            for sub, pool in (("backgrounds", tiny_pools().backgrounds), ("pages", tiny_pools().pages)):
+                os.makedirs(os.path.join(tmp, "assets", sub))
+                for i, img in enumerate(pool):
+                    cv2.imwrite(os.path.join(tmp, "assets", sub, f"{i}.jpg"), img)
+            torch.manual_seed(3)
+            teacher, teacher_net = os.path.join(tmp, "teacher.onnx"), EdgeNet()
+            for m in teacher_net.modules():  # as after training: folded biases are not all zero
+                if isinstance(m, torch.nn.BatchNorm2d):
+                    m.running_mean.uniform_(-0.5, 0.5)
+            export_fp32(teacher_net.eval(), 64, teacher)
+            out = os.path.join(tmp, "run")
+            common = [sys.executable, os.path.join(os.path.dirname(HERE), "train.py"), "--out", out, "--minutes", "5",
+                      "--size", "64", "--batch", "2", "--workers", "0", "--threads", "1",
+                      "--assets", os.path.join(tmp, "assets")]
+            first = subprocess.run(common + ["--max-steps", "1", "--arch", "lean", "--teacher", teacher, "--distill", "0.3"],
+                                   check=True, capture_output=True, text=True)
+            logged = [ln for ln in first.stdout.splitlines() if '"distill_loss"' in ln]
+            self.assertTrue(logged, first.stdout)
+            self.assertIn('"edge_loss"', logged[0])
+            ckpt = torch.load(os.path.join(out, "checkpoint.pt"), map_location="cpu", weights_only=False)
+            self.assertEqual(ckpt["arch"], ARCHS["lean"])
+            self.assertEqual((ckpt["teacher"], ckpt["distill"]), (teacher, 0.3))
+            # Resuming keeps the architecture and the teacher without repeating them.
+            subprocess.run(common + ["--max-steps", "2", "--resume", os.path.join(out, "checkpoint.pt")],
+                           check=True, capture_output=True, text=True)
+            net, resumed = load_checkpoint(os.path.join(out, "checkpoint.pt"))
+            self.assertEqual((resumed["steps"], resumed["distill"], resumed["arch"]), (2, 0.3, ARCHS["lean"]))
+            self.assertEqual(sum(p.numel() for p in net.parameters()), sum(p.numel() for p in EdgeNet(**ARCHS["lean"]).parameters()))
+            self.assertTrue(os.path.exists(os.path.join(out, "docedge-fp32.onnx")))
+
+
 class TrainingStep(unittest.TestCase):
     def test_a_few_steps_lower_the_loss(self):
         from losses import edge_loss
