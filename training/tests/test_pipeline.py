@@ -39,6 +39,29 @@ def point_segment_distance(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> float
     return float(np.linalg.norm(p - (a + t * ab)))
 
 
+def assert_label_on_outline(test: unittest.TestCase, label: np.ndarray, outline) -> None:
+    """A sample's label: all zero without a document, else within the 2 px ridge of the outline the
+    sample returned."""
+    if outline is None:
+        test.assertEqual(float(label.max()), 0.0)
+        return
+    dist = shapes.segment_distance(outline, label.shape[0], 3.0)
+    test.assertTrue(np.all(dist[label > 0.01] < 1.5 + 1e-6))
+
+
+def assert_mix_extends(test: unittest.TestCase, old, new, added: set) -> None:
+    """`new` is `old` with the `added` shares switched on: every other share is equal, and the added
+    ones draw nothing in `old` (so its samples are as they were)."""
+    import dataclasses
+
+    for f in dataclasses.fields(old):
+        if f.name in added:
+            test.assertFalse(getattr(old, f.name), f.name)
+            test.assertGreater(getattr(new, f.name), 0, f.name)
+        else:
+            test.assertEqual(getattr(new, f.name), getattr(old, f.name), f.name)
+
+
 class LabelAlignment(unittest.TestCase):
     def test_label_pixels_lie_on_the_document_boundary(self):
         pools = tiny_pools()
@@ -228,11 +251,7 @@ class CurvedPages(unittest.TestCase):
         for _ in range(60):
             img, label, outline = make_sample(rng, pools, 64)
             self.assertEqual(img.shape, (64, 64, 3))
-            if outline is None:
-                self.assertEqual(float(label.max()), 0.0)
-                continue
-            dist = shapes.segment_distance(outline, 64, 3.0)
-            self.assertTrue(np.all(dist[label > 0.01] < 1.5 + 1e-6))
+            assert_label_on_outline(self, label, outline)
 
 
 def normalised_edge_offsets(lum: np.ndarray, pts: np.ndarray, reach: float = 3.0) -> tuple[np.ndarray, np.ndarray]:
@@ -438,8 +457,7 @@ class V5Families(unittest.TestCase):
             _, label, outline = make_sample(rng, pools, 64, mix=Mix(negative=0.0, cover=0.3, pale_side=0.3,
                                                                      sleeve=0.4, marble=0.5))
             self.assertGreater(float(label.max()), 0.5)
-            dist = shapes.segment_distance(outline, 64, 3.0)
-            self.assertTrue(np.all(dist[label > 0.01] < 1.5 + 1e-6))
+            assert_label_on_outline(self, label, outline)
 
 
 class V6Families(unittest.TestCase):
@@ -562,8 +580,7 @@ class V6Families(unittest.TestCase):
             _, label, outline = make_sample(rng, pools, 64, mix=Mix(negative=0.0, desk_page=1.0))
             self.assertEqual(len(outline), 4)
             self.assertGreater(float(label.max()), 0.5)
-            dist = shapes.segment_distance(outline, 64, 3.0)
-            self.assertTrue(np.all(dist[label > 0.01] < 1.5 + 1e-6))
+            assert_label_on_outline(self, label, outline)
 
 
 class SceneMixes(unittest.TestCase):
@@ -614,56 +631,28 @@ class SceneMixes(unittest.TestCase):
         pools, rng = tiny_pools(), np.random.default_rng(22)
         for _ in range(20):
             _, label, outline = make_sample(rng, pools, 64, mix=V4_MIX)
-            if outline is None:
-                self.assertEqual(float(label.max()), 0.0)
-                continue
-            dist = shapes.segment_distance(outline, 64, 3.0)
-            self.assertTrue(np.all(dist[label > 0.01] < 1.5 + 1e-6))
+            assert_label_on_outline(self, label, outline)
 
     def test_v5_keeps_v4_and_adds_the_new_families(self):
-        import dataclasses
-
         from synth import MIXES, V4_MIX, V5_MIX
 
         self.assertIs(MIXES["v5"], V5_MIX)
-        new = {"cover", "pale_side", "sleeve", "marble"}
-        for f in dataclasses.fields(V4_MIX):
-            if f.name in new:
-                self.assertEqual(getattr(V4_MIX, f.name), 0.0)  # v4's samples are as they were
-                self.assertGreater(getattr(V5_MIX, f.name), 0.0)
-            else:
-                self.assertEqual(getattr(V5_MIX, f.name), getattr(V4_MIX, f.name), f.name)
+        assert_mix_extends(self, V4_MIX, V5_MIX, {"cover", "pale_side", "sleeve", "marble"})
         pools, rng = tiny_pools(), np.random.default_rng(23)
         for _ in range(20):
             _, label, outline = make_sample(rng, pools, 64, mix=V5_MIX)
-            if outline is None:
-                self.assertEqual(float(label.max()), 0.0)
-                continue
-            dist = shapes.segment_distance(outline, 64, 3.0)
-            self.assertTrue(np.all(dist[label > 0.01] < 1.5 + 1e-6))
+            assert_label_on_outline(self, label, outline)
 
     def test_v6_keeps_v5_and_adds_the_desk_families(self):
-        import dataclasses
-
         from synth import MIXES, V5_MIX, V6_MIX
 
         self.assertIs(MIXES["v6"], V6_MIX)
-        new = {"desk_negative", "desk_page", "paperless_negatives"}
-        for f in dataclasses.fields(V5_MIX):
-            if f.name in new:
-                self.assertFalse(getattr(V5_MIX, f.name))  # v5's samples are as they were
-                self.assertTrue(getattr(V6_MIX, f.name))
-            else:
-                self.assertEqual(getattr(V6_MIX, f.name), getattr(V5_MIX, f.name), f.name)
+        assert_mix_extends(self, V5_MIX, V6_MIX, {"desk_negative", "desk_page", "paperless_negatives"})
         self.assertLessEqual(V6_MIX.negative, 0.3)
         pools, rng = tiny_pools(), np.random.default_rng(24)
         for _ in range(20):
             _, label, outline = make_sample(rng, pools, 64, mix=V6_MIX)
-            if outline is None:
-                self.assertEqual(float(label.max()), 0.0)
-                continue
-            dist = shapes.segment_distance(outline, 64, 3.0)
-            self.assertTrue(np.all(dist[label > 0.01] < 1.5 + 1e-6))
+            assert_label_on_outline(self, label, outline)
 
     def test_a_run_started_from_weights_gets_a_new_schedule_and_remembers_its_base(self):
         import cv2
