@@ -91,7 +91,9 @@ export function warpRows(
         if (sv2 > 2.25) nv = Math.min(maxTaps, Math.round(Math.sqrt(sv2)));
       }
       if (nu === 1 && nv === 1) {
-        // One bilinear tap, inlined: the common case when the page is not shrunk much.
+        // One bilinear tap, inlined: the common case when the page is not shrunk much. The same
+        // tap is written out again in the area loop below on purpose: a shared helper adding into
+        // a Float64Array(3) gave identical bytes but ran 1.15-1.3x slower (V8 does not inline it).
         if (x >= 0 && x <= sw && y >= 0 && y <= sh) {
           const fx = x - 0.5;
           const fy = y - 0.5;
