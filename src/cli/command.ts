@@ -35,6 +35,15 @@ export function errorJson(err: unknown, message: string): { code: string; messag
   return { code: typeof code === "string" ? code : "ERROR", message };
 }
 
+/**
+ * Reports an input that failed: a line on stderr (`shown`, the message as the command line words
+ * it) and, with --json, a JSON line on stdout carrying the error's code and original message.
+ */
+export function reportFailure(file: string, err: unknown, message: string, json: boolean, shown: string = message): void {
+  printError(`docedge: ${file}: ${shown}`);
+  if (json) printLine(JSON.stringify({ file, error: errorJson(err, message) }));
+}
+
 const round2 = (v: number) => Math.round(v * 100) / 100;
 
 /** Quads in JSON output: two decimals are sub-pixel already and keep lines readable. */

@@ -19,6 +19,17 @@ export function engineOptions(flags: EngineFlags): EngineOptions {
 }
 
 /**
+ * The engine flags as detector options, leaving out the flags not given (rather than setting them
+ * to undefined), so the detector's own defaults apply.
+ */
+export function detectorEngineOptions(engine: EngineOptions): EngineOptions {
+  return {
+    ...(engine.numThreads !== undefined ? { numThreads: engine.numThreads } : {}),
+    ...(engine.model !== undefined ? { model: engine.model } : {}),
+  };
+}
+
+/**
  * Creates the detector on first use, so a command whose inputs all fail to resolve (or `--help`)
  * never pays for loading the model and ONNX Runtime.
  */
@@ -33,8 +44,7 @@ export function lazyDetector(options: EngineOptions & { threshold?: number }): {
       // it while ONNX Runtime's WASM compiles rather than on the first detection.
       if (pending === null) loadOptionSchemas().catch(() => {});
       pending ??= createDetector({
-        ...(options.numThreads !== undefined ? { numThreads: options.numThreads } : {}),
-        ...(options.model !== undefined ? { model: options.model } : {}),
+        ...detectorEngineOptions(options),
         ...(options.threshold !== undefined ? { threshold: options.threshold } : {}),
       });
       return pending;

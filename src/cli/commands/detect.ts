@@ -6,16 +6,15 @@ import type { DetectResult } from "../../types.ts";
 import { COMMON_OPTIONS, parseChoice, withUsageErrors, parseNumber } from "../args.ts";
 import { SECOND_LOOK_MODES } from "../../quad/second-look.ts";
 import { runBatch } from "../batch.ts";
-import { errorJson, isFatalError, printError, printLine, roundNumber, roundQuad, type Command, type RunContext } from "../command.ts";
+import { isFatalError, printLine, reportFailure, roundNumber, roundQuad, type Command, type RunContext } from "../command.ts";
 import { engineOptions, lazyDetector } from "../engine.ts";
-import { EXIT } from "../exit.ts";
 import { DETECT_HELP } from "../help.ts";
 import { displayName, expandInputs, type InputItem } from "../inputs.ts";
 import { ensureFolder, readInput } from "../io.ts";
 import { renderOverlay } from "../overlay.ts";
 import { OutputNamer } from "../outputs.ts";
 import { Progress } from "../progress.ts";
-import { summaryLine } from "../summary.ts";
+import { finishBatch } from "../summary.ts";
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
@@ -113,15 +112,10 @@ async function runDetect(args: DetectArgs, ctx: RunContext): Promise<number> {
       progress,
       isFatal: isFatalError,
       reportError(item, err, message) {
-        printError(`docedge: ${displayName(item)}: ${message}`);
-        if (args.json) printLine(JSON.stringify({ file: displayName(item), error: errorJson(err, message) }));
+        reportFailure(displayName(item), err, message, args.json);
       },
     });
-    if (!args.quiet && (items.length > 1 || summary.interrupted)) {
-      printError(summaryLine(summary, performance.now() - started, `${found} found`));
-    }
-    if (summary.interrupted) return EXIT.INTERRUPTED;
-    return summary.failed > 0 ? EXIT.FAILED : EXIT.OK;
+    return finishBatch(summary, performance.now() - started, { quiet: args.quiet, detail: `${found} found` });
   } finally {
     await detector.dispose();
   }

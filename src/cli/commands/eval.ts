@@ -4,7 +4,7 @@ import { formatEvalReport, runEval } from "../../eval/index.ts";
 import { COMMON_OPTIONS, parseChoice, parseNumber, withUsageErrors } from "../args.ts";
 import { SECOND_LOOK_MODES } from "../../quad/second-look.ts";
 import { printError, printLine, type Command, type RunContext } from "../command.ts";
-import { engineOptions } from "../engine.ts";
+import { detectorEngineOptions, engineOptions } from "../engine.ts";
 import { EXIT } from "../exit.ts";
 import { EVAL_HELP } from "../help.ts";
 import { writeStdout } from "../io.ts";
@@ -61,10 +61,7 @@ export const evalCommand: Command = {
 async function runEvalCommand(args: EvalArgs, ctx: RunContext): Promise<number> {
   let progress: Progress | null = null;
   const report = await runEval(args.root, {
-    detectorOptions: {
-      ...(args.engine.numThreads !== undefined ? { numThreads: args.engine.numThreads } : {}),
-      ...(args.engine.model !== undefined ? { model: args.engine.model } : {}),
-    },
+    detectorOptions: detectorEngineOptions(args.engine),
     ...(args.threshold !== undefined ? { threshold: args.threshold } : {}),
     ...(args.limit !== undefined ? { limit: args.limit } : {}),
     ...(args.secondLook !== undefined ? { secondLook: args.secondLook } : {}),

@@ -7,7 +7,7 @@ import { scanOptionsSchema } from "../../scan/options-schema.ts";
 import { pagesToPdf, type PdfPage } from "../../scan/pdf.ts";
 import { COMMON_OPTIONS, parseChoice, withUsageErrors, parseNumber, parseQuad } from "../args.ts";
 import { runBatch } from "../batch.ts";
-import { errorJson, isFatalError, printError, printLine, roundQuad, type Command, type RunContext } from "../command.ts";
+import { isFatalError, printError, printLine, reportFailure, roundQuad, type Command, type RunContext } from "../command.ts";
 import { engineOptions, lazyDetector } from "../engine.ts";
 import { EXIT } from "../exit.ts";
 import { SCAN_HELP } from "../help.ts";
@@ -15,7 +15,7 @@ import { displayName, expandInputs, type InputItem } from "../inputs.ts";
 import { ensureFolder, readInput, writeOutput } from "../io.ts";
 import { OutputNamer, planOutput, type OutputPlan } from "../outputs.ts";
 import { Progress } from "../progress.ts";
-import { summaryLine } from "../summary.ts";
+import { finishBatch } from "../summary.ts";
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
@@ -141,17 +141,14 @@ async function runScan(args: ScanArgs, ctx: RunContext): Promise<number> {
       isFatal: isFatalError,
       reportError(item, err, message) {
         // The SDK's hint names its own option; on the command line that is --quad.
-        printError(`docedge: ${displayName(item)}: ${message.replace("pass options.quad to scan anyway", "give --quad to scan anyway")}`);
-        if (args.json) printLine(JSON.stringify({ file: displayName(item), error: errorJson(err, message) }));
+        reportFailure(displayName(item), err, message, args.json, message.replace("pass options.quad to scan anyway", "give --quad to scan anyway"));
       },
     });
     if (plan.kind === "pdf" && pdfPages.length > 0 && !summary.interrupted) {
       await writeOutput(plan.path, await pagesToPdf(pdfPages));
       if (!args.quiet && !args.json) printError(`wrote ${plan.path === "-" ? "the PDF to stdout" : plan.path} (${pdfPages.length} page${pdfPages.length === 1 ? "" : "s"})`);
     }
-    if (!args.quiet && (items.length > 1 || summary.interrupted)) printError(summaryLine(summary, performance.now() - started));
-    if (summary.interrupted) return EXIT.INTERRUPTED;
-    return summary.failed > 0 ? EXIT.FAILED : EXIT.OK;
+    return finishBatch(summary, performance.now() - started, { quiet: args.quiet });
   } finally {
     await detector.dispose();
   }

@@ -9,7 +9,7 @@ import { serveNode, type RunningServer, type ServeOptions } from "../../http/nod
 import { detectRuntime } from "../../runtime/detect.ts";
 import { COMMON_OPTIONS, parseNumber, withUsageErrors } from "../args.ts";
 import { printError, printLine, type Command, type RunContext } from "../command.ts";
-import { engineOptions } from "../engine.ts";
+import { detectorEngineOptions, engineOptions } from "../engine.ts";
 import { EXIT } from "../exit.ts";
 import { SERVE_HELP } from "../help.ts";
 
@@ -52,11 +52,7 @@ export const serveCommand: Command = {
 async function runServe(args: ServeArgs, ctx: RunContext): Promise<number> {
   // Load the model before listening: a broken model then fails the command at once (exit 1)
   // instead of every request, and the first request is as fast as the rest.
-  const detectorOptions = {
-    ...(args.engine.numThreads !== undefined ? { numThreads: args.engine.numThreads } : {}),
-    ...(args.engine.model !== undefined ? { model: args.engine.model } : {}),
-    limits: DEFAULT_LIMITS,
-  };
+  const detectorOptions = { ...detectorEngineOptions(args.engine), limits: DEFAULT_LIMITS };
   const detector: HttpDetector & { dispose?(): Promise<void>; close?(): Promise<void> } =
     args.workers === 0
       ? await createDetector(detectorOptions)
