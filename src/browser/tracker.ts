@@ -242,8 +242,7 @@ export function createQuadTracker(options?: TrackerOptions): QuadTracker {
 
   function reset(): void {
     smoothed = null;
-    candidate = null;
-    candidateHits = 0;
+    forgetCandidate();
     missed = 0;
     confidence = 0;
     lastTime = null;
@@ -253,24 +252,31 @@ export function createQuadTracker(options?: TrackerOptions): QuadTracker {
     state = emptyState(frameW, frameH, state.timeMs);
   }
 
-  function startTrack(q: Point[]): void {
+  /** Starts (or restarts, after a confirmed jump) the track at `q`, seen with `seenConfidence`. */
+  function startTrack(q: Point[], seenConfidence: number): void {
     for (let i = 0; i < 4; i++) filters[i].reset(q[i][0], q[i][1]);
     smoothed = q.map((p) => [p[0], p[1]] as Point);
     anchor = null;
     captured = false;
+    confidence = seenConfidence;
+    missed = 0;
+    forgetCandidate();
+  }
+
+  function forgetCandidate(): void {
     candidate = null;
     candidateHits = 0;
   }
 
-  /** Counts a detection toward acquiring (or re-acquiring) a track at `q`; true once confirmed. */
-  function confirmCandidate(q: Point[]): boolean {
-    if (candidate && meanCornerDistance(q, alignTo(q as Quad, candidate)) <= opts.jumpDistance) {
+  /** Counts a detection toward acquiring (or re-acquiring) a track at `q`; the candidate once confirmed, else null. */
+  function confirmCandidate(q: Quad): Point[] | null {
+    if (candidate && meanCornerDistance(q, alignTo(q, candidate)) <= opts.jumpDistance) {
       candidateHits++;
     } else {
       candidateHits = 1;
     }
-    candidate = candidate ? alignTo(q as Quad, candidate) : q;
-    return candidateHits >= opts.minHits;
+    candidate = candidate ? alignTo(q, candidate) : q;
+    return candidateHits >= opts.minHits ? candidate : null;
   }
 
   function update(obs: TrackerObservation, timeMs: number): TrackState {
@@ -287,57 +293,51 @@ export function createQuadTracker(options?: TrackerOptions): QuadTracker {
     const diag = Math.hypot(frameW, frameH);
     const dt = lastTime === null || timeMs <= lastTime ? 1 / 30 : (timeMs - lastTime) / 1000;
 
-    const hit = isUsableQuad(obs.quad) && obs.confidence >= opts.minConfidence;
-    const rawQuad = hit ? (obs.quad!.map((p) => [p[0], p[1]] as Point) as Quad) : null;
-    const q = hit ? rawQuad!.map((p) => [p[0] / diag, p[1] / diag] as Point) : null;
+    // Copied: the caller may reuse the arrays of its observation.
+    const rawQuad =
+      isUsableQuad(obs.quad) && obs.confidence >= opts.minConfidence ? (obs.quad.map((p) => [p[0], p[1]] as Point) as Quad) : null;
+    const q = rawQuad ? (rawQuad.map((p) => [p[0] / diag, p[1] / diag] as Point) as Quad) : null;
 
     let status: TrackStatus;
     let updated = false;
     if (smoothed === null) {
-      if (q && confirmCandidate(q)) {
-        startTrack(candidate!);
-        confidence = obs.confidence;
-        missed = 0;
+      const confirmed = q ? confirmCandidate(q) : null;
+      if (confirmed) {
+        startTrack(confirmed, obs.confidence);
         status = "tracking";
         updated = true;
       } else {
-        if (!q) {
-          candidate = null;
-          candidateHits = 0;
-        }
+        if (!q) forgetCandidate();
         status = q ? "acquiring" : "searching";
       }
     } else {
-      const aligned = q ? alignTo(q as Quad, smoothed) : null;
+      const aligned = q ? alignTo(q, smoothed) : null;
       if (aligned && meanCornerDistance(aligned, smoothed) <= opts.jumpDistance) {
-        candidate = null;
-        candidateHits = 0;
+        forgetCandidate();
         smoothed = aligned.map((p, i) => filters[i].filter(p[0], p[1], dt));
         confidence = obs.confidence;
         missed = 0;
         status = "tracking";
         updated = true;
-      } else if (aligned && confirmCandidate(aligned)) {
-        startTrack(candidate!);
-        confidence = obs.confidence;
-        missed = 0;
-        status = "tracking";
-        updated = true;
       } else {
-        missed++;
-        if (!aligned) {
-          candidate = null;
-          candidateHits = 0;
-        }
-        if (missed > opts.maxMissed) {
-          smoothed = null;
-          anchor = null;
-          captured = false;
-          confidence = 0;
-          for (const f of filters) f.reset();
-          status = q ? "acquiring" : "searching";
+        const confirmed = aligned ? confirmCandidate(aligned) : null;
+        if (confirmed) {
+          startTrack(confirmed, obs.confidence);
+          status = "tracking";
+          updated = true;
         } else {
-          status = "holding";
+          missed++;
+          if (!aligned) forgetCandidate();
+          if (missed > opts.maxMissed) {
+            smoothed = null;
+            anchor = null;
+            captured = false;
+            confidence = 0;
+            for (const f of filters) f.reset();
+            status = q ? "acquiring" : "searching";
+          } else {
+            status = "holding";
+          }
         }
       }
     }
