@@ -140,11 +140,18 @@ export function createApp(options: AppOptions = {}): OpenAPIHono {
     ),
   );
 
-  app.post("/v1/detect", async (c) => {
-    const query = parseQuery(detectQuerySchema, c);
+  /** What both image routes do first: a valid query (or its 400), the whole body, a place in the queue. */
+  const receive = async <S extends z.ZodType>(schema: S, c: Context) => {
+    const query = parseQuery(schema, c);
     if (query instanceof Response) return query;
-    const signal = c.req.raw.signal;
     const { bytes, ticket } = await readThenAdmit(uploads, queue, c.req.raw, limits.maxBytes);
+    return { query, bytes, ticket, signal: c.req.raw.signal };
+  };
+
+  app.post("/v1/detect", async (c) => {
+    const received = await receive(detectQuerySchema, c);
+    if (received instanceof Response) return received;
+    const { query, bytes, ticket, signal } = received;
     const queuedAt = now();
     let queueMs = 0;
     const result = await ticket.run(async () => {
@@ -162,10 +169,9 @@ export function createApp(options: AppOptions = {}): OpenAPIHono {
   });
 
   app.post("/v1/scan", async (c) => {
-    const query = parseQuery(scanQuerySchema, c);
-    if (query instanceof Response) return query;
-    const signal = c.req.raw.signal;
-    const { bytes, ticket } = await readThenAdmit(uploads, queue, c.req.raw, limits.maxBytes);
+    const received = await receive(scanQuerySchema, c);
+    if (received instanceof Response) return received;
+    const { query, bytes, ticket, signal } = received;
     const scanOptions: ScanOptions = {};
     if (query.quad) scanOptions.quad = query.quad;
     if (query.enhance) scanOptions.enhance = query.enhance;
