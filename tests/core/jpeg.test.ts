@@ -7,7 +7,7 @@ import { encodeJpeg } from "../../src/image/codecs.ts";
 import { DocedgeError } from "../../src/errors.ts";
 import type { RgbaImage } from "../../src/types.ts";
 import { SAMPLE, blockPattern, meanAbsDiff, readBytes } from "./helpers.ts";
-import { concat } from "../support/bytes.ts";
+import { concatBytes as concat } from "../../src/runtime/bytes.ts";
 
 const fixture = (name: string): Uint8Array => readBytes(fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url)));
 

@@ -3,7 +3,7 @@ import { request as httpRequest } from "node:http";
 import { connect, type Socket } from "node:net";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { concat } from "../support/bytes.ts";
+import { concatBytes as concat } from "../../src/runtime/bytes.ts";
 
 // Re-exported for the conformance suite.
 export { concat };

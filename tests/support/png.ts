@@ -1,5 +1,5 @@
 import { deflateSync } from "node:zlib";
-import { concat } from "./bytes.ts";
+import { concatBytes as concat } from "../../src/runtime/bytes.ts";
 
 // Re-exported: the hostile-input generator and tests build PNGs and splices with it.
 export { concat };
