@@ -1,5 +1,6 @@
 import type { DecodeLimits } from "./image/input.ts";
 import type { SecondLookMode } from "./quad/second-look.ts";
+import { isEmptyOptions } from "./runtime/empty-options.ts";
 import type { WasmSources } from "./runtime/env.ts";
 import type { ProgressCallback } from "./runtime/progress.ts";
 import type { BinarySource } from "./runtime/wasm-source.ts";
@@ -74,10 +75,4 @@ export function loadOptionSchemas(): Promise<typeof import("./options-schema.ts"
     schemas = null;
   });
   return schemas;
-}
-
-/** undefined, null, or a plain object without keys: what every options schema accepts as `{}`. */
-export function isEmptyOptions(value: unknown): boolean {
-  if (value === undefined || value === null) return true;
-  return typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype && Reflect.ownKeys(value).length === 0;
 }

@@ -6,7 +6,7 @@
  * call time), scaled down to `maxSize`, and their pixel buffer is transferred, not copied.
  */
 import { DocedgeError, InvalidInputError, type DocedgeErrorCode } from "../errors.ts";
-import { isEmptyOptions } from "../options.ts";
+import { isEmptyOptions } from "../runtime/empty-options.ts";
 import type { SecondLookMode } from "../quad/second-look.ts";
 import type { ScanOptions, ScanResult } from "../scan/options.ts";
 import type { DetectResult, RgbaImage } from "../types.ts";

@@ -1,4 +1,4 @@
-import { isEmptyOptions } from "../options.ts";
+import { isEmptyOptions } from "../runtime/empty-options.ts";
 import type { Quad } from "../types.ts";
 
 export type EnhanceMode = "none" | "color" | "gray" | "bw";
