@@ -278,7 +278,16 @@ function scaleQuad(quad: Quad, sx: number, sy: number, ox: number, oy: number): 
 
 let shared: Promise<Detector> | null = null;
 
-/** The lazily created detector behind `detectDocument` and `scanDocument` (default options, `env` applied). */
+/**
+ * The lazily created detector behind `detectDocument` and `scanDocument` (default options, `env` applied).
+ *
+ * @example
+ * ```ts
+ * import { getDefaultDetector } from "docedge";
+ * const detector = await getDefaultDetector(); // the one detectDocument and scanDocument use
+ * console.log(detector.numThreads, detector.loadMs);
+ * ```
+ */
 export function getDefaultDetector(): Promise<Detector> {
   if (shared === null) {
     const p = createDetector();
@@ -290,7 +299,16 @@ export function getDefaultDetector(): Promise<Detector> {
   return shared;
 }
 
-/** Release the shared default detector (e.g. before a CLI exits). */
+/**
+ * Release the shared default detector (e.g. before a CLI exits).
+ *
+ * @example
+ * ```ts
+ * import { detectDocument, disposeDefaultDetector } from "docedge";
+ * await detectDocument(jpegBytes);
+ * await disposeDefaultDetector(); // frees ONNX Runtime's memory; the next call loads it again
+ * ```
+ */
 export async function disposeDefaultDetector(): Promise<void> {
   const p = shared;
   shared = null;
@@ -302,6 +320,14 @@ const DETECTOR_KEYS = ["model", "numThreads", "limits", "wasm", "progress_callba
 /**
  * Find the document in one image with a shared detector. Detector-level options (`model`,
  * `numThreads`, `limits`, `wasm`) make a one-off detector; for many images, use `createDetector`.
+ *
+ * @example
+ * ```ts
+ * import { readFile } from "node:fs/promises";
+ * import { detectDocument } from "docedge";
+ * const r = await detectDocument(await readFile("photo.jpg"), { threshold: 0.6 });
+ * if (r.found) console.log(r.quad, r.confidence.toFixed(2));
+ * ```
  */
 export async function detectDocument(input: ImageInput, options?: DetectOptions & DetectorOptions): Promise<DetectOutput> {
   const { detectOpts, detectorOpts } = split(options);
@@ -329,7 +355,17 @@ export async function scanToPdf(inputs: ReadonlyArray<ImageInput | PdfScanInput>
   return (await getDefaultDetector()).scanToPdf(inputs, options);
 }
 
-/** Detect the document (unless `options.quad` is given) and return the flattened page. */
+/**
+ * Detect the document (unless `options.quad` is given) and return the flattened page.
+ *
+ * @example
+ * ```ts
+ * import { readFile, writeFile } from "node:fs/promises";
+ * import { scanDocument } from "docedge";
+ * const page = await scanDocument(await readFile("photo.jpg"), { enhance: "bw", format: "png" });
+ * await writeFile("page.png", page.image);
+ * ```
+ */
 export async function scanDocument(input: ImageInput, options?: ScanOptions): Promise<ScanResult> {
   return (await getDefaultDetector()).scan(input, options);
 }

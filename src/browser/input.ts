@@ -115,6 +115,13 @@ function fromImageData(data: ImageData): RgbaImage {
 /**
  * Read a drawable source's current picture synchronously (for a video: the frame showing now),
  * scaled so its longest side is at most `maxSize`.
+ *
+ * @example
+ * ```ts
+ * import { grabFrame } from "docedge";
+ * const video = document.querySelector("video")!;
+ * const { image, sourceWidth } = grabFrame(video, { maxSize: 640 }); // image: RgbaImage, at most 640 px
+ * ```
  */
 export function grabFrame(source: Drawable | ImageData, options: GrabOptions = {}): GrabbedFrame {
   const { width: sw, height: sh } = sourceSize(source);
@@ -149,6 +156,13 @@ export function grabFrame(source: Drawable | ImageData, options: GrabOptions = {
 /**
  * Decode a Blob or File with the browser's own decoder, EXIF orientation applied (the upright
  * picture a person sees, which is what docedge's corners refer to).
+ *
+ * @example
+ * ```ts
+ * import { decodeBlob } from "docedge";
+ * const file = document.querySelector("input")!.files![0];
+ * const { image } = await decodeBlob(file, { maxSize: 2048 });
+ * ```
  */
 export async function decodeBlob(blob: Blob, options: GrabOptions = {}): Promise<GrabbedFrame> {
   if (!has("createImageBitmap")) {
@@ -167,7 +181,15 @@ export async function decodeBlob(blob: Blob, options: GrabOptions = {}): Promise
   }
 }
 
-/** Any browser source to pixels (Blob/File decoded; everything else drawn). */
+/**
+ * Any browser source to pixels (Blob/File decoded; everything else drawn).
+ *
+ * @example
+ * ```ts
+ * import { toRgbaFrame } from "docedge";
+ * const { image, sourceWidth, sourceHeight } = await toRgbaFrame(document.querySelector("canvas")!);
+ * ```
+ */
 export async function toRgbaFrame(source: BrowserImageSource, options: GrabOptions = {}): Promise<GrabbedFrame> {
   if (isInstance<Blob>(source, "Blob")) return decodeBlob(source, options);
   if (!isBrowserImageSource(source)) {
@@ -176,7 +198,16 @@ export async function toRgbaFrame(source: BrowserImageSource, options: GrabOptio
   return grabFrame(source as Drawable | ImageData, options);
 }
 
-/** Any browser source to an RgbaImage at full (or `maxSize`-capped) resolution. */
+/**
+ * Any browser source to an RgbaImage at full (or `maxSize`-capped) resolution.
+ *
+ * @example
+ * ```ts
+ * import { detectDocument, toRgbaImage } from "docedge";
+ * const image = await toRgbaImage(document.querySelector("img")!);
+ * const r = await detectDocument(image);
+ * ```
+ */
 export async function toRgbaImage(source: BrowserImageSource, options: GrabOptions = {}): Promise<RgbaImage> {
   return (await toRgbaFrame(source, options)).image;
 }

@@ -72,6 +72,20 @@ function frameSize(frame: unknown): { width: number; height: number } | null {
   return null;
 }
 
+/**
+ * A live tracker over video frames: a detector (by default a new worker detector) and a
+ * `QuadTracker` that smooths its answers into one stable quad. Dispose it when done.
+ *
+ * @example
+ * ```ts
+ * import { createTracker } from "docedge";
+ * const tracker = await createTracker({ worker: { worker: "/docedge/worker.js", assetBase: "/docedge/" } });
+ * const video = document.querySelector("video")!;
+ * const stop = tracker.start(video, (state) => {
+ *   if (state.capture) console.log("steady page at", state.quad);
+ * });
+ * ```
+ */
 export async function createTracker<F = WorkerImageSource>(options: LiveTrackerOptions<F> = {}): Promise<LiveTracker<F>> {
   const { detector: given, worker: workerOptions, secondLook, ...trackerOptions } = options;
   // tracker.ts validates its options with zod: imported here, not by the package root.

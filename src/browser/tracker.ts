@@ -21,10 +21,11 @@
  *
  * @example
  * ```ts
- * import { detectDocument } from "docedge";
+ * import { detectDocument, type RgbaImage } from "docedge";
  * import { createQuadTracker } from "docedge/tracker";
+ * declare const frame: RgbaImage; // one video frame's pixels
  * const tracker = createQuadTracker({ minHits: 3 });
- * const result = await detectDocument(frame); // frame: one video frame's RGBA pixels
+ * const result = await detectDocument(frame);
  * const state = tracker.update({ quad: result.quad, confidence: result.confidence, width: result.width, height: result.height }, performance.now());
  * if (state.capture) console.log("steady: take the photo", state.quad);
  * ```
@@ -62,6 +63,16 @@ export type TrackerOptions = Partial<ResolvedTrackerOptions>;
 
 // zod/mini (numbers are finite in zod 4): tree-shakable, this module runs in browsers. Typed
 // explicitly for JSR.
+/**
+ * The tracker options' zod schema (zod/mini), defaults filled in: `docedge/schemas` exports it.
+ *
+ * @example
+ * ```ts
+ * import { trackerOptionsSchema } from "docedge/schemas";
+ * const parsed = trackerOptionsSchema.safeParse({ steadyMs: 600 });
+ * if (parsed.success) console.log(parsed.data.minHits); // the defaults filled in
+ * ```
+ */
 export const trackerOptionsSchema: z.ZodMiniType<ResolvedTrackerOptions, TrackerOptions> = z.strictObject({
   /** One-Euro cutoff at rest, Hz. */
   minCutoff: z._default(z.number().check(z.positive()), 1.2),
@@ -134,6 +145,15 @@ export interface QuadTracker {
   reset(): void;
 }
 
+/**
+ * Every tracker option, the given ones checked and the rest defaulted; InvalidInputError names a bad field.
+ *
+ * @example
+ * ```ts
+ * import { parseTrackerOptions } from "docedge/tracker";
+ * const options = parseTrackerOptions({ steadyMs: 600 }); // every field, defaults filled in
+ * ```
+ */
 export function parseTrackerOptions(options: TrackerOptions | undefined): ResolvedTrackerOptions {
   const parsed = trackerOptionsSchema.safeParse(options ?? {});
   if (!parsed.success) {

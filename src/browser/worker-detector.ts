@@ -134,6 +134,19 @@ function startWorker(url: URL | string | undefined): Worker {
   return new Worker(new URL(String(url), pageBase()), { type: "module", name: "docedge" });
 }
 
+/**
+ * A detector in a Web Worker (a browser page stays responsive): frames are drawn and sent as
+ * pixels, files as they are. Needs a Worker (use `createDetector` elsewhere).
+ *
+ * @example
+ * ```ts
+ * import { createWorkerDetector } from "docedge";
+ * const detector = await createWorkerDetector({ worker: "/docedge/worker.js", assetBase: "/docedge/" });
+ * const file = document.querySelector("input")!.files![0];
+ * const r = await detector.detect(file); // corners in the upright photo's pixels
+ * detector.dispose();
+ * ```
+ */
 export async function createWorkerDetector(options: WorkerDetectorOptions = {}): Promise<WorkerDetector> {
   // The schema (and zod) load only when options are given: the package root imports no validator.
   const opts: WorkerDetectorOptions = isEmptyOptions(options) ? {} : (await import("./worker-options-schema.ts")).parseWorkerDetectorOptions(options);

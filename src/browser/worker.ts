@@ -5,6 +5,7 @@
  * Assets default to files next to the worker script (`./models/docedge-int8.onnx`,
  * `./ort-wasm-simd-threaded.wasm` and `.mjs`, the codec `.wasm` files), so a plain static server
  * works once they are copied there; every one can be pointed elsewhere from the page.
+ * @module
  */
 // "#ort": onnxruntime-web's plain WASM build in a browser (package.json "imports").
 import * as ort from "#ort";

@@ -14,6 +14,15 @@ import { orderQuad, signedArea } from "./polygon.ts";
  * sends through infinity); its part behind the horizon is cut away in homogeneous coordinates
  * before dividing, so such a guess gets a huge mapped area and a score near 0 rather than a
  * wrapped-around polygon with a misleading area.
+ *
+ * @example
+ * ```ts
+ * import { jaccardIndex, type Quad } from "docedge";
+ * const truth: Quad = [[0, 0], [100, 0], [100, 140], [0, 140]];
+ * jaccardIndex(truth, [[0, 0], [100, 0], [100, 140], [0, 140]]); // 1
+ * jaccardIndex(truth, [[0, 0], [100, 0], [100, 70], [0, 70]]); // 0.5
+ * jaccardIndex(truth, null); // 0
+ * ```
  */
 export function jaccardIndex(truth: Quad, predicted: Quad | null): number {
   if (!predicted) return 0;

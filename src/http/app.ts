@@ -1,3 +1,9 @@
+/**
+ * The docedge HTTP API as a Hono app (`docedge/http`): POST /v1/detect, POST /v1/scan,
+ * GET /healthz and GET /openapi.json, on any runtime that speaks `fetch`. The runtime adapters
+ * (`docedge/http/node`, `/bun`, `/deno`, `docedge/workers`) serve it.
+ * @module
+ */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { cors } from "hono/cors";
@@ -66,9 +72,36 @@ export interface AppOptions {
 
 type CorsOptions = NonNullable<Parameters<typeof cors>[0]>;
 
+/**
+ * Default time for a whole request body to arrive (ms); slower uploads get 408.
+ *
+ * @example
+ * ```ts
+ * import { createApp, DEFAULT_BODY_TIMEOUT_MS } from "docedge/http";
+ * const app = createApp({ bodyTimeoutMs: 2 * DEFAULT_BODY_TIMEOUT_MS }); // slow mobile uploads
+ * ```
+ */
 export const DEFAULT_BODY_TIMEOUT_MS = 30_000;
+/**
+ * Default number of request bodies received at once; more get 503 + Retry-After.
+ *
+ * @example
+ * ```ts
+ * import { createApp, DEFAULT_MAX_UPLOADS } from "docedge/http";
+ * const app = createApp({ maxUploads: DEFAULT_MAX_UPLOADS / 4 });
+ * ```
+ */
 export const DEFAULT_MAX_UPLOADS = 128;
 
+/**
+ * The server's default limits: 20 MiB bodies, 40 megapixel images.
+ *
+ * @example
+ * ```ts
+ * import { createApp, DEFAULT_LIMITS } from "docedge/http";
+ * const app = createApp({ limits: { ...DEFAULT_LIMITS, maxBytes: 5 * 1024 * 1024 } });
+ * ```
+ */
 export const DEFAULT_LIMITS: Required<HttpLimits> = {
   maxBytes: 20 * 1024 * 1024,
   maxPixels: 40_000_000,
@@ -80,6 +113,14 @@ type DetectorState = "idle" | "loading" | "ready" | "failed";
 /**
  * The docedge HTTP API as a Hono app: POST /v1/detect, POST /v1/scan, GET /healthz and
  * GET /openapi.json. Runtime adapters (node.ts, bun.ts, deno.ts, workers.ts) wrap this.
+ *
+ * @example
+ * ```ts
+ * import { createApp } from "docedge/http";
+ * const app = createApp({ cors: true, limits: { maxBytes: 10 * 1024 * 1024 } });
+ * const res = await app.request("/healthz"); // a Hono app: app.fetch(request) -> Response
+ * console.log(await res.json());
+ * ```
  */
 export function createApp(options: AppOptions = {}): OpenAPIHono {
   const limits: Required<HttpLimits> = { ...DEFAULT_LIMITS, ...definedOnly(options.limits ?? {}) };

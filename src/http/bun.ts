@@ -1,3 +1,8 @@
+/**
+ * The docedge HTTP server for Bun (`docedge/http/bun`): the Hono app on `Bun.serve`, with a
+ * worker-thread pool for detection.
+ * @module
+ */
 import { DEFAULT_LIMITS, type AppOptions } from "./app.ts";
 import { createThreadedApp } from "./threaded.ts";
 import type { RunningServer, ServeOptions } from "./node.ts";

@@ -1,3 +1,8 @@
+/**
+ * The docedge HTTP server for Deno (`docedge/http/deno`): the Hono app on `Deno.serve`, with a
+ * worker-thread pool for detection.
+ * @module
+ */
 import { createThreadedApp } from "./threaded.ts";
 import type { RunningServer, ServeOptions } from "./node.ts";
 

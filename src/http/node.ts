@@ -1,3 +1,8 @@
+/**
+ * The docedge HTTP server for Node (`docedge/http/node`): the Hono app on `@hono/node-server`,
+ * with a worker-thread pool for detection.
+ * @module
+ */
 import { serve } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";

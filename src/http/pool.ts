@@ -24,12 +24,37 @@ export interface PoolOptions {
   detectorOptions?: DetectorOptions;
 }
 
+/**
+ * Default per-job time budget of a worker pool (ms); past it the job fails with TIME_LIMIT.
+ *
+ * @example
+ * ```ts
+ * import { createWorkerPool, DEFAULT_TIMEOUT_MS } from "docedge/http/pool";
+ * const pool = await createWorkerPool({ threads: 2, timeoutMs: 3 * DEFAULT_TIMEOUT_MS });
+ * ```
+ */
 export const DEFAULT_TIMEOUT_MS = 10_000;
 const RESTART_DELAY_MS = 1000;
 /** How long a job may wait for a restarting thread, on top of the time budget. */
 const RESTART_WAIT_MS = 30_000;
 
-/** A job ran past the pool's time budget; its thread was terminated and replaced. */
+/**
+ * A job ran past the pool's time budget; its thread was terminated and replaced.
+ *
+ * @example
+ * ```ts
+ * import { createWorkerPool, TimeLimitError } from "docedge/http/pool";
+ * const pool = await createWorkerPool({ threads: 1, timeoutMs: 50 });
+ * try {
+ *   await pool.detect(jpegBytes);
+ * } catch (error) {
+ *   if (error instanceof TimeLimitError) console.error(error.code); // "TIME_LIMIT"
+ *   else throw error;
+ * } finally {
+ *   await pool.close();
+ * }
+ * ```
+ */
 export class TimeLimitError extends DocedgeError {
   constructor(ms: number) {
     super("TIME_LIMIT", `Processing this image took longer than the server's ${ms} ms budget; it was stopped.`);
@@ -37,6 +62,15 @@ export class TimeLimitError extends DocedgeError {
   }
 }
 
+/**
+ * Worker threads a pool gets by default: the available parallelism, 1 to 8.
+ *
+ * @example
+ * ```ts
+ * import { createWorkerPool, defaultPoolThreads } from "docedge/http/pool";
+ * const pool = await createWorkerPool({ threads: Math.max(1, defaultPoolThreads() - 1) }); // leave a core free
+ * ```
+ */
 export function defaultPoolThreads(): number {
   return Math.max(1, Math.min(8, availableParallelism()));
 }
@@ -261,7 +295,17 @@ export class WorkerPool implements HttpDetector {
   }
 }
 
-/** Create a pool and wait until each thread has its model loaded. */
+/**
+ * Create a pool and wait until each thread has its model loaded.
+ *
+ * @example
+ * ```ts
+ * import { createWorkerPool } from "docedge/http/pool";
+ * import { createApp } from "docedge/http";
+ * const pool = await createWorkerPool({ threads: 4 });
+ * const app = createApp({ detector: () => pool, concurrency: 4 });
+ * ```
+ */
 export async function createWorkerPool(options: PoolOptions = {}): Promise<WorkerPool> {
   const pool = new WorkerPool(options);
   try {

@@ -1,3 +1,8 @@
+/**
+ * The docedge HTTP API as a Cloudflare Worker (`docedge/workers`): the Hono app with the WASM
+ * modules and the model bundled, single-threaded.
+ * @module
+ */
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { WasmSources } from "../runtime/env.ts";
 import { createDetector } from "../detector.ts";
@@ -28,6 +33,14 @@ export interface WorkerHandler<Env> {
  * A Cloudflare Worker (module syntax) serving the docedge API. The app and its one detector are
  * made on the first request and live as long as the isolate; ONNX Runtime runs single-threaded
  * (Workers have no threads).
+ *
+ * @example
+ * ```ts
+ * import { createWorker } from "docedge/workers";
+ * import { wasm } from "docedge/wasm/workers";
+ * import model from "docedge/models/docedge-int8.onnx";
+ * export default createWorker({ wasm, model, limits: { maxPixels: 16_000_000 } });
+ * ```
  */
 export function createWorker<Env = unknown>(options: WorkerOptions<Env>): WorkerHandler<Env> {
   let app: OpenAPIHono | null = null;

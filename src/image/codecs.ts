@@ -112,6 +112,13 @@ const configured: Partial<Record<CodecKey, WebAssembly.Module>> = {};
  * Each source is compiled and compared with the codec it replaces (same imports and exports) before
  * anything changes, so a wrong or damaged file is refused with INVALID_INPUT and leaves the working
  * codecs as they were. Messages name the option, never the file's path or bytes.
+ *
+ * @example
+ * ```ts
+ * import { configureCodecs } from "docedge";
+ * import { readFile } from "node:fs/promises";
+ * await configureCodecs({ png: await readFile("vendor/squoosh_png_bg.wasm") });
+ * ```
  */
 export async function configureCodecs(wasm: WasmSources): Promise<void> {
   const jpeg = wasm.jpeg === undefined ? undefined : await checkedJpegModule(wasm.jpeg);
@@ -334,7 +341,17 @@ export const decodeWebp = (bytes: Uint8Array): Promise<RgbaImage> =>
 export const encodeWebp = (image: RgbaImage, options: EncodeOptions = {}): Promise<Uint8Array> =>
   call(slots.webpEnc, async (fn) => new Uint8Array(await fn(toImageDataLike(image), { quality: clampQuality(options.quality, 85) })));
 
-/** All six codec functions, after applying `wasm` overrides (if any). */
+/**
+ * All six codec functions, after applying `wasm` overrides (if any).
+ *
+ * @example
+ * ```ts
+ * import { loadCodecs } from "docedge";
+ * const codecs = await loadCodecs();
+ * const image = await codecs.decodeJpeg(jpegBytes);
+ * const png = await codecs.encodePng(image);
+ * ```
+ */
 export async function loadCodecs(wasm?: WasmSources): Promise<Codecs> {
   if (wasm) await configureCodecs(wasm);
   return { decodeJpeg, encodeJpeg, decodePng, encodePng, decodeWebp, encodeWebp };

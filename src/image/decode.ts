@@ -104,6 +104,13 @@ async function decodeBytes(
  * Decode any accepted input to upright RGBA pixels. Byte and pixel limits are checked from the
  * container headers before the decoder runs, so a file claiming 100k x 100k fails fast without
  * allocating.
+ *
+ * @example
+ * ```ts
+ * import { decodeImageWithInfo } from "docedge";
+ * const { image, format, orientation } = await decodeImageWithInfo(jpegBytes);
+ * console.log(format, orientation, `${image.width}x${image.height}`); // "jpeg" 6 "3024x4032"
+ * ```
  */
 export async function decodeImageWithInfo(
   input: ImageInput,
@@ -142,7 +149,15 @@ export async function decodeForDetection(
   return { image: applyOrientation(decoded, header.orientation), width, height, scale, setupMs };
 }
 
-/** Decode any accepted input to upright RGBA pixels (EXIF applied), with typed errors. */
+/**
+ * Decode any accepted input to upright RGBA pixels (EXIF applied), with typed errors.
+ *
+ * @example
+ * ```ts
+ * import { decodeImage } from "docedge";
+ * const image = await decodeImage(jpegBytes, { maxPixels: 40_000_000 }); // RgbaImage, upright
+ * ```
+ */
 export async function decodeImage(input: ImageInput, limits?: DecodeLimits, signal?: AbortSignal): Promise<RgbaImage> {
   return (await decodeImageWithInfo(input, limits, signal)).image;
 }

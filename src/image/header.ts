@@ -31,6 +31,16 @@ export function checkCodedSize(header: ImageHeader, byteLength: number): void {
   }
 }
 
+/**
+ * The image format the first bytes announce (JPEG, PNG, WebP), or null; nothing else is read.
+ *
+ * @example
+ * ```ts
+ * import { sniffFormat } from "docedge";
+ * sniffFormat(jpegBytes); // "jpeg"
+ * sniffFormat(new Uint8Array([1, 2, 3])); // null
+ * ```
+ */
 export function sniffFormat(b: Uint8Array): ImageFormat | null {
   if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return "jpeg";
   if (
@@ -48,6 +58,12 @@ export function sniffFormat(b: Uint8Array): ImageFormat | null {
  * Read format, size and orientation from the headers, and check the file is complete (JPEG: an EOI
  * after the scan starts; PNG: the chunk chain reaches IEND; WebP: the RIFF size fits). Cost is
  * proportional to the number of segments, not the pixels.
+ *
+ * @example
+ * ```ts
+ * import { readImageHeader } from "docedge";
+ * const { format, width, height, orientation } = readImageHeader(jpegBytes); // throws CorruptImageError if truncated
+ * ```
  */
 export function readImageHeader(b: Uint8Array): ImageHeader {
   const format = sniffFormat(b);

@@ -9,6 +9,16 @@ export interface DecodeLimits {
   maxPixels?: number;
 }
 
+/**
+ * The decode limits used when none are given: 64 MiB of bytes, 100 megapixels.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_LIMITS, createDetector } from "docedge";
+ * // Half the default pixel budget, the same byte budget.
+ * const detector = await createDetector({ limits: { ...DEFAULT_LIMITS, maxPixels: DEFAULT_LIMITS.maxPixels / 2 } });
+ * ```
+ */
 export const DEFAULT_LIMITS: Required<DecodeLimits> = {
   maxBytes: 64 * 1024 * 1024,
   maxPixels: 100_000_000,

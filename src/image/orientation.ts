@@ -9,6 +9,13 @@ export function orientedSize(width: number, height: number, orientation: Orienta
 /**
  * Turn stored pixels into what a viewer shows for this EXIF orientation. Works on 32-bit words,
  * one read and one write per pixel.
+ *
+ * @example
+ * ```ts
+ * import { applyOrientation, readImageHeader, loadCodecs } from "docedge";
+ * const stored = await (await loadCodecs()).decodeJpeg(jpegBytes); // as stored, EXIF not applied
+ * const upright = applyOrientation(stored, readImageHeader(jpegBytes).orientation);
+ * ```
  */
 export function applyOrientation(image: RgbaImage, orientation: Orientation): RgbaImage {
   if (orientation === 1) return image;

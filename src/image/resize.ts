@@ -163,7 +163,8 @@ function foldColumns(sums: Float64Array, xs: Spans, cells: Float64Array): void {
  *
  * @example
  * ```ts
- * const tensor = resizeToTensor({ data, width: 1920, height: 1080 }, 128, 128); // 3*128*128 floats
+ * import { decodeImage, resizeToTensor } from "docedge";
+ * const tensor = resizeToTensor(await decodeImage(jpegBytes), 128, 128); // 3*128*128 floats, planar RGB in [0, 1]
  * ```
  */
 export function resizeToTensor(

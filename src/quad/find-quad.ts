@@ -74,12 +74,33 @@ const EVIDENCE: EvidenceScale = { floor: 0.1, full: 0.5 };
  * into convex quads scored by the edge support along their sides; the winner's sides are refitted
  * to their own edge pixels for sub-pixel corners. Work is bounded: at most a fixed number of
  * voting pixels and of lines, whatever the map holds.
+ *
+ * @example
+ * ```ts
+ * import { findQuad } from "docedge";
+ * // A synthetic edge map: a bright rectangle outline on 64 x 64.
+ * const map = { data: new Float32Array(64 * 64), width: 64, height: 64 };
+ * for (let i = 10; i <= 50; i++) for (const [x, y] of [[i, 12], [i, 52], [10, i + 2], [50, i + 2]]) map.data[y * 64 + x] = 1;
+ * const q = findQuad(map);
+ * if (q.found) console.log(q.quad); // [[10.5,12.5],[50.5,12.5],[50.5,52.5],[10.5,52.5]]: pixel centres
+ * ```
  */
 export function findQuad(map: FloatMap, options: FindQuadOptions = {}): QuadFinding {
   const d = findQuadDetailed(map, options);
   return d.found ? { found: true, quad: d.quad, confidence: d.confidence } : { found: false, quad: null, confidence: d.confidence };
 }
 
+/**
+ * `findQuad`, with what the finder saw along the way (for debugging and the second look).
+ *
+ * @example
+ * ```ts
+ * import { findQuadDetailed } from "docedge";
+ * const map = { data: new Float32Array(64 * 64), width: 64, height: 64 }; // an edge map, as findQuad takes
+ * const detail = findQuadDetailed(map);
+ * console.log(detail.found, detail.confidence);
+ * ```
+ */
 export function findQuadDetailed(map: FloatMap, options: FindQuadOptions = {}): QuadFindingDetail {
   const { width: W, height: H } = map;
   if (!Number.isInteger(W) || !Number.isInteger(H) || W < 8 || H < 8 || map.data.length !== W * H) {

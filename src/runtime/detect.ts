@@ -3,6 +3,15 @@ export type RuntimeName = "node" | "bun" | "deno" | "workerd" | "browser";
 
 let cached: RuntimeName | null = null;
 
+/**
+ * Which JavaScript runtime this is (node, bun, deno, workerd or browser); the answer is cached.
+ *
+ * @example
+ * ```ts
+ * import { detectRuntime } from "docedge";
+ * if (detectRuntime() === "workerd") console.log("on Cloudflare Workers: no threads");
+ * ```
+ */
 export function detectRuntime(): RuntimeName {
   if (cached) return cached;
   const g = globalThis as Record<string, unknown>;
@@ -37,6 +46,12 @@ function hardwareConcurrency(): number {
  * measured 3-4x slower than 1 (DESIGN.md); in Deno 2 threads also hung about one run in seven, and
  * Workers have no threads. Browsers keep threads when cross-origin isolated (SharedArrayBuffer):
  * there one page's detection has the device to itself.
+ *
+ * @example
+ * ```ts
+ * import { defaultNumThreads } from "docedge";
+ * console.log(defaultNumThreads("node"), defaultNumThreads()); // 1, and this runtime's default
+ * ```
  */
 export function defaultNumThreads(runtime: RuntimeName = detectRuntime()): number {
   if (runtime !== "browser") return 1;

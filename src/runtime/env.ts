@@ -37,6 +37,17 @@ export interface DocedgeEnv {
   wasm: WasmSources;
 }
 
+/**
+ * The process-wide defaults (see `DocedgeEnv`): set before the first detector is created.
+ *
+ * @example
+ * ```ts
+ * import { env, createDetector } from "docedge";
+ * env.numThreads = 2;           // every detector made from now on
+ * env.assetBase = "/static/";   // browsers and Workers: where models/ is served
+ * const detector = await createDetector();
+ * ```
+ */
 export const env: DocedgeEnv = {
   runtime: detectRuntime(),
   assetBase: null,

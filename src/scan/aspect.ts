@@ -85,7 +85,15 @@ export interface PaperSize {
   mm?: readonly [number, number];
 }
 
-/** Paper sizes worth snapping to. */
+/**
+ * Paper sizes worth snapping to.
+ *
+ * @example
+ * ```ts
+ * import { PAPER_RATIOS } from "docedge";
+ * const a4 = PAPER_RATIOS.find((p) => p.mm?.[0] === 210); // { name: "A-series (A4)", ratio: 1.414..., mm: [210, 297] }
+ * ```
+ */
 export const PAPER_RATIOS: ReadonlyArray<PaperSize> = [
   { name: "A-series (A4)", ratio: Math.SQRT2, mm: [210, 297] },
   { name: "US Letter", ratio: 11 / 8.5, mm: [215.9, 279.4] },
@@ -106,6 +114,13 @@ export interface AspectOptions {
 /**
  * Estimate the page's width / height. `imageWidth` and `imageHeight` are the photo's size (the
  * principal point is taken at its centre). The quad is [TL, TR, BR, BL].
+ *
+ * @example
+ * ```ts
+ * import { estimateAspect } from "docedge";
+ * const { ratio, snappedTo } = estimateAspect([[95, 192], [866, 196], [878, 1316], [64, 1300]], 900, 1600);
+ * console.log(ratio.toFixed(3), snappedTo); // width / height, and the paper size it matched (or null)
+ * ```
  */
 export function estimateAspect(
   quad: Quad,

@@ -20,6 +20,13 @@ const DEFAULT_LONG_MM = 297;
  * The sheet's size in PDF points (1/72 inch), [width, height]: a page that matched a paper size
  * gets that paper's size (A4 stays 210 x 297 mm), any other keeps its pixel aspect with a long
  * side of 297 mm.
+ *
+ * @example
+ * ```ts
+ * import { pdfPageSize } from "docedge";
+ * pdfPageSize(1240, 1754, "A-series (A4)"); // [595.3, 841.9]: 210 x 297 mm in points
+ * pdfPageSize(1000, 500, null); // [841.9, 420.9]: the pixel shape, long side 297 mm
+ * ```
  */
 export function pdfPageSize(width: number, height: number, paper: string | null): [number, number] {
   const portrait = width <= height;
@@ -39,6 +46,14 @@ function isJpeg(bytes: Uint8Array): boolean {
 /**
  * A PDF with one page per entry, in order, each filled by its JPEG. pdf-lib is loaded on first
  * use, so code that never writes a PDF never loads it.
+ *
+ * @example
+ * ```ts
+ * import { writeFile } from "node:fs/promises";
+ * import { pagesToPdf, scanDocument } from "docedge";
+ * const page = await scanDocument(jpegBytes); // JPEG by default
+ * await writeFile("scan.pdf", await pagesToPdf([{ jpeg: page.image, width: page.width, height: page.height, paper: page.paper }]));
+ * ```
  */
 export async function pagesToPdf(pages: readonly PdfPage[]): Promise<Uint8Array> {
   if (pages.length === 0) throw new InvalidInputError("a PDF needs at least one page");

@@ -35,6 +35,17 @@ function checkImage(image: RgbaImage): void {
 /**
  * Warp and enhance, without encoding: the page as RGBA pixels (for a canvas, or further work).
  * `quad` is in `image`'s pixels; options.quad, when given, takes precedence.
+ *
+ * @example
+ * ```ts
+ * import { decodeImage, detectDocument, rectifyImage } from "docedge";
+ * const image = await decodeImage(jpegBytes);
+ * const r = await detectDocument(image);
+ * if (r.found) {
+ *   const { image: page, aspect } = await rectifyImage(image, r.quad, { enhance: "gray" });
+ *   console.log(`${page.width}x${page.height}`, aspect.snappedTo);
+ * }
+ * ```
  */
 export async function rectifyImage(image: RgbaImage, quad: Quad, options?: ScanOptions): Promise<RectifiedPage> {
   checkImage(image);
@@ -65,6 +76,13 @@ function yieldToEventLoop(): Promise<void> {
  * Flatten the page `quad` outlines in `image` (upright RGBA pixels), enhance and encode it.
  * `options.quad`, when given, overrides `quad` (corners a person adjusted).
  * Throws InvalidQuadError for a quad that cannot be a page, InvalidInputError for bad options.
+ *
+ * @example
+ * ```ts
+ * import { decodeImage, scanImage } from "docedge";
+ * const image = await decodeImage(jpegBytes);
+ * const page = await scanImage(image, [[95, 192], [866, 196], [878, 1316], [64, 1300]], { format: "webp" });
+ * ```
  */
 export async function scanImage(image: RgbaImage, quad: Quad, options?: ScanOptions): Promise<ScanResult> {
   checkImage(image);
