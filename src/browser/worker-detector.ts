@@ -6,6 +6,7 @@
  * call time), scaled down to `maxSize`, and their pixel buffer is transferred, not copied.
  */
 import { DocedgeError, InvalidInputError, type DocedgeErrorCode } from "../errors.ts";
+import { isRgbaImage } from "../image/input.ts";
 import { isEmptyOptions } from "../runtime/empty-options.ts";
 import type { SecondLookMode } from "../quad/second-look.ts";
 import type { ScanOptions, ScanResult } from "../scan/options.ts";
@@ -90,16 +91,6 @@ function reviveError(e: { name: string; code: DocedgeErrorCode | null; message: 
 
 function abortError(): DocedgeError {
   return new DocedgeError("ABORTED", "the detection was aborted");
-}
-
-function isRgbaImage(v: unknown): v is RgbaImage {
-  if (typeof v !== "object" || v === null) return false;
-  const o = v as Partial<RgbaImage>;
-  return (
-    (o.data instanceof Uint8Array || o.data instanceof Uint8ClampedArray) &&
-    typeof o.width === "number" &&
-    typeof o.height === "number"
-  );
 }
 
 /** The pixels (or file) to send, plus what to transfer. */
