@@ -91,7 +91,9 @@ async function runScan(args: ScanArgs, ctx: RunContext): Promise<number> {
   try {
     plan = planOutput(args.output, args.format, items.length, isFolder);
   } catch (err) {
-    printError(`docedge scan: ${(err as Error).message}`);
+    // planOutput's refusals are usage errors (exit 2); anything else is not, and goes on up.
+    if (!(err instanceof InvalidInputError)) throw err;
+    printError(`docedge scan: ${err.message}`);
     return EXIT.USAGE;
   }
   if (plan.kind === "folder") await ensureFolder(plan.path);
