@@ -20,6 +20,9 @@
 typedef struct {
   const int32_t *start, *end;
   const float *head, *tail;
+  /* Whether any column has a partial pixel; when none does (1920, 1280, 640 or 3840 pixels to
+   * 128 columns) the head and tail terms, all weight 0, are left out: they would add +0. */
+  int partial;
 } spans;
 
 /* acc[i] = the sum of byte i of `rows` rows of n bytes from `first` (rows <= 257, so 16 bits hold
@@ -101,8 +104,10 @@ static void fold(const uint16_t *acc, int rows, int widest, int w, int out_w, co
     if (x < e) sum = wasm_i32x4_add(sum, wasm_u32x4_extend_low_u16x8(wasm_v128_load64_zero(acc + 4 * x)));
     v128_t *c = sums + 3 * ox;
     c[0] = wasm_i32x4_add(c[0], sum);
-    c[1] = wasm_i32x4_add(c[1], wasm_u32x4_extend_low_u16x8(wasm_v128_load64_zero(acc + 4 * head_of(xs, ox))));
-    c[2] = wasm_i32x4_add(c[2], wasm_u32x4_extend_low_u16x8(wasm_v128_load64_zero(acc + 4 * tail_of_col(xs, ox, w))));
+    if (xs->partial) {
+      c[1] = wasm_i32x4_add(c[1], wasm_u32x4_extend_low_u16x8(wasm_v128_load64_zero(acc + 4 * head_of(xs, ox))));
+      c[2] = wasm_i32x4_add(c[2], wasm_u32x4_extend_low_u16x8(wasm_v128_load64_zero(acc + 4 * tail_of_col(xs, ox, w))));
+    }
   }
 }
 
@@ -142,10 +147,15 @@ static inline v128_t row_span(const uint8_t *row, int s, int e) {
 static void row_cells(const uint8_t *row, int w, int out_w, const spans *xs, v128_t *cell) {
   for (int ox = 0; ox < out_w; ox++) {
     const v128_t sum = row_span(row, xs->start[ox], xs->end[ox]);
-    const v128_t head = pixel_u32(row + 4 * head_of(xs, ox)), tail = pixel_u32(row + 4 * tail_of_col(xs, ox, w));
-    const v128_t hw = wasm_f64x2_splat(xs->head[ox]), tw = wasm_f64x2_splat(xs->tail[ox]);
-    cell[2 * ox] = wasm_f64x2_add(wasm_f64x2_add(lo_f64(sum), wasm_f64x2_mul(hw, lo_f64(head))), wasm_f64x2_mul(tw, lo_f64(tail)));
-    cell[2 * ox + 1] = wasm_f64x2_add(wasm_f64x2_add(hi_f64(sum), wasm_f64x2_mul(hw, hi_f64(head))), wasm_f64x2_mul(tw, hi_f64(tail)));
+    v128_t rg = lo_f64(sum), ba = hi_f64(sum);
+    if (xs->partial) {
+      const v128_t head = pixel_u32(row + 4 * head_of(xs, ox)), tail = pixel_u32(row + 4 * tail_of_col(xs, ox, w));
+      const v128_t hw = wasm_f64x2_splat(xs->head[ox]), tw = wasm_f64x2_splat(xs->tail[ox]);
+      rg = wasm_f64x2_add(wasm_f64x2_add(rg, wasm_f64x2_mul(hw, lo_f64(head))), wasm_f64x2_mul(tw, lo_f64(tail)));
+      ba = wasm_f64x2_add(wasm_f64x2_add(ba, wasm_f64x2_mul(hw, hi_f64(head))), wasm_f64x2_mul(tw, hi_f64(tail)));
+    }
+    cell[2 * ox] = rg;
+    cell[2 * ox + 1] = ba;
   }
 }
 
@@ -168,7 +178,8 @@ static int area_rows(const uint8_t *band, int first_row, int w, int out_w, int o
                      const int32_t *xs_start, const int32_t *xs_end, const float *xs_head, const float *xs_tail,
                      const int32_t *ys_start, const int32_t *ys_end, const float *ys_head, const float *ys_tail,
                      double norm, float *out) {
-  const spans xs = {xs_start, xs_end, xs_head, xs_tail};
+  spans xs = {xs_start, xs_end, xs_head, xs_tail, 0};
+  for (int ox = 0; ox < out_w; ox++) xs.partial |= xs_head[ox] > 0 || xs_tail[ox] > 0;
   const size_t n = (size_t)w * 4;
   uint16_t *acc = malloc(n * sizeof(uint16_t) + 16);
   v128_t *sums = malloc((size_t)out_w * 3 * sizeof(v128_t));     /* whole, head, tail: RGBA u32 */
@@ -217,9 +228,12 @@ static int area_rows(const uint8_t *band, int first_row, int w, int out_w, int o
     float *o = out + (size_t)oy * out_w;
     for (int ox = 0; ox < out_w; ox++) {
       const v128_t *c = sums + 3 * ox;
-      const v128_t hw = wasm_f64x2_splat(xs_head[ox]), tw = wasm_f64x2_splat(xs_tail[ox]);
-      v128_t rg = wasm_f64x2_add(wasm_f64x2_add(lo_f64(c[0]), wasm_f64x2_mul(hw, lo_f64(c[1]))), wasm_f64x2_mul(tw, lo_f64(c[2])));
-      v128_t ba = wasm_f64x2_add(wasm_f64x2_add(hi_f64(c[0]), wasm_f64x2_mul(hw, hi_f64(c[1]))), wasm_f64x2_mul(tw, hi_f64(c[2])));
+      v128_t rg = lo_f64(c[0]), ba = hi_f64(c[0]);
+      if (xs.partial) {
+        const v128_t hw = wasm_f64x2_splat(xs_head[ox]), tw = wasm_f64x2_splat(xs_tail[ox]);
+        rg = wasm_f64x2_add(wasm_f64x2_add(rg, wasm_f64x2_mul(hw, lo_f64(c[1]))), wasm_f64x2_mul(tw, lo_f64(c[2])));
+        ba = wasm_f64x2_add(wasm_f64x2_add(ba, wasm_f64x2_mul(hw, hi_f64(c[1]))), wasm_f64x2_mul(tw, hi_f64(c[2])));
+      }
       if (hr) {
         rg = wasm_f64x2_add(rg, wasm_f64x2_mul(vyh, hr[2 * ox]));
         ba = wasm_f64x2_add(ba, wasm_f64x2_mul(vyh, hr[2 * ox + 1]));
