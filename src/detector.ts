@@ -8,7 +8,7 @@ import { sniffFormat } from "./image/header.ts";
 import { modelInput } from "./image/area-wasm.ts";
 import { createEdgeModel, type EdgeModel } from "./model/session.ts";
 import { DEFAULT_THRESHOLD, findQuadDetailed } from "./quad/find-quad.ts";
-import { boxShare, combineLooks, cropBox, cropPixels, wantsSecondLook } from "./quad/second-look.ts";
+import { boxShare, combineLooks, cropBox, wantsSecondLook } from "./quad/second-look.ts";
 import { MODEL_FILES, packageRoot, resolveDependencyFile } from "./runtime/assets.ts";
 import { env, effectiveNumThreads } from "./runtime/env.ts";
 import { isServerRuntime } from "./runtime/detect.ts";
@@ -183,11 +183,12 @@ export async function createDetector(options?: DetectorOptions): Promise<Detecto
     let refineMs = 0;
     const box = best ? cropBox(image.width, image.height, best.quad) : null;
     if (best && box && wantsSecondLook(o.secondLook ?? "auto", best.confidence, boxShare(box, image.width, image.height))) {
-      const crop = cropPixels(image, box);
-      const second = await model.run(await modelInput(crop.image, model.inputWidth, model.inputHeight), o.signal);
-      const f2 = findQuadDetailed(second.map, { aspect: crop.image.width / crop.image.height, threshold });
+      // The crop is averaged in place (modelInput's box), not copied out of the image first.
+      const cropW = box.x1 - box.x0, cropH = box.y1 - box.y0;
+      const second = await model.run(await modelInput(image, model.inputWidth, model.inputHeight, box), o.signal);
+      const f2 = findQuadDetailed(second.map, { aspect: cropW / cropH, threshold });
       const seen = f2.candidate
-        ? { quad: scaleQuad(f2.candidate, crop.image.width / second.map.width, crop.image.height / second.map.height, crop.x0, crop.y0), confidence: f2.confidence }
+        ? { quad: scaleQuad(f2.candidate, cropW / second.map.width, cropH / second.map.height, box.x0, box.y0), confidence: f2.confidence }
         : null;
       best = combineLooks(best, seen, Math.hypot(image.width, image.height));
       refineMs = now() - t4;

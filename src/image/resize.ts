@@ -65,10 +65,23 @@ function spansFor(src: number, dst: number): Spans {
   return s;
 }
 
-/** Whether 32-bit words of `data` can be summed two channels per add (see `addWholeRow`). */
-function packedView(image: RgbaImage, outW: number): Uint32Array | null {
-  const { data, width: w, height: h } = image;
-  return data.byteOffset % 4 === 0 && w <= 256 * outW ? new Uint32Array(data.buffer, data.byteOffset, w * h) : null;
+/** Whether 32-bit words of `data` can be summed two channels per add (see `addWholeRow`): `w` is the width averaged. */
+function packedView(image: RgbaImage, w: number, outW: number): Uint32Array | null {
+  const { data } = image;
+  return data.byteOffset % 4 === 0 && w <= 256 * outW ? new Uint32Array(data.buffer, data.byteOffset, image.width * image.height) : null;
+}
+
+/** A box of an image's pixels: columns [x0, x1), rows [y0, y1). */
+export interface PixelBox {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/** The whole image as a box. */
+export function wholeImage(image: RgbaImage): PixelBox {
+  return { x0: 0, y0: 0, x1: image.width, y1: image.height };
 }
 
 /**
@@ -159,7 +172,9 @@ function foldColumns(sums: Float64Array, xs: Spans, cells: Float64Array): void {
  * [0, 1]. Per output row, the source rows it wholly covers are summed as integers (exact), the
  * partly covered rows at either end are weighted in doubles, and each cell is rounded to float
  * once, at the end. The decoder's WASM does the same arithmetic in the same order with SIMD
- * (wasm/jpeg/area.c, `modelInput` in area-wasm.ts): the two give bit-identical tensors.
+ * (wasm/jpeg/area.c, `modelInput` in area-wasm.ts): the two give bit-identical tensors. With
+ * `box`, only those pixels are averaged, as if they were the image (the second look's crop,
+ * without copying it out first).
  *
  * @example
  * ```ts
@@ -172,11 +187,16 @@ export function resizeToTensor(
   outW: number,
   outH: number,
   out: Float32Array = new Float32Array(3 * outW * outH),
+  box: PixelBox = wholeImage(image),
 ): Float32Array {
-  const { data, width: w, height: h } = image;
+  const { data } = image;
+  const w = box.x1 - box.x0;
+  const h = box.y1 - box.y0;
+  // Source row y of the box starts at this word (pixel) of the image.
+  const rowAt = (y: number): number => (box.y0 + y) * image.width + box.x0;
   const xs = spansFor(w, outW);
   const ys = spansFor(h, outH);
-  const px = packedView(image, outW);
+  const px = packedView(image, w, outW);
   const norm = areaNorm(w, h, outW, outH);
   const plane = outW * outH;
   const sums = new Float64Array(outW * 9);
@@ -191,7 +211,7 @@ export function resizeToTensor(
     sums.fill(0);
     const y0 = ys.start[oy];
     const y1 = ys.end[oy];
-    for (let y = y0; y < y1; y++) addWholeRow(data, px, y * w, xs, sums);
+    for (let y = y0; y < y1; y++) addWholeRow(data, px, rowAt(y), xs, sums);
     const yh = ys.headWeight[oy];
     const yt = ys.tailWeight[oy];
     if (yh > 0) {
@@ -199,11 +219,11 @@ export function resizeToTensor(
         [headRow, tailRow] = [tailRow, headRow];
         tailOf = -1;
       } else {
-        rowCells(data, px, (y0 - 1) * w, xs, scratch, headRow);
+        rowCells(data, px, rowAt(y0 - 1), xs, scratch, headRow);
       }
     }
     if (yt > 0 && tailOf !== y1) {
-      rowCells(data, px, y1 * w, xs, scratch, tailRow);
+      rowCells(data, px, rowAt(y1), xs, scratch, tailRow);
       tailOf = y1;
     }
     // Per channel: whole pixels, head column, tail column, head row, tail row, in that order

@@ -86,3 +86,22 @@ test("a real photo's tensor is the same from WASM and JavaScript, also from an u
   assert.deepEqual(resizeToTensor(unaligned, 128, 128), js);
   assert.deepEqual(await modelInput(unaligned, 128, 128), js);
 });
+
+test("a box of the image gives the tensor of those pixels copied out, from WASM and from JavaScript", async () => {
+  const photo = await decodeImage(readBytes(SAMPLE));
+  const boxes = [
+    { x0: 0, y0: 0, x1: photo.width, y1: photo.height }, // the whole image
+    { x0: 0, y0: 301, x1: photo.width, y1: 1207 }, // full rows: one copy per band
+    { x0: 17, y0: 3, x1: 870, y1: 1590 }, // odd offsets: row by row, and no 32-bit words in JavaScript
+    { x0: 400, y0: 700, x1: 470, y1: 760 }, // smaller than the model input
+  ];
+  for (const box of boxes) {
+    const w = box.x1 - box.x0, h = box.y1 - box.y0;
+    const data = new Uint8ClampedArray(w * h * 4);
+    for (let y = 0; y < h; y++) data.set(photo.data.subarray(((box.y0 + y) * photo.width + box.x0) * 4, ((box.y0 + y) * photo.width + box.x1) * 4), y * w * 4);
+    const copied = resizeToTensor({ data, width: w, height: h }, 128, 128);
+    const name = `box ${JSON.stringify(box)}`;
+    assert.deepEqual(resizeToTensor(photo, 128, 128, undefined, box), copied, `${name}: JavaScript`);
+    assert.deepEqual(await modelInput(photo, 128, 128, box), copied, `${name}: WASM`);
+  }
+});
