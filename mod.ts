@@ -46,7 +46,7 @@ export {
   type PdfScanOptions,
   type PdfScanResult,
 } from "./src/detector.ts";
-export { resizeToTensor } from "./src/image/resize.ts";
+export { resizeToTensor, type PixelBox } from "./src/image/resize.ts";
 export { applyOrientation } from "./src/image/orientation.ts";
 
 // --- feature exports ---
