@@ -43,8 +43,8 @@ export interface DocedgeEnv {
  * @example
  * ```ts
  * import { env, createDetector } from "docedge";
- * env.numThreads = 2;           // every detector made from now on
- * env.assetBase = "/static/";   // browsers and Workers: where models/ is served
+ * env.numThreads = 2; // every detector made from now on
+ * if (env.runtime === "browser") env.assetBase = "/static/"; // where models/ is served from
  * const detector = await createDetector();
  * ```
  */
