@@ -9,7 +9,6 @@ import { join } from "node:path";
 import { decodeImage } from "../../src/image/decode.ts";
 import type { Quad } from "../../src/types.ts";
 import {
-  ensureBuilt,
   hasModel,
   maxCornerDistance,
   node,
@@ -22,6 +21,7 @@ import {
   tonyPhotos,
   type DetectLine,
 } from "./helpers.ts";
+import { ensureBuilt } from "../support/build.ts";
 
 const photos = tonyPhotos();
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };

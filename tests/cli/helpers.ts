@@ -1,7 +1,7 @@
 // Spawning the real `docedge` CLI under Node (built dist/), Bun and Deno (sources), and reading
 // what it prints. Shared by the CLI tests.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { copyFileSync, existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DATASETS, MODEL_INT8, ROOT } from "../core/helpers.ts";
 import type { Quad } from "../../src/types.ts";
@@ -16,25 +16,6 @@ export interface Runtime {
   name: "node" | "bun" | "deno";
   command: string;
   args: string[];
-}
-
-/** Rebuilds dist/ when a CLI source is newer than the built bin (targeted runs skip `npm run build`). */
-export function ensureBuilt(): void {
-  const built = existsSync(DIST_BIN) ? statSync(DIST_BIN).mtimeMs : 0;
-  const newest = Math.max(...sourceTimes(join(ROOT, "src")));
-  if (built >= newest) return;
-  const r = spawnSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], { cwd: ROOT, encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`build failed:\n${r.stdout}\n${r.stderr}`);
-}
-
-function sourceTimes(dir: string): number[] {
-  const out: number[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...sourceTimes(p));
-    else if (e.name.endsWith(".ts")) out.push(statSync(p).mtimeMs);
-  }
-  return out;
 }
 
 function works(command: string, args: string[]): boolean {

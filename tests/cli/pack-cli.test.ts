@@ -9,7 +9,8 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileS
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodeImage } from "../../src/image/decode.ts";
-import { DATASETS, ensureBuilt, findBun, hasModel, quadArg, ROOT, runCli, SAMPLE, startCli, tonyPhotos, type Runtime } from "./helpers.ts";
+import { DATASETS, findBun, hasModel, quadArg, ROOT, runCli, SAMPLE, startCli, tonyPhotos, type Runtime } from "./helpers.ts";
+import { ensureBuilt } from "../support/build.ts";
 
 const OFFLINE_ENV = { npm_config_prefer_offline: "true", npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false", NO_COLOR: "1" };
 

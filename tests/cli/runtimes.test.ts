@@ -7,7 +7,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodeImage } from "../../src/image/decode.ts";
 import {
-  ensureBuilt,
   findBun,
   findDeno,
   hasModel,
@@ -21,6 +20,7 @@ import {
   type DetectLine,
   type Runtime,
 } from "./helpers.ts";
+import { ensureBuilt } from "../support/build.ts";
 
 const photos = tonyPhotos().slice(0, 2);
 const skip = !hasModel() ? "no model in models/" : photos.length < 2 ? "../shared/datasets/tony_xlh_document_scanning_dataset is absent" : false;

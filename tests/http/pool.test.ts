@@ -4,16 +4,16 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createDetector } from "../../src/detector.ts";
-import type { WorkerPool } from "../../src/http/pool.ts";
+import type { WorkerPool } from "../../dist/src/http/pool.js";
 import type { Quad } from "../../src/types.ts";
-import { ensureBuilt } from "./servers.ts";
+import { ensureBuilt } from "../support/build.ts";
 import { makePng } from "../support/png.ts";
 import { PHOTOS } from "./client.ts";
 
 // Node cannot start a worker thread from TypeScript sources (tsx's hooks do not reach workers on
 // Node 20), so the pool comes from the build, as it does for every Node user.
 ensureBuilt();
-const { createWorkerPool } = (await import("../../dist/src/http/pool.js")) as typeof import("../../src/http/pool.ts");
+const { createWorkerPool } = await import("../../dist/src/http/pool.js");
 
 // The build's DocedgeError is not the sources' class: compare codes.
 const codeOf = (e: unknown): unknown => (e as { code?: unknown }).code;

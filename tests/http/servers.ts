@@ -2,10 +2,11 @@
  * Starts each example server (examples/node, bun, deno, cloudflare-worker) as its own process on
  * loopback, the way a user runs it, and hands back its URL and PID (for memory readings).
  */
-import { spawn, execFileSync, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync, statSync, readdirSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
+import { ensureBuilt } from "../support/build.ts";
 import { startWorkerd } from "./workerd.ts";
 
 export type RuntimeName = "node" | "bun" | "deno" | "workerd";
@@ -47,22 +48,6 @@ export function freePort(): Promise<number> {
       const port = typeof address === "object" && address ? address.port : 0;
       server.close(() => resolve(port));
     });
-  });
-}
-
-/** The Node example runs the build in dist/ (Node 20, no TS loader); rebuild when src is newer. */
-export function ensureBuilt(): void {
-  const out = path.join(ROOT, "dist/src/http/app.js");
-  const newest = (dir: string): number =>
-    Math.max(
-      ...readdirSync(dir, { recursive: true, encoding: "utf8" })
-        .filter((f) => f.endsWith(".ts"))
-        .map((f) => statSync(path.join(dir, f)).mtimeMs),
-    );
-  if (existsSync(out) && statSync(out).mtimeMs >= newest(path.join(ROOT, "src"))) return;
-  execFileSync(process.execPath, [path.join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], {
-    cwd: ROOT,
-    stdio: "inherit",
   });
 }
 
