@@ -60,7 +60,7 @@ async function openExample(server: Server): Promise<Page> {
   await page.goto(`${server.url}index.html`);
   // Model fetch + ORT start can take a while on a busy machine; fail instead of hanging.
   await page.waitForFunction(() => /^(ready|could not start)/.test(document.getElementById("status")?.textContent ?? ""), null, { timeout: 120_000 });
-  await page.evaluate(() => (globalThis as unknown as { docedgeExample: { ready: Promise<void> } }).docedgeExample.ready);
+  await page.evaluate(() => globalThis.docedgeExample.ready);
   (page as Page & { errors?: string[] }).errors = errors;
   return page;
 }
@@ -68,9 +68,9 @@ async function openExample(server: Server): Promise<Page> {
 async function chooseFixture(page: Page): Promise<{ quad: Quad | null; status: string }> {
   // The real path a user takes: <input type=file> -> File -> worker -> quad.
   await page.setInputFiles("#file", join(fixtures, label.file));
-  await page.waitForFunction(() => (globalThis as unknown as { docedgeExample: { mode: string } }).docedgeExample.mode === "edit", null, { timeout: 60_000 });
+  await page.waitForFunction(() => globalThis.docedgeExample.mode === "edit", null, { timeout: 60_000 });
   const status = (await page.textContent("#status")) ?? "";
-  const quad = await page.evaluate(() => (globalThis as unknown as { docedgeExample: { editQuad: Quad | null } }).docedgeExample.editQuad);
+  const quad = await page.evaluate(() => globalThis.docedgeExample.editQuad);
   return { quad, status };
 }
 
@@ -118,7 +118,7 @@ describe("browser example (Chromium)", { skip, concurrency: 1, timeout: 900_000 
     const page = await openExample(plain);
     const info = await page.evaluate(() => ({
       isolated: crossOriginIsolated,
-      ...(globalThis as unknown as { docedgeExample: { detector: { info: { numThreads: number } } } }).docedgeExample.detector.info,
+      ...globalThis.docedgeExample.detector.info,
     }));
     assert.equal(info.isolated, false);
     assert.equal(info.numThreads, 1, "one thread without cross-origin isolation");
@@ -140,13 +140,15 @@ describe("browser example (Chromium)", { skip, concurrency: 1, timeout: 900_000 
     await page.mouse.move(box.x + x * k + 10, box.y + y * k + 10, { steps: 3 });
     await page.mouse.move(box.x + x * k + 20, box.y + y * k + 20, { steps: 3 });
     await page.mouse.up();
-    const edited = await page.evaluate(() => (globalThis as unknown as { docedgeExample: { editQuad: Quad } }).docedgeExample.editQuad);
+    const edited = await page.evaluate(() => globalThis.docedgeExample.editQuad);
+    assert.ok(edited, "still editing the corners after the drag");
     assert.ok(Math.abs(edited[0][0] - (x + 20 / k)) < 1.5 && Math.abs(edited[0][1] - (y + 20 / k)) < 1.5, `dragged to ${edited[0]}`);
     assert.deepEqual(edited.slice(1), quad.slice(1), "other corners untouched");
 
     await page.click("#save");
-    await page.waitForFunction(() => (globalThis as unknown as { docedgeExample: { lastScan: unknown } }).docedgeExample.lastScan !== null, null, { timeout: 60_000 });
-    const scan = await page.evaluate(() => (globalThis as unknown as { docedgeExample: { lastScan: { width: number; height: number; bytes: number; quad: Quad } } }).docedgeExample.lastScan);
+    await page.waitForFunction(() => globalThis.docedgeExample.lastScan !== null, null, { timeout: 60_000 });
+    const scan = await page.evaluate(() => globalThis.docedgeExample.lastScan);
+    assert.ok(scan, "a page was saved");
     assert.ok(scan.bytes > 1000);
     // An A4 page: long / short close to sqrt(2).
     const ratio = Math.max(scan.width, scan.height) / Math.min(scan.width, scan.height);
@@ -164,7 +166,7 @@ describe("browser example (Chromium)", { skip, concurrency: 1, timeout: 900_000 
     await page.selectOption("#enhance", "bw");
     await page.selectOption("#format", "pdf");
     await page.click("#save");
-    await page.waitForFunction(() => (globalThis as unknown as { docedgeExample: { lastScan: { format: string } | null } }).docedgeExample.lastScan?.format === "pdf", null, { timeout: 60_000 });
+    await page.waitForFunction(() => globalThis.docedgeExample.lastScan?.format === "pdf", null, { timeout: 60_000 });
     const pdf = await page.evaluate(async () => {
       const a = document.getElementById("download") as HTMLAnchorElement;
       const bytes = new Uint8Array(await (await fetch(a.href)).arrayBuffer());
@@ -203,7 +205,7 @@ describe("browser example (Chromium)", { skip, concurrency: 1, timeout: 900_000 
     const page = await openExample(plain);
     const results = await page.evaluate(async (file) => {
       type D = { detect(input: unknown): Promise<{ quad: Quad | null; width: number; height: number }> };
-      const det = (globalThis as unknown as { docedgeExample: { detector: D } }).docedgeExample.detector;
+      const det = globalThis.docedgeExample.detector;
       const blob = await (await fetch(`/fixtures/${file}`)).blob();
       const bitmap = await createImageBitmap(blob);
       const canvas = document.createElement("canvas");
@@ -304,7 +306,7 @@ describe("browser example (Chromium)", { skip, concurrency: 1, timeout: 900_000 
     };
     const t0 = Date.now();
     const records = await page.evaluate(
-      (o) => (globalThis as unknown as { docedgeHarness: { runSyntheticVideo(o: SyntheticVideoOptions): Promise<FrameRecord[]> } }).docedgeHarness.runSyntheticVideo(o),
+      (o) => globalThis.docedgeHarness.runSyntheticVideo(o),
       options,
     );
     const wall = Date.now() - t0;
@@ -374,7 +376,7 @@ describe("browser example (Chromium)", { skip, concurrency: 1, timeout: 900_000 
     const info = await page.evaluate(() => ({
       isolated: crossOriginIsolated,
       cores: navigator.hardwareConcurrency,
-      ...(globalThis as unknown as { docedgeExample: { detector: { info: { numThreads: number } } } }).docedgeExample.detector.info,
+      ...globalThis.docedgeExample.detector.info,
     }));
     assert.equal(info.isolated, true);
     assert.equal(info.numThreads, Math.min(4, Math.max(1, info.cores)), "threads chosen from the cores");
@@ -384,7 +386,7 @@ describe("browser example (Chromium)", { skip, concurrency: 1, timeout: 900_000 
     assert.ok(maxCornerError(quad, label.quad) < 0.03 * diag);
     if (plainQuad) assert.ok(maxCornerError(quad, plainQuad) < 1, "same corners with threads");
     await page.click("#save");
-    await page.waitForFunction(() => (globalThis as unknown as { docedgeExample: { lastScan: unknown } }).docedgeExample.lastScan !== null, null, { timeout: 60_000 });
+    await page.waitForFunction(() => globalThis.docedgeExample.lastScan !== null, null, { timeout: 60_000 });
     assert.deepEqual((page as Page & { errors?: string[] }).errors, []);
     await page.close();
   });
@@ -394,7 +396,7 @@ describe("browser example (Chromium)", { skip, concurrency: 1, timeout: 900_000 
     await page.click("#camera");
     await page.waitForFunction(() => /looking for a page|tracking|holding|acquiring/.test(document.getElementById("status")!.textContent ?? ""), null, { timeout: 30_000 });
     const state = await page.evaluate(() => {
-      const ex = (globalThis as unknown as { docedgeExample: { mode: string; tracker: { state: { width: number; height: number } } } }).docedgeExample;
+      const ex = globalThis.docedgeExample;
       return { mode: ex.mode, width: ex.tracker.state.width, height: ex.tracker.state.height };
     });
     assert.equal(state.mode, "live");

@@ -4,12 +4,15 @@
  * noise, feeds each frame to a tracker over the example's worker detector, and reports what the
  * tracker showed next to the truth. The Node side computes jitter and error from the report.
  */
-import { createTracker, type FrameDetector, type Quad, type TrackStatus } from "docedge";
+import { createTracker, type Quad, type TrackStatus } from "docedge";
+import type { ExampleApi } from "../../examples/browser/src/app.ts";
 import { mulberry32 } from "./synthetic.ts";
 
-interface ExampleApi {
-  ready: Promise<void>;
-  detector: FrameDetector;
+// What the example page and this harness put on the page's globalThis; the tests read both inside
+// page.evaluate.
+declare global {
+  var docedgeExample: ExampleApi;
+  var docedgeHarness: { runSyntheticVideo: typeof runSyntheticVideo };
 }
 
 export interface SyntheticVideoOptions {
@@ -94,7 +97,7 @@ function background(w: number, h: number, rand: () => number): ImageData {
 }
 
 export async function runSyntheticVideo(o: SyntheticVideoOptions): Promise<FrameRecord[]> {
-  const ex = (globalThis as unknown as { docedgeExample: ExampleApi }).docedgeExample;
+  const ex = globalThis.docedgeExample;
   await ex.ready;
   const rand = mulberry32(o.seed);
   const photo = await createImageBitmap(await (await fetch(o.photoUrl)).blob());
@@ -176,4 +179,4 @@ export async function runSyntheticVideo(o: SyntheticVideoOptions): Promise<Frame
   return records;
 }
 
-(globalThis as { docedgeHarness?: unknown }).docedgeHarness = { runSyntheticVideo };
+globalThis.docedgeHarness = { runSyntheticVideo };

@@ -377,4 +377,7 @@ const exampleApi = {
   save,
 };
 exampleApi.ready.catch((e: unknown) => setStatus(`could not start docedge: ${message(e)}`));
-(globalThis as { docedgeExample?: typeof exampleApi }).docedgeExample = exampleApi;
+(globalThis as { docedgeExample?: ExampleApi }).docedgeExample = exampleApi;
+
+/** What the page puts on `globalThis.docedgeExample` (the browser tests drive the page through it). */
+export type ExampleApi = typeof exampleApi;
