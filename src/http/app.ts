@@ -8,7 +8,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { cors } from "hono/cors";
 import type { z } from "@hono/zod-openapi";
-import { DocedgeError, isDocedgeError } from "../errors.ts";
+import { DocedgeError, InvalidInputError, isDocedgeError } from "../errors.ts";
 import type { DetectResult, Quad } from "../types.ts";
 import type { SecondLookMode } from "../quad/second-look.ts";
 import type { ScanOptions, ScanResult } from "../scan/options.ts";
@@ -253,8 +253,8 @@ class UploadGate {
     readonly max: number,
     readonly timeoutMs: number,
   ) {
-    if (!Number.isInteger(max) || max < 1) throw new RangeError("maxUploads must be an integer >= 1");
-    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new RangeError("bodyTimeoutMs must be a positive number");
+    if (!Number.isInteger(max) || max < 1) throw new InvalidInputError("maxUploads must be an integer >= 1");
+    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new InvalidInputError("bodyTimeoutMs must be a positive number");
   }
 }
 
@@ -330,6 +330,6 @@ function definedOnly<T extends object>(value: T): Partial<T> {
 
 function validateLimits(limits: Required<HttpLimits>): void {
   for (const [name, value] of Object.entries(limits)) {
-    if (!Number.isInteger(value) || value <= 0) throw new RangeError(`limits.${name} must be a positive integer`);
+    if (!Number.isInteger(value) || value <= 0) throw new InvalidInputError(`limits.${name} must be a positive integer`);
   }
 }

@@ -10,7 +10,7 @@ import { Worker } from "node:worker_threads";
 import type { DetectResult } from "../types.ts";
 import type { SecondLookMode } from "../quad/second-look.ts";
 import type { DetectorOptions } from "../detector.ts";
-import { DocedgeError, ModelLoadError } from "../errors.ts";
+import { DocedgeError, InvalidInputError, ModelLoadError } from "../errors.ts";
 import type { ScanOptions, ScanResult } from "../scan/options.ts";
 import type { HttpDetector } from "./app.ts";
 import { JobClock, type JobRequest, type WireError, type WorkerInit, type WorkerReply } from "./pool-protocol.ts";
@@ -203,8 +203,8 @@ export class WorkerPool implements HttpDetector {
   constructor(options: PoolOptions = {}) {
     this.size = options.threads ?? defaultPoolThreads();
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    if (!Number.isInteger(this.size) || this.size < 1) throw new RangeError("threads must be an integer >= 1");
-    if (!Number.isFinite(this.timeoutMs) || this.timeoutMs <= 0) throw new RangeError("timeoutMs must be a positive number");
+    if (!Number.isInteger(this.size) || this.size < 1) throw new InvalidInputError("threads must be an integer >= 1");
+    if (!Number.isFinite(this.timeoutMs) || this.timeoutMs <= 0) throw new InvalidInputError("timeoutMs must be a positive number");
     this.#init = { detectorOptions: { numThreads: 1, ...options.detectorOptions } };
     for (let i = 0; i < this.size; i++) this.#spawn();
   }

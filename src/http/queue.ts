@@ -1,4 +1,4 @@
-import { DocedgeError } from "../errors.ts";
+import { DocedgeError, InvalidInputError } from "../errors.ts";
 
 export interface QueueOptions {
   /** Jobs run at once (one detector rarely gains from more than 1 on a small machine). */
@@ -44,10 +44,10 @@ export class RequestQueue {
 
   constructor(options: QueueOptions) {
     if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
-      throw new RangeError("concurrency must be an integer >= 1");
+      throw new InvalidInputError("concurrency must be an integer >= 1");
     }
     if (!Number.isInteger(options.maxQueue) || options.maxQueue < 0) {
-      throw new RangeError("maxQueue must be an integer >= 0");
+      throw new InvalidInputError("maxQueue must be an integer >= 0");
     }
     this.#concurrency = options.concurrency;
     this.#maxQueue = options.maxQueue;

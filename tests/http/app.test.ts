@@ -2,6 +2,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createApp } from "../../src/http/app.ts";
+import { InvalidInputError } from "../../src/errors.ts";
 import { PHOTOS } from "./client.ts";
 
 async function post(app: ReturnType<typeof createApp>, photo = PHOTOS[2]!): Promise<Response> {
@@ -45,8 +46,11 @@ describe("createApp", () => {
   });
 
   it("rejects invalid limits at construction", () => {
-    assert.throws(() => createApp({ limits: { maxBytes: 0 } }), RangeError);
-    assert.throws(() => createApp({ limits: { maxPixels: 1.5 } }), RangeError);
+    assert.throws(() => createApp({ limits: { maxBytes: 0 } }), InvalidInputError);
+    assert.throws(() => createApp({ limits: { maxPixels: 1.5 } }), InvalidInputError);
+    assert.throws(() => createApp({ maxUploads: 0 }), InvalidInputError);
+    assert.throws(() => createApp({ bodyTimeoutMs: -1 }), InvalidInputError);
+    assert.throws(() => createApp({ concurrency: 0 }), InvalidInputError);
   });
 
   it("CORS is opt-in: off, a preflight gets 404; with cors: true, any origin and the scan headers exposed", async () => {

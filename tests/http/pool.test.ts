@@ -47,6 +47,12 @@ describe("WorkerPool", { timeout: 300_000 }, () => {
     await assert.rejects(pool.detect(new Uint8Array([1, 2, 3, 4])), (e: unknown) => codeOf(e) === "UNSUPPORTED_FORMAT");
   });
 
+  it("nonsense sizes are INVALID_INPUT, before any thread starts", async () => {
+    for (const options of [{ threads: 0 }, { threads: 1.5 }, { timeoutMs: 0 }]) {
+      await assert.rejects(createWorkerPool(options), (e: unknown) => codeOf(e) === "INVALID_INPUT", JSON.stringify(options));
+    }
+  });
+
   it("a job past the budget fails with TIME_LIMIT; the replacement thread works", async () => {
     // 36 megapixels from 35 KB of zlib, flattened whole: a full decode, a 36 MP warp and a 36 MP
     // JPEG encode take seconds even on a quiet machine (a decode alone can beat the budget there).

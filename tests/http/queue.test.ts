@@ -2,7 +2,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { BusyError, RequestQueue } from "../../src/http/queue.ts";
-import { isDocedgeError } from "../../src/errors.ts";
+import { InvalidInputError, isDocedgeError } from "../../src/errors.ts";
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
   let resolve!: () => void;
@@ -71,7 +71,7 @@ describe("RequestQueue", () => {
   });
 
   it("rejects nonsense sizes", () => {
-    assert.throws(() => new RequestQueue({ concurrency: 0, maxQueue: 1 }), RangeError);
-    assert.throws(() => new RequestQueue({ concurrency: 1, maxQueue: -1 }), RangeError);
+    assert.throws(() => new RequestQueue({ concurrency: 0, maxQueue: 1 }), InvalidInputError);
+    assert.throws(() => new RequestQueue({ concurrency: 1, maxQueue: -1 }), InvalidInputError);
   });
 });
