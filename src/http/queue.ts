@@ -33,7 +33,11 @@ export class BusyError extends DocedgeError {
   }
 }
 
-/** Bounded FIFO admission + concurrency limiter for the one detector of a process or isolate. */
+/**
+ * Bounded FIFO admission + concurrency limiter for the one detector of a process or isolate. Not
+ * p-limit / p-queue: a place here is reserved as a ticket and refused at once with BUSY and a
+ * Retry-After estimated from recent job times, which those limiters do not offer.
+ */
 export class RequestQueue {
   readonly #concurrency: number;
   readonly #maxQueue: number;
