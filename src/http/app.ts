@@ -13,7 +13,7 @@ import type { DetectResult, Quad } from "../types.ts";
 import type { SecondLookMode } from "../quad/second-look.ts";
 import type { ScanOptions, ScanResult } from "../scan/options.ts";
 import { createDetector, type DetectorOptions } from "../detector.ts";
-import { readImageBody } from "./body.ts";
+import { readThenAdmit, UploadGate } from "./admission.ts";
 import { makeProblem, problemFromError, problemResponse, type Problem } from "./problem.ts";
 import { BusyError, RequestQueue, type QueueStats } from "./queue.ts";
 import { formatFromAccept, SCAN_CONTENT_TYPES } from "./accept.ts";
@@ -245,42 +245,6 @@ export function createApp(options: AppOptions = {}): OpenAPIHono {
 }
 
 const SCAN_HEADERS = ["x-docedge-quad", "x-docedge-width", "x-docedge-height"] as const;
-
-/** Counts bodies being received, so their memory is bounded while the queue only counts arrivals. */
-class UploadGate {
-  active = 0;
-  constructor(
-    readonly max: number,
-    readonly timeoutMs: number,
-  ) {
-    if (!Number.isInteger(max) || max < 1) throw new InvalidInputError("maxUploads must be an integer >= 1");
-    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new InvalidInputError("bodyTimeoutMs must be a positive number");
-  }
-}
-
-/**
- * Reads the body first, then takes a place in the queue: a slow upload (1 byte/s) holds only an
- * upload slot and its own bytes, never a queue place a complete request could use. (A queue that
- * is already full refuses at once, as it would after the read.)
- */
-async function readThenAdmit(
-  uploads: UploadGate,
-  queue: RequestQueue,
-  request: Request,
-  maxBytes: number,
-): Promise<{ bytes: Uint8Array; ticket: ReturnType<RequestQueue["reserve"]> }> {
-  // Refuse before reading when no place could be had anyway: under overload, reading every
-  // doomed body would cost the server more than the requests it is serving.
-  if (queue.isFull() || uploads.active >= uploads.max) throw new BusyError(queue.retryAfterSeconds());
-  uploads.active++;
-  let bytes: Uint8Array;
-  try {
-    bytes = await readImageBody(request, maxBytes, uploads.timeoutMs);
-  } finally {
-    uploads.active--;
-  }
-  return { bytes, ticket: queue.reserve() };
-}
 
 function parseQuery<S extends z.ZodType>(schema: S, c: Context): z.output<S> | Response {
   const repeated = Object.entries(c.req.queries())
