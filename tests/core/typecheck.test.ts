@@ -4,11 +4,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { ensureBuilt } from "../support/build.ts";
 import { ROOT } from "./helpers.ts";
 
 test("tests/ and bench/ type-check (tsc -p tsconfig.tests.json)", { timeout: 300_000 }, () => {
-  ensureBuilt(); // the pool test imports the build's types
   const r = spawnSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.tests.json"], { cwd: ROOT, encoding: "utf8" });
   assert.equal(r.status, 0, `tsc found type errors:\n${r.stdout}${r.stderr}`);
 });

@@ -4,7 +4,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createDetector } from "../../src/detector.ts";
-import type { WorkerPool } from "../../dist/src/http/pool.js";
+import type { WorkerPool } from "../../src/http/pool.ts";
 import type { Quad } from "../../src/types.ts";
 import { ensureBuilt } from "../support/build.ts";
 import { makePng } from "../support/png.ts";
@@ -13,7 +13,11 @@ import { PHOTOS } from "./client.ts";
 // Node cannot start a worker thread from TypeScript sources (tsx's hooks do not reach workers on
 // Node 20), so the pool comes from the build, as it does for every Node user.
 ensureBuilt();
-const { createWorkerPool } = await import("../../dist/src/http/pool.js");
+// Typed as the sources it is built from. (The path is a variable so that type-checking the tests
+// needs no dist/; a literal would make tsc read the build's own declarations, whose WorkerPool is
+// not the sources' class by name.)
+const BUILT_POOL = "../../dist/src/http/pool.js";
+const { createWorkerPool }: typeof import("../../src/http/pool.ts") = await import(BUILT_POOL);
 
 // The build's DocedgeError is not the sources' class: compare codes.
 const codeOf = (e: unknown): unknown => (e as { code?: unknown }).code;
