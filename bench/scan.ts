@@ -77,7 +77,7 @@ const size = pageSize(QUAD, aspect.ratio, MAX_SIZE);
 console.log(`photo ${W}x${H} (${(srcBytes / 2 ** 20).toFixed(0)} MiB RGBA), page ${size.width}x${size.height}, ` +
   `aspect ${aspect.ratio.toFixed(4)} (${aspect.focalSource}${aspect.snappedTo ? `, snapped to ${aspect.snappedTo}` : ""}), runs ${RUNS}`);
 
-const warpArea = await time(`warp ${size.width}x${size.height} (area filter)`, () => warpPerspective(photo, QUAD, size.width, size.height));
+await time(`warp ${size.width}x${size.height} (area filter)`, () => warpPerspective(photo, QUAD, size.width, size.height));
 const small = pageSize(QUAD, aspect.ratio, 1000);
 const smallArea = await time(`warp ${small.width}x${small.height} (area filter)`, () => warpPerspective(photo, QUAD, small.width, small.height));
 const smallBilinear = await time(`warp ${small.width}x${small.height} (one bilinear tap)`, () =>

@@ -1,4 +1,4 @@
-import type { DetectResult, FloatMap, ImageInput, Quad, RgbaImage } from "./types.ts";
+import type { DetectResult, FloatMap, ImageInput, Quad } from "./types.ts";
 import { DocedgeError, InvalidInputError, InvalidQuadError, ModelLoadError } from "./errors.ts";
 import { configureCodecs } from "./image/codecs.ts";
 import { decodeForDetection, decodeImage, type DetectionImage } from "./image/decode.ts";

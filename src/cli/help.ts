@@ -151,10 +151,3 @@ Examples:
   docedge eval ./my-labelled-photos --json report.json --overlays overlays/
 
 ${EXIT_CODES}`;
-
-export const HELP: Record<string, string> = {
-  detect: DETECT_HELP,
-  scan: SCAN_HELP,
-  serve: SERVE_HELP,
-  eval: EVAL_HELP,
-};

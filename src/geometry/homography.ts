@@ -1,4 +1,4 @@
-import type { Point, Quad } from "../types.ts";
+import type { Point } from "../types.ts";
 
 /** Row-major 3x3 projective transform. */
 export type Homography = Float64Array;
@@ -83,8 +83,4 @@ export function invertHomography(h: Homography): Homography | null {
   ]);
   for (let i = 0; i < 9; i++) inv[i] /= det;
   return inv;
-}
-
-export function mapQuad(h: Homography, q: Quad): Quad {
-  return [applyHomography(h, q[0]), applyHomography(h, q[1]), applyHomography(h, q[2]), applyHomography(h, q[3])];
 }

@@ -21,10 +21,6 @@ export function intersect(a: Line, b: Line): [number, number] | null {
   return [(a.c * b.ny - b.c * a.ny) / det, (a.nx * b.c - b.nx * a.c) / det];
 }
 
-export function signedDistance(l: Line, x: number, y: number): number {
-  return l.nx * x + l.ny * y - l.c;
-}
-
 export function along(l: Line, x: number, y: number): number {
   return -l.ny * x + l.nx * y;
 }

@@ -16,7 +16,7 @@ import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
 import type { BrowserContext, Page } from "playwright-core";
 import type { Quad } from "../../src/types.ts";
-import type { FrameRecord, SyntheticVideoOptions } from "./harness.ts";
+import type { SyntheticVideoOptions } from "./harness.ts";
 import { jitter, maxCornerError, rmsError } from "./synthetic.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -204,7 +204,6 @@ describe("browser example (Chromium)", { skip, concurrency: 1, timeout: 900_000 
   test("every page image source gives the same corners (ImageData, canvas, OffscreenCanvas, ImageBitmap, video, Blob)", { timeout: 300_000 }, async () => {
     const page = await openExample(plain);
     const results = await page.evaluate(async (file) => {
-      type D = { detect(input: unknown): Promise<{ quad: Quad | null; width: number; height: number }> };
       const det = globalThis.docedgeExample.detector;
       const blob = await (await fetch(`/fixtures/${file}`)).blob();
       const bitmap = await createImageBitmap(blob);
