@@ -1,12 +1,14 @@
 /*
- * The model input from RGBA pixels by area averaging, in WASM SIMD: the same arithmetic, in the
- * same order, as `areaAverageJs` in src/image/resize.ts (bit-identical output; tests compare the
- * two), so a runtime without this module gets the same tensor. It lives in the decoder's module
- * because every runtime already loads that one (Workers through their static-import shim).
+ * The model input from RGBA pixels by area averaging, in WASM SIMD: the same doubles, added in
+ * the same order, as `resizeToTensor` in src/image/resize.ts (bit-identical output; tests compare
+ * the two), so a runtime without this module gets the same tensor. It lives in the decoder's
+ * module because every runtime already loads that one (Workers through their static-import shim).
  *
  * Per output row: the source rows it wholly covers are summed per column as integers (16-bit
  * lanes, at most 256 rows per pass, then folded into 32-bit cell sums), the partly covered rows
- * at either end are weighted in doubles, and each cell is rounded to float once.
+ * at either end are weighted in doubles, and each cell is rounded to float once. Integer sums are
+ * exact in any order, so they are taken however is quickest (docs/performance.md, "The 1 ms
+ * preprocessing target").
  */
 #include <stdint.h>
 #include <stdlib.h>
