@@ -3,7 +3,9 @@ import { request as httpRequest } from "node:http";
 import { connect, type Socket } from "node:net";
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { createDetector } from "../../src/detector.ts";
 import { concatBytes as concat } from "../../src/runtime/bytes.ts";
+import type { DetectResult } from "../../src/types.ts";
 
 // Re-exported for the conformance suite.
 export { concat };
@@ -27,6 +29,18 @@ export const PHOTOS: Fixture[] = [
   fixture("inner-table.png", "image/png", 270, 480),
   fixture("inner-lines.webp", "image/webp", 270, 480),
 ];
+
+/** What the SDK answers in-process for each of PHOTOS, by name: the servers must answer the same. */
+export async function inProcessDetections(): Promise<Map<string, DetectResult>> {
+  const detector = await createDetector({ numThreads: 1 });
+  try {
+    const out = new Map<string, DetectResult>();
+    for (const photo of PHOTOS) out.set(photo.name, await detector.detect(photo.bytes));
+    return out;
+  } finally {
+    await detector.dispose();
+  }
+}
 
 export interface RawResponse {
   status: number;

@@ -4,7 +4,6 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createDetector } from "../../src/detector.ts";
 import type { DetectResult, Quad } from "../../src/types.ts";
 import {
   PHOTOS,
@@ -12,6 +11,7 @@ import {
   holdUpload,
   concat,
   health,
+  inProcessDetections,
   pngHeaderOnly,
   postImage,
   rawRequest,
@@ -83,17 +83,11 @@ export function conformance(runtime: RuntimeName): void {
   if (runtime === "workerd") confidenceTolerance = 0.03;
   describe(`HTTP conformance on ${runtime}`, { timeout: 600_000 }, () => {
     let target: Target;
-    const reference = new Map<string, DetectResult>();
+    let reference = new Map<string, DetectResult>();
 
     before(async () => {
       target = await startTarget(runtime, { maxQueue: 16 });
-      // What the SDK answers in-process for the same photos: the server must answer the same.
-      const detector = await createDetector({ numThreads: 1 });
-      try {
-        for (const photo of PHOTOS) reference.set(photo.name, await detector.detect(photo.bytes));
-      } finally {
-        await detector.dispose();
-      }
+      reference = await inProcessDetections();
     });
 
     after(async () => {

@@ -14,22 +14,13 @@ import { deflateSync } from "node:zlib";
 import { encodeJpeg } from "../../src/image/codecs.ts";
 import { hostileInputs, scanBomb } from "../support/hostile.ts";
 import { concat, ihdr, makePng, PNG_SIGNATURE, pngChunk, scanlines, truncatedPng } from "../support/png.ts";
-import { PHOTOS, health, postImage, waitForIdleQueue } from "./client.ts";
-import { rssBytes, startTarget, type RuntimeName, type Target } from "./servers.ts";
+import { PHOTOS, health, postImage } from "./client.ts";
+import { settledRss, startTarget, type RuntimeName, type Target } from "./servers.ts";
 
 const MiB = 2 ** 20;
 const BUDGET_MS = 2500;
 const selected = (process.env.HOSTILE_RUNTIMES?.split(",") ?? ["node"]) as RuntimeName[];
 
-async function settledRss(target: Target): Promise<number> {
-  await waitForIdleQueue(target.url, 60_000);
-  let lowest = Infinity;
-  for (let i = 0; i < 5; i++) {
-    await new Promise((r) => setTimeout(r, 200));
-    lowest = Math.min(lowest, rssBytes(target.pid));
-  }
-  return lowest;
-}
 
 /** A client sending the request head, then one body byte per second until stopped. */
 function trickle(url: string, total: number): Promise<{ stop(): void }> {
@@ -77,7 +68,7 @@ for (const runtime of selected) {
       // what grows after that (measured: +12-16 MiB after 24 more, where the bug this guards
       // against kept 61 MiB per request).
       for (let i = 0; i < 24; i++) await (await postImage(target.url, "/v1/detect", tiny, "image/png")).text();
-      const before = await settledRss(target);
+      const before = await settledRss(target, 60_000);
       // Incompressible rows pass the size plausibility check, so these reach the codec, which
       // allocates the full image before it finds the data missing.
       const rows = Array.from({ length: 8 }, () => new Uint8Array(randomBytes(12_000)));
@@ -85,11 +76,11 @@ for (const runtime of selected) {
       for (let i = 0; i < 24; i++) {
         assert.equal(await expect4xxProblem(await postImage(target.url, "/v1/detect", tiny, "image/png"), "tiny"), "CORRUPT_IMAGE");
       }
-      const afterTiny = ((await settledRss(target)) - before) / MiB;
+      const afterTiny = ((await settledRss(target, 60_000)) - before) / MiB;
       for (let i = 0; i < 12; i++) {
         assert.equal(await expect4xxProblem(await postImage(target.url, "/v1/detect", deep, "image/png"), "deep"), "CORRUPT_IMAGE");
       }
-      const afterDeep = ((await settledRss(target)) - before) / MiB;
+      const afterDeep = ((await settledRss(target, 60_000)) - before) / MiB;
       console.log(`${runtime}: RSS after 24 truncated 4000x4000 PNGs +${afterTiny.toFixed(1)} MiB; after 12 more that reach the codec +${afterDeep.toFixed(1)} MiB`);
       assert.ok(afterTiny <= 40, `RSS grew ${afterTiny.toFixed(1)} MiB`);
       // Each of those allocates 4000x4000x4 = 61 MiB before failing; a leak would keep all 12 (732 MiB).

@@ -8,10 +8,9 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createDetector } from "../../src/detector.ts";
 import type { DetectResult } from "../../src/types.ts";
-import { PHOTOS, postImage, waitForIdleQueue } from "./client.ts";
-import { RUNTIMES, rssBytes, startTarget, type RuntimeName, type Target } from "./servers.ts";
+import { PHOTOS, inProcessDetections, postImage } from "./client.ts";
+import { RUNTIMES, rssBytes, settledRss, startTarget, type RuntimeName, type Target } from "./servers.ts";
 
 const CONCURRENCY = 16;
 const ROUNDS = Number(process.env.LOAD_ROUNDS ?? 3);
@@ -19,15 +18,10 @@ const PER_ROUND = Number(process.env.LOAD_PER_ROUND ?? 64);
 const WARMUP = 16;
 const selected = (process.env.LOAD_RUNTIMES?.split(",") ?? RUNTIMES) as RuntimeName[];
 
-const reference = new Map<string, DetectResult>();
+let reference = new Map<string, DetectResult>();
 
 before(async () => {
-  const detector = await createDetector({ numThreads: 1 });
-  try {
-    for (const photo of PHOTOS) reference.set(photo.name, await detector.detect(photo.bytes));
-  } finally {
-    await detector.dispose();
-  }
+  reference = await inProcessDetections();
 });
 
 /** Sends `count` detections with CONCURRENCY in flight; returns failures (status or content). */
@@ -65,16 +59,6 @@ async function round(url: string, count: number, tolerance: number): Promise<str
   return failures;
 }
 
-/** RSS once the server is idle: the lowest of a few readings, after the queue drained. */
-async function settledRss(target: Target): Promise<number> {
-  await waitForIdleQueue(target.url);
-  let lowest = Infinity;
-  for (let i = 0; i < 5; i++) {
-    await new Promise((r) => setTimeout(r, 200));
-    lowest = Math.min(lowest, rssBytes(target.pid));
-  }
-  return lowest;
-}
 
 const MiB = 1024 * 1024;
 

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { ensureBuilt } from "../support/build.ts";
+import { waitForIdleQueue } from "./client.ts";
 import { startWorkerd } from "./workerd.ts";
 
 export type RuntimeName = "node" | "bun" | "deno" | "workerd";
@@ -125,4 +126,15 @@ export function rssBytes(pid: number): number {
   const match = /VmRSS:\s+(\d+)\s+kB/.exec(status);
   if (!match) throw new Error(`no VmRSS for ${pid}`);
   return Number(match[1]) * 1024;
+}
+
+/** RSS once the server is idle: the lowest of a few readings, after the queue drained. */
+export async function settledRss(target: Target, idleTimeoutMs?: number): Promise<number> {
+  await waitForIdleQueue(target.url, idleTimeoutMs);
+  let lowest = Infinity;
+  for (let i = 0; i < 5; i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    lowest = Math.min(lowest, rssBytes(target.pid));
+  }
+  return lowest;
 }
