@@ -1,3 +1,4 @@
+import { mapQuad, scaleQuad } from "./geometry/map-quad.ts";
 import type { DetectResult, FloatMap, ImageInput, Quad } from "./types.ts";
 import { DocedgeError, InvalidInputError, InvalidQuadError, ModelLoadError } from "./errors.ts";
 import { configureCodecs } from "./image/codecs.ts";
@@ -270,11 +271,7 @@ export async function createDetector(options?: DetectorOptions): Promise<Detecto
 /** Corners in the decoded image's pixels to the upright source image's (a reduced JPEG decode is scaled back). */
 function toSourcePixels(quad: Quad, input: DetectionImage): Quad {
   const { scale, width, height } = input;
-  return quad.map(([x, y]) => [Math.min(width, x * scale), Math.min(height, y * scale)]) as Quad;
-}
-
-function scaleQuad(quad: Quad, sx: number, sy: number, ox: number, oy: number): Quad {
-  return quad.map(([x, y]) => [ox + x * sx, oy + y * sy]) as Quad;
+  return mapQuad(quad, ([x, y]) => [Math.min(width, x * scale), Math.min(height, y * scale)]);
 }
 
 let shared: Promise<Detector> | null = null;

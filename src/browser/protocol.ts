@@ -3,7 +3,7 @@
  * Everything here must survive structured cloning: no URL objects, no class instances; pixel
  * buffers travel as transferables.
  */
-import type { DetectResult, Quad } from "../types.ts";
+import type { DetectResult } from "../types.ts";
 import type { ScanOptions, ScanResult } from "../scan/options.ts";
 import type { DocedgeErrorCode } from "../errors.ts";
 import type { SecondLookMode } from "../quad/second-look.ts";
@@ -59,7 +59,3 @@ export type WorkerResponse =
   | { id: number; ok: true; type: "dispose" }
   | { id: number; ok: false; error: WireError };
 
-/** Scale a quad found in w x h pixels to the W x H picture they were scaled from. */
-export function scaleQuad(quad: Quad, sx: number, sy: number): Quad {
-  return quad.map(([x, y]) => [x * sx, y * sy]) as Quad;
-}

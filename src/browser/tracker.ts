@@ -33,6 +33,7 @@
  */
 import * as z from "zod/mini";
 import { InvalidInputError } from "../errors.ts";
+import { mapQuad } from "../geometry/map-quad.ts";
 import type { Point, Quad } from "../types.ts";
 import { OneEuroFilter2D } from "./one-euro.ts";
 
@@ -315,8 +316,8 @@ export function createQuadTracker(options?: TrackerOptions): QuadTracker {
 
     // Copied: the caller may reuse the arrays of its observation.
     const rawQuad =
-      isUsableQuad(obs.quad) && obs.confidence >= opts.minConfidence ? (obs.quad.map((p) => [p[0], p[1]] as Point) as Quad) : null;
-    const q = rawQuad ? (rawQuad.map((p) => [p[0] / diag, p[1] / diag] as Point) as Quad) : null;
+      isUsableQuad(obs.quad) && obs.confidence >= opts.minConfidence ? mapQuad(obs.quad, (p) => [p[0], p[1]]) : null;
+    const q = rawQuad ? mapQuad(rawQuad, (p) => [p[0] / diag, p[1] / diag]) : null;
 
     let status: TrackStatus;
     let updated = false;

@@ -1,4 +1,5 @@
 import { isDocedgeError } from "../errors.ts";
+import { mapQuad } from "../geometry/map-quad.ts";
 import type { Quad } from "../types.ts";
 
 export interface RunContext {
@@ -48,7 +49,7 @@ const round2 = (v: number) => Math.round(v * 100) / 100;
 
 /** Quads in JSON output: two decimals are sub-pixel already and keep lines readable. */
 export function roundQuad(quad: Quad | null): Quad | null {
-  return quad ? (quad.map(([x, y]) => [round2(x), round2(y)]) as Quad) : null;
+  return quad ? mapQuad(quad, ([x, y]) => [round2(x), round2(y)]) : null;
 }
 
 export function roundNumber(v: number): number {

@@ -1,6 +1,7 @@
 import { createDetector, type Detector } from "../detector.ts";
 import { InvalidInputError } from "../errors.ts";
 import { jaccardIndex } from "../geometry/jaccard.ts";
+import { scaleQuad } from "../geometry/map-quad.ts";
 import { encodeJpeg } from "../image/codecs.ts";
 import { decodeImage } from "../image/decode.ts";
 import type { DetectorOptions, SecondLookMode } from "../options.ts";
@@ -208,7 +209,3 @@ function score(truth: Quad | null, quad: Quad | null, ms: number, image: RgbaIma
   return { found: quad !== null, quad, ji, cornerError: cornerErrorPercent(truth, quad, image.width, image.height), correct: ji >= 0.9, ms };
 }
 
-function scaleQuad(q: Quad, sx: number, sy: number): Quad {
-  if (sx === 1 && sy === 1) return q;
-  return q.map(([x, y]) => [x * sx, y * sy]) as Quad;
-}

@@ -1,4 +1,5 @@
 import { homographyFromQuads, type Homography } from "../geometry/homography.ts";
+import { mapQuad } from "../geometry/map-quad.ts";
 import { InvalidQuadError } from "../errors.ts";
 import type { Quad, RgbaImage } from "../types.ts";
 
@@ -189,7 +190,7 @@ export function reduceForWarp(src: RgbaImage, quad: Quad, width: number, height:
   for (const [u, v] of [[0, 0], [width, 0], [width, height], [0, height]]) s = Math.min(s, minScaleAt(h, u, v));
   const factor = Math.floor(s);
   if (!(factor >= 2)) return { src, quad, factor: 1 };
-  return { src: boxReduce(src, factor), quad: quad.map(([x, y]) => [x / factor, y / factor]) as Quad, factor };
+  return { src: boxReduce(src, factor), quad: mapQuad(quad, ([x, y]) => [x / factor, y / factor]), factor };
 }
 
 /** Mean of each factor x factor block (partial blocks at the right and bottom averaged as they are). */
