@@ -32,9 +32,13 @@ def conv_bn(cin: int, cout: int, k: int = 3, stride: int = 1, groups: int = 1, a
 class InvertedResidual(nn.Module):
     """MobileNetV2 block: 1x1 expand, 3x3 depthwise, linear 1x1 project, residual when shapes allow."""
 
-    def __init__(self, cin: int, cout: int, stride: int, expand: int = 6, bn: bool = True):
+    def __init__(self, cin: int, cout: int, stride: int, expand: int = 6, bn: bool = True,
+                 hidden: int | None = None):
         super().__init__()
-        hidden = cin * expand
+        # hidden: the expansion conv's width when it is not cin * expand (a pruned block).
+        hidden = cin * expand if hidden is None else hidden
+        if expand == 1 and hidden != cin:
+            raise ValueError(f"a block without expansion has {cin} hidden channels, not {hidden}")
         # expand 1: no expansion conv (MobileNetV2's first block), the depthwise conv reads the input.
         expansion = [conv_bn(cin, hidden, 1, bn=bn)] if expand > 1 else []
         self.body = nn.Sequential(
@@ -91,13 +95,17 @@ class EdgeNet(nn.Module):
     expansion of the first block, expansion of the others] (an expansion of 1 drops the 1x1
     expansion conv). Without it the network is the shipped one, module for module, so existing
     checkpoints load. Checkpoints store these arguments as "arch"; ARCHS names the candidates.
+
+    hidden (optional): every inverted-residual block's expanded width, in order, where it is not
+    the block's input channels times its expansion: what training/prune.py makes from a trained
+    network by keeping each block's most used hidden channels.
     """
 
     # (out channels, blocks, stride of first block) per scale 1/2 .. 1/16
     STAGES = ((16, 2, 2), (24, 2, 2), (32, 3, 2), (64, 3, 2))
 
     def __init__(self, width0: int = 8, expand: int = 4, batchnorm: bool = True,
-                 stages: list[list[int]] | None = None):
+                 stages: list[list[int]] | None = None, hidden: list[int] | None = None):
         super().__init__()
         bn = batchnorm
         if stages is None:
@@ -105,13 +113,19 @@ class EdgeNet(nn.Module):
         if len(stages) != len(self.STAGES):
             raise ValueError(f"stages: {len(self.STAGES)} entries (scales 1/2 .. 1/16), got {len(stages)}")
         self.stem = conv_bn(3, width0, 3, 1, bn=bn)
+        n_blocks = sum(s[1] for s in stages)
+        if hidden is not None and len(hidden) != n_blocks:
+            raise ValueError(f"hidden: one width per block ({n_blocks}), got {len(hidden)}")
         built = []
         cin = width0
+        k = 0
         for cout, n, expand_first, expand_rest in stages:
             blocks = []
             for i in range(n):
-                blocks.append(InvertedResidual(cin, cout, 2 if i == 0 else 1, expand_first if i == 0 else expand_rest, bn))
+                blocks.append(InvertedResidual(cin, cout, 2 if i == 0 else 1, expand_first if i == 0 else expand_rest, bn,
+                                               None if hidden is None else hidden[k]))
                 cin = cout
+                k += 1
             built.append(nn.Sequential(*blocks))
         self.stages = nn.ModuleList(built)
         self.sides = nn.ModuleList(

@@ -738,6 +738,108 @@ class SmallArchitectures(unittest.TestCase):
             self.assertTrue(os.path.exists(os.path.join(out, "docedge-fp32.onnx")))
 
 
+class Pruning(unittest.TestCase):
+    """training/prune.py: a cheaper network cut from a trained one, to fine-tune by distillation."""
+
+    @staticmethod
+    def trained_like(seed: int):
+        from model import EdgeNet
+
+        torch.manual_seed(seed)
+        net = EdgeNet(batchnorm=False)
+        with torch.no_grad():  # folded networks have biases; zero-initialised ones would hide bias handling
+            for m in net.modules():
+                if isinstance(m, torch.nn.Conv2d) and m.bias is not None:
+                    m.bias.uniform_(-0.3, 0.3)
+        return net.eval()
+
+    def test_keeping_every_channel_reproduces_the_network(self):
+        from prune import blocks_of, prune
+
+        net = self.trained_like(5)
+        x = torch.rand(6, 3, 64, 64)
+        small, arch, kept = prune(net, {}, [1.0] * len(blocks_of(net)), x)
+        self.assertEqual(arch["hidden"], [b.body[-1][0].in_channels for b in blocks_of(net)])
+        with torch.no_grad():
+            self.assertTrue(torch.equal(net(x), small(x)))
+
+    def test_the_busiest_channels_stay_and_the_dropped_ones_mean_moves_into_the_bias(self):
+        from model import EdgeNet, count_macs
+        from prune import block_convs, blocks_of, channel_stats, kept_width, prune
+
+        net = self.trained_like(6)
+        x = torch.rand(8, 3, 64, 64)
+        block = blocks_of(net)[-1]
+        expand, depthwise, project = block_convs(block)
+        hidden = project.in_channels
+        n_drop = hidden - kept_width(hidden, 0.5)
+        with torch.no_grad():
+            # The first n_drop channels never vary (their expansion and depthwise read nothing; each
+            # outputs its own constant), and channel n_drop + 1 weighs the most.
+            for c in range(n_drop):
+                expand.weight[c].zero_()
+                expand.bias[c] = 1.0
+                depthwise.weight[c].zero_()
+                depthwise.bias[c] = 0.5 + 5.0 * c / n_drop
+            project.weight[:, n_drop + 1] *= 50.0
+        keep = [1.0] * (len(blocks_of(net)) - 1) + [0.5]
+        small, arch, kept = prune(net, {}, keep, x)
+        self.assertEqual(arch["hidden"][-1], hidden - n_drop)
+        self.assertIn(n_drop + 1, kept[-1])
+        mean, std = channel_stats(net, x)[-1]
+        self.assertAlmostEqual(float(mean[1]), 0.5 + 5.0 / n_drop, places=5)
+        # Every kept channel is used at least as much as every dropped one: the dropped ones are
+        # constants (or as idle), whose means the projection's bias now carries, so the pruned
+        # network answers exactly as the original.
+        use = std * project.weight.flatten(1).norm(dim=0)
+        dropped = [c for c in range(hidden) if c not in kept[-1]]
+        self.assertGreaterEqual(float(use[kept[-1]].min()), float(use[dropped].max()))
+        self.assertEqual(float(use[dropped].max()), 0.0)
+        with torch.no_grad():
+            self.assertTrue(torch.allclose(small(x), net(x), atol=1e-5))
+            # The block itself, on what it sees: the same output; without the moved means it differs.
+            seen = []
+            hook = block.register_forward_pre_hook(lambda _m, inp: seen.append(inp[0]))
+            net(x)
+            hook.remove()
+            feat = seen[0]
+            pruned_block = blocks_of(small)[-1]
+            self.assertTrue(torch.allclose(pruned_block(feat), block(feat), atol=1e-5))
+            bare = EdgeNet(**arch)
+            bare.load_state_dict(small.state_dict())
+            block_convs(blocks_of(bare)[-1])[2].bias.copy_(project.bias)
+            self.assertGreater(float((blocks_of(bare.eval())[-1](feat) - block(feat)).abs().max()), 0.1)
+        self.assertLess(count_macs(small)["total"], count_macs(net)["total"])
+
+    def test_a_pruned_checkpoint_starts_a_distilled_run_and_exports(self):
+        import subprocess
+
+        import cv2
+        from export import export_fp32, load_checkpoint
+        from prune import blocks_of, prune
+
+        with tempfile.TemporaryDirectory() as tmp:
+            for sub, pool in (("backgrounds", tiny_pools().backgrounds), ("pages", tiny_pools().pages)):
+                os.makedirs(os.path.join(tmp, "assets", sub))
+                for i, img in enumerate(pool):
+                    cv2.imwrite(os.path.join(tmp, "assets", sub, f"{i}.jpg"), img)
+            net = self.trained_like(7)
+            teacher = os.path.join(tmp, "teacher.onnx")
+            export_fp32(net, 64, teacher)
+            small, arch, _ = prune(net, {}, [0.5] * len(blocks_of(net)), torch.rand(4, 3, 64, 64))
+            init = os.path.join(tmp, "pruned.pt")
+            torch.save({"model": small.state_dict(), "arch": arch, "images_seen": 0, "size": 64}, init)
+            out = os.path.join(tmp, "run")
+            subprocess.run([sys.executable, os.path.join(os.path.dirname(HERE), "train.py"), "--out", out,
+                            "--minutes", "5", "--size", "64", "--batch", "2", "--workers", "0", "--threads", "1",
+                            "--assets", os.path.join(tmp, "assets"), "--max-steps", "1", "--init-weights", init,
+                            "--teacher", teacher, "--distill", "0.7"], check=True, capture_output=True, text=True)
+            trained, ckpt = load_checkpoint(os.path.join(out, "checkpoint.pt"))
+            self.assertEqual(ckpt["arch"]["hidden"], arch["hidden"])
+            self.assertEqual(ckpt["based_on"]["checkpoint"], "pruned.pt")
+            self.assertEqual(sum(p.numel() for p in trained.parameters()), sum(p.numel() for p in small.parameters()))
+
+
 class TrainingStep(unittest.TestCase):
     def test_a_few_steps_lower_the_loss(self):
         from losses import edge_loss
