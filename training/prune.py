@@ -160,7 +160,7 @@ def main() -> None:
         probe, _ = fixed_validation(args.assets, args.size, n=32, seed=56789)
         a, b = torch.sigmoid(net(probe)), torch.sigmoid(small(probe))
     before, after = count_macs(net, args.size), count_macs(small, args.size)
-    report = {"hidden": arch["hidden"], "macs_before": sum(before.values()), "macs_after": sum(after.values()),
+    report = {"hidden": arch["hidden"], "macs_before": before["total"], "macs_after": after["total"],
               "mean_abs_dp_before_finetuning": round(float((a - b).abs().mean()), 4)}
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     torch.save({"model": small.state_dict(), "arch": arch, "images_seen": 0, "size": args.size,
