@@ -1,4 +1,4 @@
-import { mapQuad, scaleQuad } from "./geometry/map-quad.ts";
+import { mapQuad, scaleQuad } from "./geometry/quad-transform.ts";
 import type { DetectResult, FloatMap, ImageInput, Quad } from "./types.ts";
 import { DocedgeError, InvalidInputError, InvalidQuadError, ModelLoadError } from "./errors.ts";
 import { configureCodecs } from "./image/codecs.ts";

@@ -33,7 +33,7 @@
  */
 import * as z from "zod/mini";
 import { InvalidInputError } from "../errors.ts";
-import { mapQuad } from "../geometry/map-quad.ts";
+import { mapQuad, rotateCorners } from "../geometry/quad-transform.ts";
 import type { Point, Quad } from "../types.ts";
 import { OneEuroFilter2D } from "./one-euro.ts";
 
@@ -180,7 +180,7 @@ function alignTo(q: Quad, ref: readonly Point[]): Quad {
   let best = q;
   let bestD = Infinity;
   for (let k = 0; k < 4; k++) {
-    const r = [q[k % 4], q[(k + 1) % 4], q[(k + 2) % 4], q[(k + 3) % 4]] as Quad;
+    const r: Quad = [q[k % 4], q[(k + 1) % 4], q[(k + 2) % 4], q[(k + 3) % 4]];
     const d = meanCornerDistance(r, ref);
     if (d < bestD) {
       bestD = d;
@@ -199,10 +199,7 @@ function canonical(points: readonly Point[]): Quad {
   for (let i = 1; i < 4; i++) {
     if (points[i][0] + points[i][1] < points[start][0] + points[start][1]) start = i;
   }
-  return [0, 1, 2, 3].map((k) => {
-    const p = points[(start + k) % 4];
-    return [p[0], p[1]] as Point;
-  }) as Quad;
+  return rotateCorners(points, start);
 }
 
 function isUsableQuad(q: Quad | null): q is Quad {

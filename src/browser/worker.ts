@@ -14,7 +14,7 @@ import { env } from "../runtime/env.ts";
 import { getDefaultDetector, scanDocument, type Detector } from "../detector.ts";
 import type { DetectResult, RgbaImage } from "../types.ts";
 import { decodeBlob } from "./input.ts";
-import { scaleQuad } from "../geometry/map-quad.ts";
+import { scaleQuad } from "../geometry/quad-transform.ts";
 import { type WireBinary, type WireImage, type WireInitOptions, type WorkerRequest, type WorkerResponse } from "./protocol.ts";
 
 interface WorkerScope {

@@ -1,5 +1,5 @@
 import { isDocedgeError } from "../errors.ts";
-import { mapQuad } from "../geometry/map-quad.ts";
+import { mapQuad } from "../geometry/quad-transform.ts";
 import type { Quad } from "../types.ts";
 
 export interface RunContext {

@@ -1,7 +1,7 @@
 import { createDetector, type Detector } from "../detector.ts";
 import { InvalidInputError } from "../errors.ts";
 import { jaccardIndex } from "../geometry/jaccard.ts";
-import { scaleQuad } from "../geometry/map-quad.ts";
+import { scaleQuad } from "../geometry/quad-transform.ts";
 import { encodeJpeg } from "../image/codecs.ts";
 import { decodeImage } from "../image/decode.ts";
 import type { DetectorOptions, SecondLookMode } from "../options.ts";

@@ -1,4 +1,5 @@
 import type { Point, Quad } from "../types.ts";
+import { rotateCorners } from "./quad-transform.ts";
 
 /** Signed area (shoelace); positive for clockwise-on-screen (y down) order. */
 export function signedArea(poly: readonly Point[]): number {
@@ -43,5 +44,5 @@ export function orderQuad(points: readonly Point[]): Quad {
   for (let i = 1; i < 4; i++) {
     if (sorted[i][0] + sorted[i][1] < sorted[start][0] + sorted[start][1]) start = i;
   }
-  return [0, 1, 2, 3].map((k) => [sorted[(start + k) % 4][0], sorted[(start + k) % 4][1]] as Point) as Quad;
+  return rotateCorners(sorted, start);
 }

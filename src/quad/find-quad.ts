@@ -1,6 +1,7 @@
 import { InvalidInputError } from "../errors.ts";
 import type { FloatMap, Point, Quad } from "../types.ts";
 import { isConvexQuad } from "../geometry/polygon.ts";
+import { rotateCorners } from "../geometry/quad-transform.ts";
 import { refineCornersLocally } from "./corners.ts";
 import { extractEdges, type EdgePixels } from "./edges.ts";
 import { houghLines, refitToEdges } from "./hough.ts";
@@ -394,7 +395,7 @@ function orderCorners(pts: Point[], sx: number): Quad {
   for (let k = 1; k < 4; k++) {
     if (cw[k][0] * sx + cw[k][1] < cw[start][0] * sx + cw[start][1]) start = k;
   }
-  return [0, 1, 2, 3].map((k) => [cw[(start + k) % 4][0], cw[(start + k) % 4][1]] as Point) as Quad;
+  return rotateCorners(cw, start);
 }
 
 /** Reorder per-side values (side k from corner k to k+1) to follow the ordered quad. */

@@ -1,5 +1,5 @@
 import { homographyFromQuads, type Homography } from "../geometry/homography.ts";
-import { mapQuad } from "../geometry/map-quad.ts";
+import { mapQuad } from "../geometry/quad-transform.ts";
 import { InvalidQuadError } from "../errors.ts";
 import type { Quad, RgbaImage } from "../types.ts";
 

@@ -12,3 +12,12 @@ export function mapQuad(quad: Quad, f: (p: Point, i: number) => Point): Quad {
 export function scaleQuad(quad: Quad, sx: number, sy: number, ox = 0, oy = 0): Quad {
   return mapQuad(quad, ([x, y]) => [ox + x * sx, oy + y * sy]);
 }
+
+/** Copies of the four points from index `start` on, cyclically (a relabelling that keeps the winding). */
+export function rotateCorners(points: readonly Point[], start: number): Quad {
+  const at = (k: number): Point => {
+    const p = points[(start + k) % 4];
+    return [p[0], p[1]];
+  };
+  return [at(0), at(1), at(2), at(3)];
+}
