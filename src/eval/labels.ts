@@ -68,5 +68,5 @@ async function readLabels(file: string): Promise<Label[]> {
     const issue = parsed.error.issues[0];
     throw new InvalidInputError(`eval: ${file}: ${issue.path.join(".")}: ${issue.message}`);
   }
-  return parsed.data.map((l) => ({ ...l, quad: l.quad as Quad | null }));
+  return parsed.data;
 }
