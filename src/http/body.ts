@@ -23,10 +23,11 @@ export function mediaTypeOf(contentType: string | null | undefined): string {
  * body is streamed and the read stops at the limit, whatever Content-Length claimed.
  */
 export async function readImageBody(request: Request, maxBytes: number, timeoutMs = Infinity): Promise<Uint8Array> {
-  const mediaType = mediaTypeOf(request.headers.get("content-type"));
-  if (mediaType === "multipart/form-data") {
+  const contentType = request.headers.get("content-type");
+  const mediaType = mediaTypeOf(contentType);
+  if (contentType !== null && mediaType === "multipart/form-data") {
     const raw = await readLimited(request, maxBytes + MULTIPART_OVERHEAD, maxBytes, timeoutMs);
-    return imageFromMultipart(raw, request.headers.get("content-type")!, maxBytes);
+    return imageFromMultipart(raw, contentType, maxBytes);
   }
   if (!RAW_TYPES.has(mediaType)) {
     throw new UnsupportedFormatError(
