@@ -3,28 +3,38 @@ import type { FloatMap } from "../types.ts";
 /** Edge pixels of a probability map with their local line orientation. */
 export interface EdgePixels {
   count: number;
-  /** Pixel centres in map coordinates. */
+  /** The map's width: pixels lie in [0, width] x [0, height]. */
+  width: number;
+  /** Pixel centres in map coordinates, in scan order. */
   x: Float32Array;
   y: Float32Array;
   /** Edge probability, used as the vote weight. */
   w: Float32Array;
   /** Angle of the local line normal in [0, pi), from the structure tensor. */
   normal: Float32Array;
-  /** The same normal as a unit vector. */
-  normalX: Float32Array;
-  normalY: Float32Array;
   /** Coherence of the structure tensor in [0, 1]: 1 on a straight line, 0 on blobs and corners. */
   coherence: Float32Array;
   /** The probability cut that was actually used (raised when too many pixels pass). */
   threshold: number;
   /**
-   * Pixel indices grouped by normal angle, so a refit visits only pixels that can agree with its
-   * line: bin b (normal in [b, b + 1) * pi / ANGLE_BINS, coherent pixels only) holds
-   * byAngle[binStart[b] .. binStart[b + 1]); the incoherent pixels, which agree with any line,
-   * are in byAngle[binStart[ANGLE_BINS] .. count).
+   * The same pixels grouped by normal angle, so a refit visits only pixels that can agree with its
+   * line: bin b (normal in [b, b + 1) * pi / ANGLE_BINS, coherent pixels only) holds entries
+   * binStart[b] .. binStart[b + 1]); the incoherent pixels, which agree with any line, are
+   * binStart[ANGLE_BINS] .. count. Within a bin, scan order: y never decreases, so a refit finds
+   * the rows its band crosses by bisection. Copied out, not indexed, so a refit reads memory in
+   * order.
    */
-  byAngle: Int32Array;
+  byAngle: AngleOrder;
   binStart: Int32Array;
+}
+
+/** Edge pixels in EdgePixels.byAngle's order, with their normals as unit vectors. */
+export interface AngleOrder {
+  x: Float32Array;
+  y: Float32Array;
+  w: Float32Array;
+  normalX: Float32Array;
+  normalY: Float32Array;
 }
 
 /** Normal-angle bins of EdgePixels.byAngle (5 degrees each). */
@@ -73,17 +83,27 @@ export function extractEdges(map: FloatMap, threshold: number, maxCount: number)
   const cap = Math.min(count, maxCount);
   const out: EdgePixels = {
     count: 0,
+    width: W,
     x: new Float32Array(cap),
     y: new Float32Array(cap),
     w: new Float32Array(cap),
     normal: new Float32Array(cap),
-    normalX: new Float32Array(cap),
-    normalY: new Float32Array(cap),
     coherence: new Float32Array(cap),
     threshold: cut,
-    byAngle: new Int32Array(cap),
+    byAngle: {
+      x: new Float32Array(cap),
+      y: new Float32Array(cap),
+      w: new Float32Array(cap),
+      normalX: new Float32Array(cap),
+      normalY: new Float32Array(cap),
+    },
     binStart: new Int32Array(ANGLE_BINS + 2),
   };
+  if (normalXBuf.length < cap) {
+    normalXBuf = new Float32Array(cap);
+    normalYBuf = new Float32Array(cap);
+  }
+  const normalX = normalXBuf, normalY = normalYBuf;
   const { gx, gy, stamp, generation } = gradientScratch(W * H);
   let k = 0;
   for (let j = 0; j < candidates && k < cap; j++) {
@@ -119,18 +139,18 @@ export function extractEdges(map: FloatMap, threshold: number, maxCount: number)
     if (phi >= Math.PI) phi -= Math.PI;
     out.normal[k] = phi;
     const c2 = r > 0 ? dxy / r : 1;
-    out.normalX[k] = (jxy < 0 ? -1 : 1) * Math.sqrt(Math.max(0, (1 + c2) / 2));
-    out.normalY[k] = Math.sqrt(Math.max(0, (1 - c2) / 2));
+    normalX[k] = (jxy < 0 ? -1 : 1) * Math.sqrt(Math.max(0, (1 + c2) / 2));
+    normalY[k] = Math.sqrt(Math.max(0, (1 - c2) / 2));
     out.coherence[k] = tr > 1e-12 ? Math.min(1, r / tr) : 0;
     k++;
   }
   out.count = k;
-  groupByAngle(out);
+  groupByAngle(out, normalX, normalY);
   return out;
 }
 
 /** Counting sort of the pixels into normal-angle bins (incoherent ones last), stable in scan order. */
-function groupByAngle(e: EdgePixels): void {
+function groupByAngle(e: EdgePixels, normalX: Float32Array, normalY: Float32Array): void {
   const start = e.binStart;
   start.fill(0);
   const binOf = (i: number): number => {
@@ -141,7 +161,12 @@ function groupByAngle(e: EdgePixels): void {
   for (let i = 0; i < e.count; i++) start[binOf(i) + 1]++;
   for (let b = 0; b <= ANGLE_BINS; b++) start[b + 1] += start[b];
   const fill = start.slice(0, ANGLE_BINS + 1);
-  for (let i = 0; i < e.count; i++) e.byAngle[fill[binOf(i)]++] = i;
+  const to = e.byAngle;
+  for (let i = 0; i < e.count; i++) {
+    const j = fill[binOf(i)]++;
+    to.x[j] = e.x[i]; to.y[j] = e.y[i]; to.w[j] = e.w[i];
+    to.normalX[j] = normalX[i]; to.normalY[j] = normalY[i];
+  }
 }
 
 /** Sobel gradient at one pixel (edges replicated), stored and stamped as computed. */
@@ -180,3 +205,5 @@ let stampBuf = new Uint32Array(0);
 let generationCounter = 0;
 let histBuf = new Uint32Array(1024);
 let candBuf = new Int32Array(0);
+let normalXBuf = new Float32Array(0);
+let normalYBuf = new Float32Array(0);

@@ -1,4 +1,4 @@
-import { ANGLE_BINS, COHERENT, type EdgePixels } from "./edges.ts";
+import { ANGLE_BINS, type EdgePixels } from "./edges.ts";
 import { fitLine, lineFromAngle, type Line } from "./line.ts";
 
 export interface HoughLine extends Line {
@@ -116,12 +116,16 @@ export function refitToEdges(
     scratchW = new Float32Array(edges.count);
   }
   const xs = scratchX, ys = scratchY, ws = scratchW;
-  const { x: ex, y: ey, w: ew, normalX, normalY, coherence, byAngle, binStart } = edges;
+  const { x: ex, y: ey, w: ew, normalX, normalY } = edges.byAngle;
+  const binStart = edges.binStart;
+  const tLo = tRange ? tRange[0] : -Infinity, tHi = tRange ? tRange[1] : Infinity;
   let ok = false;
   for (let it = 0; it < iterations; it++) {
     const { nx, ny, c } = cur;
     let n = 0;
     let mass = 0;
+    // Only rows the band can reach are visited: within a bin the pixels are in scan order.
+    const [yLo, yHi] = bandRows(nx, ny, c, band, tLo, tHi, edges.width);
     // Pixels whose own orientation disagrees by more than ~20 degrees belong to something else:
     // visit only the angle bins within that of the line's normal, and the incoherent pixels.
     let psi = Math.atan2(ny, nx);
@@ -131,23 +135,23 @@ export function refitToEdges(
     const lastBin = Math.floor((psi + AGREE_ANGLE) / BIN_WIDTH);
     for (let bb = firstBin; bb <= lastBin + 1; bb++) {
       // The last pass (bb = lastBin + 1) takes the incoherent pixels.
-      const b = bb > lastBin ? ANGLE_BINS : ((bb % ANGLE_BINS) + ANGLE_BINS) % ANGLE_BINS;
-      const end = b === ANGLE_BINS ? edges.count : binStart[b + 1];
-      for (let j = binStart[b]; j < end; j++) {
-        const i = byAngle[j];
-        const x = ex[i], y = ey[i];
+      const incoherent = bb > lastBin;
+      const b = incoherent ? ANGLE_BINS : ((bb % ANGLE_BINS) + ANGLE_BINS) % ANGLE_BINS;
+      const end = incoherent ? edges.count : binStart[b + 1];
+      for (let j = firstAtOrAbove(ey, binStart[b], end, yLo); j < end; j++) {
+        const y = ey[j];
+        if (y > yHi) break;
+        const x = ex[j];
         const d = nx * x + ny * y - c;
         if (d > band || d < -band) continue;
-        if (tRange) {
-          const t = -ny * x + nx * y;
-          if (t < tRange[0] || t > tRange[1]) continue;
-        }
-        if (coherence[i] > COHERENT) {
-          const dot = nx * normalX[i] + ny * normalY[i];
+        const t = -ny * x + nx * y;
+        if (t < tLo || t > tHi) continue;
+        if (!incoherent) {
+          const dot = nx * normalX[j] + ny * normalY[j];
           if (dot < AGREE_COS && dot > -AGREE_COS) continue;
         }
-        xs[n] = x; ys[n] = y; ws[n] = ew[i];
-        mass += ew[i];
+        xs[n] = x; ys[n] = y; ws[n] = ew[j];
+        mass += ew[j];
         n++;
       }
     }
@@ -159,6 +163,40 @@ export function refitToEdges(
     ok = true;
   }
   return ok ? cur : null;
+}
+
+/**
+ * The y-range of the points within `band` of the line nx * x + ny * y = c, with t in [tLo, tHi]
+ * and 0 <= x <= width, widened by a pixel so rounding never drops a row the exact test keeps.
+ */
+function bandRows(nx: number, ny: number, c: number, band: number, tLo: number, tHi: number, width: number): [number, number] {
+  // A point is (c + d) * n + t * (-ny, nx): y = (c + d) * ny + t * nx, linear in d and t.
+  let lo = -Infinity, hi = Infinity;
+  if (tLo > -Infinity && tHi < Infinity) {
+    const a = (c - band) * ny, b = (c + band) * ny;
+    const u = tLo * nx, v = tHi * nx;
+    lo = Math.min(a, b) + Math.min(u, v);
+    hi = Math.max(a, b) + Math.max(u, v);
+  }
+  // Within the frame's columns: y = (c + d - nx * x) / ny.
+  if (Math.abs(ny) > 1e-3) {
+    const p = (c - band) / ny, q = (c + band) / ny, r = (nx * width) / ny;
+    const ylo = Math.min(p, q) - Math.max(0, r), yhi = Math.max(p, q) - Math.min(0, r);
+    if (ylo > lo) lo = ylo;
+    if (yhi < hi) hi = yhi;
+  }
+  return [lo - 1, hi + 1];
+}
+
+/** The first index in [from, to) whose y is at least `y` (ys ascending there), or `to`. */
+function firstAtOrAbove(ys: Float32Array, from: number, to: number, y: number): number {
+  let lo = from, hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ys[mid] < y) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** A coherent pixel belongs to a line when their normals are within acos(0.94), about 20 degrees. */
