@@ -51,22 +51,43 @@ export function lineSupport(map: FloatMap, line: Line, scale: EvidenceScale): Li
   const { data: d, width: W, height: H } = map;
   const nx = line.nx, ny = line.ny, floor = scale.floor;
   const [o0, o1, o2, o3, o4] = OFFSETS;
+  // A step's samples lie within BACKGROUND of the line: where that footprint, with each sample's
+  // bilinear neighbours, is inside the map, they are read without bounds checks.
+  const reachX = Math.abs(nx) * BACKGROUND + 1.5, reachY = Math.abs(ny) * BACKGROUND + 1.5;
   let acc = 0, gapAcc = 0;
   for (let k = 0; k < steps; k++) {
     const t = t0 + k + 0.5;
     const px = bx + dx * t, py = by + dy * t;
-    // Tolerate a pixel or so of bend (curled paper, lens distortion) across the line.
-    let best = 0, v = 0;
-    v = bilinear(d, W, H, px + nx * o0, py + ny * o0); if (v > best) best = v;
-    v = bilinear(d, W, H, px + nx * o1, py + ny * o1); if (v > best) best = v;
-    v = bilinear(d, W, H, px + nx * o2, py + ny * o2); if (v > best) best = v;
-    v = bilinear(d, W, H, px + nx * o3, py + ny * o3); if (v > best) best = v;
-    v = bilinear(d, W, H, px + nx * o4, py + ny * o4); if (v > best) best = v;
     // Evidence is a ridge, not a level: what the line holds above what lies a few pixels to
     // either side (the higher side, so it must stand above both). A washed-out, constant or
-    // noisy map then supports nothing, however high its values.
-    const left = bilinear(d, W, H, px - nx * BACKGROUND, py - ny * BACKGROUND);
-    const right = bilinear(d, W, H, px + nx * BACKGROUND, py + ny * BACKGROUND);
+    // noisy map then supports nothing, however high its values. Across the line, a pixel or so
+    // of bend (curled paper, lens distortion) is tolerated: the best of five samples counts.
+    let best = 0, v = 0, left = 0, right = 0;
+    if (px >= reachX && py >= reachY && px < W - reachX && py < H - reachY) {
+      left = interior(d, W, px - nx * BACKGROUND, py - ny * BACKGROUND);
+      right = interior(d, W, px + nx * BACKGROUND, py + ny * BACKGROUND);
+      const background = left < right ? left : right;
+      // best only grows with each sample, and the step's evidence with it: once that reaches 1,
+      // where it is clamped, the other samples cannot change it. The centre first (a ridge peaks
+      // there), then outwards.
+      v = interior(d, W, px + nx * o2, py + ny * o2); if (v > best) best = v;
+      if ((best - background - floor) * inv < 1) {
+        v = interior(d, W, px + nx * o1, py + ny * o1); if (v > best) best = v;
+        v = interior(d, W, px + nx * o3, py + ny * o3); if (v > best) best = v;
+        if ((best - background - floor) * inv < 1) {
+          v = interior(d, W, px + nx * o0, py + ny * o0); if (v > best) best = v;
+          v = interior(d, W, px + nx * o4, py + ny * o4); if (v > best) best = v;
+        }
+      }
+    } else {
+      v = bilinear(d, W, H, px + nx * o0, py + ny * o0); if (v > best) best = v;
+      v = bilinear(d, W, H, px + nx * o1, py + ny * o1); if (v > best) best = v;
+      v = bilinear(d, W, H, px + nx * o2, py + ny * o2); if (v > best) best = v;
+      v = bilinear(d, W, H, px + nx * o3, py + ny * o3); if (v > best) best = v;
+      v = bilinear(d, W, H, px + nx * o4, py + ny * o4); if (v > best) best = v;
+      left = bilinear(d, W, H, px - nx * BACKGROUND, py - ny * BACKGROUND);
+      right = bilinear(d, W, H, px + nx * BACKGROUND, py + ny * BACKGROUND);
+    }
     const e = (best - (left < right ? left : right) - floor) * inv;
     const ec = e <= 0 ? 0 : e >= 1 ? 1 : e;
     acc += ec;
@@ -87,10 +108,27 @@ function bilinear(d: Float32Array, W: number, H: number, x: number, y: number): 
   const x0 = Math.floor(fx), y0 = Math.floor(fy);
   const ax = fx - x0, ay = fy - y0;
   if (x0 >= 0 && y0 >= 0 && x0 < W - 1 && y0 < H - 1) {
-    // Inside: the four neighbours exist (the common case, without per-neighbour checks).
+    // Inside: the four neighbours exist (without per-neighbour checks).
     const i = y0 * W + x0;
     return (d[i] * (1 - ax) + d[i + 1] * ax) * (1 - ay) + (d[i + W] * (1 - ax) + d[i + W + 1] * ax) * ay;
   }
+  return bilinearAtBorder(d, W, H, x0, y0, ax, ay);
+}
+
+/**
+ * bilinear() at a position whose four neighbours the caller knows to be inside the map (x and y
+ * at least 0.5 from its edges): the floors are truncations, and the arithmetic integer from there.
+ */
+function interior(d: Float32Array, W: number, x: number, y: number): number {
+  const fx = x - 0.5, fy = y - 0.5;
+  const x0 = fx | 0, y0 = fy | 0;
+  const ax = fx - x0, ay = fy - y0;
+  const i = y0 * W + x0;
+  return (d[i] * (1 - ax) + d[i + 1] * ax) * (1 - ay) + (d[i + W] * (1 - ax) + d[i + W + 1] * ax) * ay;
+}
+
+/** bilinear() where some of the four neighbours lie outside the map (they count as 0). */
+function bilinearAtBorder(d: Float32Array, W: number, H: number, x0: number, y0: number, ax: number, ay: number): number {
   const v00 = x0 >= 0 && x0 < W && y0 >= 0 && y0 < H ? d[y0 * W + x0] : 0;
   const v10 = x0 + 1 >= 0 && x0 + 1 < W && y0 >= 0 && y0 < H ? d[y0 * W + x0 + 1] : 0;
   const v01 = x0 >= 0 && x0 < W && y0 + 1 >= 0 && y0 + 1 < H ? d[(y0 + 1) * W + x0] : 0;
