@@ -1,8 +1,7 @@
-import type { FloatMap, Point } from "../types.ts";
-import type { EdgePixels } from "./edges.ts";
-import { refitToEdges } from "./hough.ts";
+import type { Point } from "../types.ts";
+import type { LineEvidence } from "./evidence.ts";
 import { along, intersect, pointAt, type Line } from "./line.ts";
-import { lineSupport, prefixAt, type EvidenceScale, type LineSupport } from "./support.ts";
+import { prefixAt, type LineSupport } from "./support.ts";
 
 /** A step of a line with at least this evidence is supported; below GAP it is a gap. */
 const SUPPORTED = 0.5;
@@ -31,9 +30,7 @@ export function closeBorderSides(
   isBorder: readonly boolean[],
   corners: readonly (readonly [number, number])[],
   supports: readonly LineSupport[],
-  edges: EdgePixels,
-  map: FloatMap,
-  evidence: EvidenceScale,
+  ev: LineEvidence,
 ): { lines: Line[]; isBorder: boolean[]; corners: Point[] } | null {
   const outLines = lines.slice();
   const outBorder = isBorder.slice();
@@ -57,7 +54,7 @@ export function closeBorderSides(
     for (const p of [endA.point, endB.point]) guesses.push({ nx: opp.nx, ny: opp.ny, c: opp.nx * p[0] + opp.ny * p[1] });
     let best: { side: Line; a: Point; b: Point; cov: number } | null = null;
     for (const guess of guesses) {
-      const c = closing(guess, lines[prev], lines[next], edges, map, evidence);
+      const c = closing(guess, lines[prev], lines[next], ev);
       if (c && (!best || c.cov > best.cov)) best = c;
     }
     if (!best || best.cov < MIN_COVERAGE) continue;
@@ -76,20 +73,18 @@ function closing(
   guess: Line,
   before: Line,
   after: Line,
-  edges: EdgePixels,
-  map: FloatMap,
-  evidence: EvidenceScale,
+  ev: LineEvidence,
 ): { side: Line; a: Point; b: Point; cov: number } | null {
   const a0 = intersect(before, guess), b0 = intersect(after, guess);
   if (!a0 || !b0) return null;
   const ta = along(guess, a0[0], a0[1]), tb = along(guess, b0[0], b0[1]);
   if (Math.abs(tb - ta) < 6) return null;
-  const fit = refitToEdges(guess, edges, 2.5, 3, [Math.min(ta, tb) + 1, Math.max(ta, tb) - 1]);
+  const fit = ev.refit(guess, 2.5, 3, [Math.min(ta, tb) + 1, Math.max(ta, tb) - 1]);
   // A refit that turns the side by more than about 14 degrees found another line.
   const side = fit && Math.abs(fit.nx * guess.nx + fit.ny * guess.ny) > 0.97 ? fit : guess;
   const a = intersect(before, side), b = intersect(after, side);
   if (!a || !b) return null;
-  const s = lineSupport(map, side, evidence);
+  const s = ev.support(side);
   let u0 = along(side, a[0], a[1]) - s.t0, u1 = along(side, b[0], b[1]) - s.t0;
   if (u0 > u1) { const t = u0; u0 = u1; u1 = t; }
   const length = u1 - u0;

@@ -1,7 +1,6 @@
 import type { Point, Quad } from "../types.ts";
 import { isConvexQuad } from "../geometry/polygon.ts";
-import type { EdgePixels } from "./edges.ts";
-import { refitToEdges } from "./hough.ts";
+import type { LineEvidence } from "./evidence.ts";
 import { along, intersect, type Line } from "./line.ts";
 
 /**
@@ -15,12 +14,12 @@ import { along, intersect, type Line } from "./line.ts";
  * @param isBorder per side: a frame border (no evidence to fit; kept as is)
  * @param corners the current corners, corner k joins side k - 1 and side k
  */
-export function refineCornersLocally(lines: readonly Line[], isBorder: readonly boolean[], corners: readonly Point[], edges: EdgePixels): Point[] {
+export function refineCornersLocally(lines: readonly Line[], isBorder: readonly boolean[], corners: readonly Point[], ev: LineEvidence): Point[] {
   const out: Point[] = corners.map(([x, y]) => [x, y] as Point);
   for (let k = 0; k < 4; k++) {
     const prev = (k + 3) % 4;
-    const before = localFit(lines[prev], isBorder[prev], corners[k], corners[prev], edges);
-    const after = localFit(lines[k], isBorder[k], corners[k], corners[(k + 1) % 4], edges);
+    const before = localFit(lines[prev], isBorder[prev], corners[k], corners[prev], ev);
+    const after = localFit(lines[k], isBorder[k], corners[k], corners[(k + 1) % 4], ev);
     if (!before && !after) continue;
     const p = intersect(before ?? lines[prev], after ?? lines[k]);
     if (!p) continue;
@@ -35,7 +34,7 @@ export function refineCornersLocally(lines: readonly Line[], isBorder: readonly 
 }
 
 /** The side's line refitted to its pixels within a window that starts at `corner` and runs toward `other`. */
-function localFit(line: Line, border: boolean, corner: Point, other: Point, edges: EdgePixels): Line | null {
+function localFit(line: Line, border: boolean, corner: Point, other: Point, ev: LineEvidence): Line | null {
   if (border) return null;
   const tc = along(line, corner[0], corner[1]);
   const to = along(line, other[0], other[1]);
@@ -44,7 +43,7 @@ function localFit(line: Line, border: boolean, corner: Point, other: Point, edge
   const win = Math.max(10, Math.min(0.5 * len, 40));
   const dir = to > tc ? 1 : -1;
   const a = tc + dir * 3, b = tc + dir * win;
-  const fit = refitToEdges(line, edges, 2, 3, a < b ? [a, b] : [b, a]);
+  const fit = ev.refit(line, 2, 3, a < b ? [a, b] : [b, a]);
   if (!fit) return null;
   // The fit must stay close to the side in direction (about 8 degrees): a bend, not another line.
   if (Math.abs(fit.nx * line.nx + fit.ny * line.ny) < 0.99) return null;

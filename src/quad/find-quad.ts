@@ -3,13 +3,14 @@ import type { FloatMap, Point, Quad } from "../types.ts";
 import { isConvexQuad } from "../geometry/polygon.ts";
 import { rotateCorners } from "../geometry/quad-transform.ts";
 import { refineCornersLocally } from "./corners.ts";
-import { extractEdges, type EdgePixels } from "./edges.ts";
-import { houghLines, refitToEdges } from "./hough.ts";
+import { extractEdges } from "./edges.ts";
+import { lineEvidence, type LineEvidence } from "./evidence.ts";
+import { houghLines } from "./hough.ts";
 import { along, intersect, type Line } from "./line.ts";
 import { closeBorderSides } from "./close.ts";
 import { insideQuad, preferInnerPage } from "./nested.ts";
 import { sideEndEvidence, searchQuads, type Candidate, type SearchLine, type SearchParams } from "./search.ts";
-import { borderSupport, lineSupport, prefixAt, segmentSupport, type EvidenceScale, type LineSupport } from "./support.ts";
+import { borderSupport, prefixAt, segmentSupport, type EvidenceScale, type LineSupport } from "./support.ts";
 
 export interface FindQuadOptions {
   /** Minimum confidence for `found: true` (default 0.5). */
@@ -115,18 +116,24 @@ export function findQuadDetailed(map: FloatMap, options: FindQuadOptions = {}): 
   const sx = (aspect * H) / W;
 
   const empty: QuadFindingDetail = { found: false, quad: null, confidence: 0, lines: [], candidate: null, sideCoverage: [] };
-  const edges = extractEdges(map, options.edgeThreshold ?? DEFAULTS.edgeThreshold, Math.max(4000, Math.round(W * H * 0.06)));
+  const edgeThreshold = options.edgeThreshold ?? DEFAULTS.edgeThreshold;
+  const edges = extractEdges(map, edgeThreshold, Math.max(4000, Math.round(W * H * 0.06)));
   if (edges.count < 12) return empty;
+  // A dense map (the edge cut had to rise to bound the work: noise, texture, an untrained
+  // network) raises the bar for evidence by half as much: a ridge must stand out from the map's
+  // own typical level, not just from zero.
+  const raised = (edges.threshold - edgeThreshold) / 2;
+  const ev = lineEvidence(map, edges, raised > 0 ? { floor: EVIDENCE.floor + raised, full: EVIDENCE.full + raised } : EVIDENCE);
 
   const scale = Math.sqrt(W * H);
   const minVotes = Math.max(3, 0.015 * scale);
-  const first = searchMap({ map, edges, W, H, maxLines, minVotes, offFrame, sx, threshold, edgeThreshold: options.edgeThreshold ?? DEFAULTS.edgeThreshold });
+  const first = searchMap({ ev, W, H, maxLines, minVotes, offFrame, sx, threshold });
   // Judged against the default threshold, not the caller's: the confidence must not depend on it.
   if (first.confidence >= DEFAULT_THRESHOLD || first.houghLines >= maxLines) return first.detail;
   // Nothing stood: a short side of a small or partly hidden page (a card in a hand, the short
   // sides of a page in a tall photo's squeezed map) may have fallen under the vote floor. Look
   // once more with a lower floor; its answer must still pass the same threshold on its own.
-  const second = searchMap({ map, edges, W, H, maxLines, minVotes: RETRY_VOTES * minVotes, offFrame, sx, threshold, edgeThreshold: options.edgeThreshold ?? DEFAULTS.edgeThreshold });
+  const second = searchMap({ ev, W, H, maxLines, minVotes: RETRY_VOTES * minVotes, offFrame, sx, threshold });
   return second.confidence > first.confidence ? second.detail : first.detail;
 }
 
@@ -134,8 +141,7 @@ export function findQuadDetailed(map: FloatMap, options: FindQuadOptions = {}): 
 const RETRY_VOTES = 2 / 3;
 
 interface SearchInput {
-  map: FloatMap;
-  edges: EdgePixels;
+  ev: LineEvidence;
   W: number;
   H: number;
   maxLines: number;
@@ -143,20 +149,15 @@ interface SearchInput {
   offFrame: boolean;
   sx: number;
   threshold: number;
-  edgeThreshold: number;
 }
 
 /** One look at the map: lines above `minVotes`, the quad search, the nested and closing rules. */
 function searchMap(input: SearchInput): { detail: QuadFindingDetail; confidence: number; houghLines: number } {
-  const { map, edges, W, H, maxLines, minVotes, offFrame, sx, threshold } = input;
+  const { ev, W, H, maxLines, minVotes, offFrame, sx, threshold } = input;
+  const map = ev.map;
   const empty: QuadFindingDetail = { found: false, quad: null, confidence: 0, lines: [], candidate: null, sideCoverage: [] };
-  const found = houghLines(edges, W, H, maxLines, minVotes);
-  // A dense map (the edge cut had to rise to bound the work: noise, texture, an untrained
-  // network) raises the bar for evidence by half as much: a ridge must stand out from the map's
-  // own typical level, not just from zero.
-  const raised = (edges.threshold - input.edgeThreshold) / 2;
-  const evidence: EvidenceScale = raised > 0 ? { floor: EVIDENCE.floor + raised, full: EVIDENCE.full + raised } : EVIDENCE;
-  const lines: SearchLine[] = found.map((l) => ({ line: l, support: lineSupport(map, l, evidence), border: false }));
+  const found = houghLines(ev, W, H, maxLines, minVotes);
+  const lines: SearchLine[] = found.map((l) => ({ line: l, support: ev.support(l), border: false }));
   if (offFrame) {
     for (const l of frameBorders(W, H)) lines.push({ line: l, support: borderSupport(map, l), border: true });
   }
@@ -181,7 +182,7 @@ function searchMap(input: SearchInput): { detail: QuadFindingDetail; confidence:
   const traced = found.map(({ nx, ny, c }) => ({ nx, ny, c }));
   if (!best) return { detail: { ...empty, lines: traced }, confidence: 0, houghLines: found.length };
 
-  const ctx: SettleContext = { map, edges, evidence, sx };
+  const ctx: SettleContext = { ev, sx };
   let chosen = settle(ctx, best.sides.map((i) => lines[i].line), best.sides.map((i) => lines[i].border), best.corners, best.sides.map((i) => lines[i].support));
   // A frame border stands in for a side the line search did not see. Where the neighbouring
   // sides' evidence stops short of the frame, the page ends there: close the quad across those
@@ -193,7 +194,7 @@ function searchMap(input: SearchInput): { detail: QuadFindingDetail; confidence:
   let closings = chosenBorders || chosen.confidence < DEFAULTS.threshold ? 0 : CLOSE_CANDIDATES;
   for (const c of open.out) {
     if (closings >= CLOSE_CANDIDATES) break;
-    const closed = closeBorderSides(c.sides.map((i) => lines[i].line), c.sides.map((i) => lines[i].border), c.corners, c.sides.map((i) => lines[i].support), edges, map, evidence);
+    const closed = closeBorderSides(c.sides.map((i) => lines[i].line), c.sides.map((i) => lines[i].border), c.corners, c.sides.map((i) => lines[i].support), ev);
     if (!closed) continue;
     closings++;
     // The sides kept from the search keep their support; the closing side's is new.
@@ -212,9 +213,7 @@ function searchMap(input: SearchInput): { detail: QuadFindingDetail; confidence:
 }
 
 interface SettleContext {
-  map: FloatMap;
-  edges: EdgePixels;
-  evidence: EvidenceScale;
+  ev: LineEvidence;
   sx: number;
 }
 
@@ -241,13 +240,14 @@ function settle(
   found: readonly (readonly [number, number])[],
   known: readonly (LineSupport | null)[],
 ): Settled {
-  const { map, edges, evidence, sx } = ctx;
+  const { ev, sx } = ctx;
+  const map = ev.map;
   const start = found.map(([x, y]) => [x, y] as Point);
-  const supports = sideLines.map((l, k) => (isBorder[k] ? null : known[k] ?? lineSupport(map, l, evidence)));
-  const refined = refineSides(sideLines, isBorder, start, edges, map, evidence, supports);
+  const supports = sideLines.map((l, k) => (isBorder[k] ? null : known[k] ?? ev.support(l)));
+  const refined = refineSides(sideLines, isBorder, start, ev, supports);
   const finalLines = refined ? refined.lines : sideLines;
   const finalSupports = refined ? refined.supports : supports;
-  const corners = refineCornersLocally(finalLines, isBorder, refined ? refined.corners : start, edges);
+  const corners = refineCornersLocally(finalLines, isBorder, refined ? refined.corners : start, ev);
   let sup = 0, vis = 0, minCov = 1, borderLen = 0, endMissing = 0, endWindow = 0;
   const sideCoverage: number[] = [];
   for (let k = 0; k < 4; k++) {
@@ -259,7 +259,7 @@ function settle(
       sideCoverage.push(-1);
       continue;
     }
-    const s = finalSupports[k] ?? lineSupport(map, l, evidence);
+    const s = finalSupports[k] ?? ev.support(l);
     let lo = along(l, a[0], a[1]), hi = along(l, b[0], b[1]);
     if (lo > hi) { const t = lo; lo = hi; hi = t; }
     lo = Math.max(lo, s.t0); hi = Math.min(hi, s.t1);
@@ -304,9 +304,7 @@ function refineSides(
   sideLines: Line[],
   isBorder: boolean[],
   corners: Point[],
-  edges: EdgePixels,
-  map: FloatMap,
-  evidence: EvidenceScale,
+  ev: LineEvidence,
   supports: readonly (LineSupport | null)[],
 ): { corners: Point[]; lines: Line[]; supports: (LineSupport | null)[] } | null {
   const out: Line[] = [];
@@ -319,8 +317,8 @@ function refineSides(
     let ta = along(l, a[0], a[1]), tb = along(l, b[0], b[1]);
     if (ta > tb) { const t = ta; ta = tb; tb = t; }
     const margin = Math.min(8, 0.15 * (tb - ta));
-    const fit = refitToEdges(l, edges, 3, 3, [ta + margin, tb - margin]);
-    const fitSupport = fit ? lineSupport(map, fit, evidence) : null;
+    const fit = ev.refit(l, 3, 3, [ta + margin, tb - margin]);
+    const fitSupport = fit ? ev.support(fit) : null;
     if (fit && fitSupport && spanSupport(fitSupport, fit, a, b) >= spanSupport(own, l, a, b)) {
       out.push(fit);
       outSupports.push(fitSupport);

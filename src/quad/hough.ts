@@ -1,4 +1,5 @@
 import { ANGLE_BINS, type EdgePixels } from "./edges.ts";
+import type { LineEvidence } from "./evidence.ts";
 import { fitLine, lineFromAngle, type Line } from "./line.ts";
 
 export interface HoughLine extends Line {
@@ -21,7 +22,8 @@ for (let k = 0; k < THETA_BINS; k++) {
  * suppression in (theta, rho), then each is refitted by weighted least squares to the pixels
  * near it, which gives sub-degree, sub-pixel lines.
  */
-export function houghLines(edges: EdgePixels, W: number, H: number, maxLines: number, minVotes: number): HoughLine[] {
+export function houghLines(ev: LineEvidence, W: number, H: number, maxLines: number, minVotes: number): HoughLine[] {
+  const edges = ev.edges;
   const ox = W / 2, oy = H / 2;
   const rhoMax = Math.ceil(Math.hypot(W, H) / 2) + 2;
   const R = 2 * rhoMax + 1;
@@ -90,7 +92,7 @@ export function houghLines(edges: EdgePixels, W: number, H: number, maxLines: nu
   const lines: HoughLine[] = [];
   for (const c of chosen) {
     const l = lineFromAngle((c.k * Math.PI) / THETA_BINS, c.rho, ox, oy);
-    const refined = refitToEdges(l, edges, 2.5, 2) ?? l;
+    const refined = ev.refit(l, 2.5, 2) ?? l;
     // Two peaks of one thick ridge converge when refitted: keep the first (stronger) one.
     if (lines.some((o) => sameLine(o, refined, W, H))) continue;
     lines.push({ nx: refined.nx, ny: refined.ny, c: refined.c, votes: c.votes });
