@@ -104,6 +104,7 @@ export function extractEdges(map: FloatMap, threshold: number, maxCount: number)
     normalYBuf = new Float32Array(cap);
   }
   const normalX = normalXBuf, normalY = normalYBuf;
+  const { x: outX, y: outY, w: outW, normal: outNormal, coherence: outCoherence } = out;
   const { gx, gy, stamp, generation } = gradientScratch(W * H);
   let k = 0;
   for (let j = 0; j < candidates && k < cap; j++) {
@@ -129,19 +130,19 @@ export function extractEdges(map: FloatMap, threshold: number, maxCount: number)
     const tr = jxx + jyy;
     const dxy = jxx - jyy;
     const r = Math.sqrt(dxy * dxy + 4 * jxy * jxy);
-    out.x[k] = x + 0.5;
-    out.y[k] = y + 0.5;
-    out.w[k] = v;
+    outX[k] = x + 0.5;
+    outY[k] = y + 0.5;
+    outW[k] = v;
     // The normal's angle phi in [0, pi) is half the angle of (dxy, 2 jxy); its cosine and sine
     // follow from the half-angle formulas, without trigonometric calls.
     let phi = 0.5 * Math.atan2(2 * jxy, dxy);
     if (phi < 0) phi += Math.PI;
     if (phi >= Math.PI) phi -= Math.PI;
-    out.normal[k] = phi;
+    outNormal[k] = phi;
     const c2 = r > 0 ? dxy / r : 1;
     normalX[k] = (jxy < 0 ? -1 : 1) * Math.sqrt(Math.max(0, (1 + c2) / 2));
     normalY[k] = Math.sqrt(Math.max(0, (1 - c2) / 2));
-    out.coherence[k] = tr > 1e-12 ? Math.min(1, r / tr) : 0;
+    outCoherence[k] = tr > 1e-12 ? Math.min(1, r / tr) : 0;
     k++;
   }
   out.count = k;
@@ -151,21 +152,26 @@ export function extractEdges(map: FloatMap, threshold: number, maxCount: number)
 
 /** Counting sort of the pixels into normal-angle bins (incoherent ones last), stable in scan order. */
 function groupByAngle(e: EdgePixels, normalX: Float32Array, normalY: Float32Array): void {
-  const start = e.binStart;
+  const { count, x, y, w, normal, coherence, binStart: start } = e;
+  if (binOfBuf.length < count) binOfBuf = new Uint8Array(count);
+  const binOf = binOfBuf;
   start.fill(0);
-  const binOf = (i: number): number => {
-    if (!(e.coherence[i] > COHERENT)) return ANGLE_BINS;
-    const b = Math.floor((e.normal[i] / Math.PI) * ANGLE_BINS);
-    return b >= ANGLE_BINS ? ANGLE_BINS - 1 : b;
-  };
-  for (let i = 0; i < e.count; i++) start[binOf(i) + 1]++;
+  for (let i = 0; i < count; i++) {
+    let b = ANGLE_BINS;
+    if (coherence[i] > COHERENT) {
+      b = Math.floor((normal[i] / Math.PI) * ANGLE_BINS);
+      if (b >= ANGLE_BINS) b = ANGLE_BINS - 1;
+    }
+    binOf[i] = b;
+    start[b + 1]++;
+  }
   for (let b = 0; b <= ANGLE_BINS; b++) start[b + 1] += start[b];
   const fill = start.slice(0, ANGLE_BINS + 1);
-  const to = e.byAngle;
-  for (let i = 0; i < e.count; i++) {
-    const j = fill[binOf(i)]++;
-    to.x[j] = e.x[i]; to.y[j] = e.y[i]; to.w[j] = e.w[i];
-    to.normalX[j] = normalX[i]; to.normalY[j] = normalY[i];
+  const { x: tx, y: ty, w: tw, normalX: tnx, normalY: tny } = e.byAngle;
+  for (let i = 0; i < count; i++) {
+    const j = fill[binOf[i]]++;
+    tx[j] = x[i]; ty[j] = y[i]; tw[j] = w[i];
+    tnx[j] = normalX[i]; tny[j] = normalY[i];
   }
 }
 
@@ -207,3 +213,4 @@ let histBuf = new Uint32Array(1024);
 let candBuf = new Int32Array(0);
 let normalXBuf = new Float32Array(0);
 let normalYBuf = new Float32Array(0);
+let binOfBuf = new Uint8Array(0);
