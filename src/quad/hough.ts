@@ -27,9 +27,13 @@ export function houghLines(ev: LineEvidence, W: number, H: number, maxLines: num
   const ox = W / 2, oy = H / 2;
   const rhoMax = Math.ceil(Math.hypot(W, H) / 2) + 2;
   const R = 2 * rhoMax + 1;
-  if (accBuf.length < THETA_BINS * R) accBuf = new Float32Array(THETA_BINS * R);
-  const acc = accBuf;
-  acc.fill(0, 0, THETA_BINS * R);
+  const cells = THETA_BINS * R; // a multiple of 4 (THETA_BINS is)
+  if (accBuf.length < cells) {
+    accBuf = new Float32Array(cells);
+    accBits = new Uint32Array(accBuf.buffer);
+  }
+  const acc = accBuf, bits = accBits;
+  acc.fill(0, 0, cells);
   const binScale = THETA_BINS / Math.PI;
   for (let i = 0; i < edges.count; i++) {
     const coh = edges.coherence[i];
@@ -51,14 +55,21 @@ export function houghLines(ev: LineEvidence, W: number, H: number, maxLines: num
     }
   }
 
-  // Local maxima over a 3x3 neighbourhood (theta wraps around with rho mirrored).
+  // Local maxima over a 3x3 neighbourhood (theta wraps around with rho mirrored), in cell order.
+  // Most cells lie under the floor, and four at a time are ruled out by their bits: a
+  // non-negative float's bits order as integers do, and the bits OR-ed together are at least the
+  // largest of them (a negative value or NaN, with its sign bit set, is never ruled out this way).
+  const floorBits = float32Bits(minVotes);
   const peaks: number[] = [];
-  for (let k = 0; k < THETA_BINS; k++) {
-    const km = k === 0 ? THETA_BINS - 1 : k - 1;
-    const kp = k === THETA_BINS - 1 ? 0 : k + 1;
-    for (let r = 1; r < R - 1; r++) {
-      const v = acc[k * R + r];
+  for (let block = 0; block < cells; block += 4) {
+    if (((bits[block] | bits[block + 1] | bits[block + 2] | bits[block + 3]) >>> 0) < floorBits) continue;
+    for (let cell = block; cell < block + 4; cell++) {
+      const v = acc[cell];
       if (v < minVotes) continue;
+      const k = (cell / R) | 0, r = cell - k * R;
+      if (r < 1 || r >= R - 1) continue;
+      const km = k === 0 ? THETA_BINS - 1 : k - 1;
+      const kp = k === THETA_BINS - 1 ? 0 : k + 1;
       let isMax = true;
       for (let dr = -1; dr <= 1 && isMax; dr++) {
         if (dr !== 0 && acc[k * R + r + dr] > v) isMax = false;
@@ -66,7 +77,7 @@ export function houghLines(ev: LineEvidence, W: number, H: number, maxLines: num
         const rp = k === THETA_BINS - 1 ? R - 1 - (r + dr) : r + dr;
         if (acc[km * R + rm] > v || acc[kp * R + rp] > v) isMax = false;
       }
-      if (isMax) peaks.push(k * R + r);
+      if (isMax) peaks.push(cell);
     }
   }
   peaks.sort((a, b) => acc[b] - acc[a]);
@@ -207,6 +218,17 @@ const AGREE_ANGLE = Math.acos(AGREE_COS) + 1e-6;
 const BIN_WIDTH = Math.PI / ANGLE_BINS;
 
 let accBuf = new Float32Array(0);
+/** accBuf's bits. */
+let accBits = new Uint32Array(0);
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/** The bits of the smallest float32 at least v (v > 0): a float32 is under v exactly when its bits are under these. */
+function float32Bits(v: number): number {
+  f32[0] = v;
+  return f32[0] < v ? u32[0] + 1 : u32[0];
+}
 
 // Reused between calls: refits run a few dozen times per map and must not allocate each time.
 let scratchX = new Float32Array(0);
