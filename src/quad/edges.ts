@@ -81,29 +81,26 @@ export function extractEdges(map: FloatMap, threshold: number, maxCount: number)
     count = acc;
   }
   const cap = Math.min(count, maxCount);
+  const b = pixelBuffers(cap);
   const out: EdgePixels = {
     count: 0,
     width: W,
-    x: new Float32Array(cap),
-    y: new Float32Array(cap),
-    w: new Float32Array(cap),
-    normal: new Float32Array(cap),
-    coherence: new Float32Array(cap),
+    x: b[0].subarray(0, cap),
+    y: b[1].subarray(0, cap),
+    w: b[2].subarray(0, cap),
+    normal: b[3].subarray(0, cap),
+    coherence: b[4].subarray(0, cap),
     threshold: cut,
     byAngle: {
-      x: new Float32Array(cap),
-      y: new Float32Array(cap),
-      w: new Float32Array(cap),
-      normalX: new Float32Array(cap),
-      normalY: new Float32Array(cap),
+      x: b[5].subarray(0, cap),
+      y: b[6].subarray(0, cap),
+      w: b[7].subarray(0, cap),
+      normalX: b[8].subarray(0, cap),
+      normalY: b[9].subarray(0, cap),
     },
     binStart: new Int32Array(ANGLE_BINS + 2),
   };
-  if (normalXBuf.length < cap) {
-    normalXBuf = new Float32Array(cap);
-    normalYBuf = new Float32Array(cap);
-  }
-  const normalX = normalXBuf, normalY = normalYBuf;
+  const normalX = b[10], normalY = b[11];
   const { x: outX, y: outY, w: outW, normal: outNormal, coherence: outCoherence } = out;
   const { gx, gy, stamp, generation } = gradientScratch(W * H);
   let k = 0;
@@ -211,6 +208,13 @@ let stampBuf = new Uint32Array(0);
 let generationCounter = 0;
 let histBuf = new Uint32Array(1024);
 let candBuf = new Int32Array(0);
-let normalXBuf = new Float32Array(0);
-let normalYBuf = new Float32Array(0);
+// The pixels' arrays (EdgePixels' ten and two for the normals in scan order), reused: an
+// EdgePixels is valid until the next extractEdges call, which the finder never makes while it
+// holds one.
+let pixelBuf: Float32Array[] = [];
+
+function pixelBuffers(n: number): Float32Array[] {
+  if (pixelBuf.length === 0 || pixelBuf[0].length < n) pixelBuf = Array.from({ length: 12 }, () => new Float32Array(n));
+  return pixelBuf;
+}
 let binOfBuf = new Uint8Array(0);
