@@ -1,4 +1,5 @@
 import type { FloatMap } from "../types.ts";
+import { float32Bits } from "./bits.ts";
 
 /** Edge pixels of a probability map with their local line orientation. */
 export interface EdgePixels {
@@ -51,25 +52,21 @@ export function extractEdges(map: FloatMap, threshold: number, maxCount: number)
   const { data, width: W, height: H } = map;
   const n = W * H;
   let cut = threshold;
-  let candidates = 0;
-  // One pass collects the candidates and histograms them, in case the cut has to rise; the second
-  // visits only those.
+  // One pass collects the candidates; where there are too many, the cut rises from their
+  // histogram.
   const bins = 1024;
-  const hist = histBuf;
-  hist.fill(0);
   const span = 1 - cut + 1e-9;
   if (candBuf.length < n) candBuf = new Int32Array(n);
   const cand = candBuf;
-  for (let i = 0; i < n; i++) {
-    const v = data[i];
-    if (v >= cut) {
-      cand[candidates++] = i;
-      const b = Math.floor(((v - threshold) / span) * bins);
-      hist[b >= bins ? bins - 1 : b]++;
-    }
-  }
+  const candidates = collectAtLeast(data, cut, cand);
   let count = candidates;
   if (count > maxCount) {
+    const hist = histBuf;
+    hist.fill(0);
+    for (let j = 0; j < candidates; j++) {
+      const b = Math.floor(((data[cand[j]] - threshold) / span) * bins);
+      hist[b >= bins ? bins - 1 : b]++;
+    }
     // The lowest bin edge that keeps at most maxCount pixels.
     let acc = 0;
     let b = bins - 1;
@@ -147,6 +144,23 @@ export function extractEdges(map: FloatMap, threshold: number, maxCount: number)
   return out;
 }
 
+/** Indices of the values at least `cut`, in order, into `out`; returns how many. */
+function collectAtLeast(data: Float32Array, cut: number, out: Int32Array): number {
+  const n = data.length;
+  let k = 0, i = 0;
+  if (cut > 0) {
+    // Most of a map is background: four values at a time are ruled out by their bits.
+    const bits = new Uint32Array(data.buffer, data.byteOffset, n);
+    const cutBits = float32Bits(cut);
+    for (; i + 4 <= n; i += 4) {
+      if (((bits[i] | bits[i + 1] | bits[i + 2] | bits[i + 3]) >>> 0) < cutBits) continue;
+      for (let j = i; j < i + 4; j++) if (data[j] >= cut) out[k++] = j;
+    }
+  }
+  for (; i < n; i++) if (data[i] >= cut) out[k++] = i;
+  return k;
+}
+
 /** Counting sort of the pixels into normal-angle bins (incoherent ones last), stable in scan order. */
 function groupByAngle(e: EdgePixels, normalX: Float32Array, normalY: Float32Array): void {
   const { count, x, y, w, normal, coherence, binStart: start } = e;
@@ -206,7 +220,7 @@ let gxBuf = new Float32Array(0);
 let gyBuf = new Float32Array(0);
 let stampBuf = new Uint32Array(0);
 let generationCounter = 0;
-let histBuf = new Uint32Array(1024);
+const histBuf = new Uint32Array(1024);
 let candBuf = new Int32Array(0);
 // The pixels' arrays (EdgePixels' ten and two for the normals in scan order), reused: an
 // EdgePixels is valid until the next extractEdges call, which the finder never makes while it

@@ -1,3 +1,4 @@
+import { float32Bits } from "./bits.ts";
 import { ANGLE_BINS, type EdgePixels } from "./edges.ts";
 import type { LineEvidence } from "./evidence.ts";
 import { fitLine, lineFromAngle, type Line } from "./line.ts";
@@ -56,9 +57,7 @@ export function houghLines(ev: LineEvidence, W: number, H: number, maxLines: num
   }
 
   // Local maxima over a 3x3 neighbourhood (theta wraps around with rho mirrored), in cell order.
-  // Most cells lie under the floor, and four at a time are ruled out by their bits: a
-  // non-negative float's bits order as integers do, and the bits OR-ed together are at least the
-  // largest of them (a negative value or NaN, with its sign bit set, is never ruled out this way).
+  // Most cells lie under the floor: four at a time are ruled out by their bits (see float32Bits).
   const floorBits = float32Bits(minVotes);
   const peaks: number[] = [];
   for (let block = 0; block < cells; block += 4) {
@@ -221,14 +220,6 @@ let accBuf = new Float32Array(0);
 /** accBuf's bits. */
 let accBits = new Uint32Array(0);
 
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-
-/** The bits of the smallest float32 at least v (v > 0): a float32 is under v exactly when its bits are under these. */
-function float32Bits(v: number): number {
-  f32[0] = v;
-  return f32[0] < v ? u32[0] + 1 : u32[0];
-}
 
 // Reused between calls: refits run a few dozen times per map and must not allocate each time.
 let scratchX = new Float32Array(0);
