@@ -1,7 +1,7 @@
 import { float32Bits } from "./bits.ts";
 import { ANGLE_BINS, type EdgePixels } from "./edges.ts";
 import type { LineEvidence } from "./evidence.ts";
-import { fitLine, lineFromAngle, type Line } from "./line.ts";
+import { fitLineFromSums, lineFromAngle, type Line } from "./line.ts";
 
 export interface HoughLine extends Line {
   /** Accumulated vote weight (edge probability mass along the line). */
@@ -135,7 +135,8 @@ export function refitToEdges(
   for (let it = 0; it < iterations; it++) {
     const { nx, ny, c } = cur;
     let n = 0;
-    let mass = 0;
+    // The fit's first sums, taken on the way (the weight's sum is the pixels' mass).
+    let mass = 0, sx = 0, sy = 0;
     // Only rows the band can reach are visited: within a bin the pixels are in scan order.
     const [yLo, yHi] = bandRows(nx, ny, c, band, tLo, tHi, edges.width);
     // Pixels whose own orientation disagrees by more than ~20 degrees belong to something else:
@@ -162,13 +163,14 @@ export function refitToEdges(
           const dot = nx * normalX[j] + ny * normalY[j];
           if (dot < AGREE_COS && dot > -AGREE_COS) continue;
         }
-        xs[n] = x; ys[n] = y; ws[n] = ew[j];
-        mass += ew[j];
+        const w = ew[j];
+        xs[n] = x; ys[n] = y; ws[n] = w;
+        mass += w; sx += w * x; sy += w * y;
         n++;
       }
     }
     if (n < 6 || mass < 3) break;
-    const fit = fitLine(xs, ys, ws, n);
+    const fit = fitLineFromSums(xs, ys, ws, n, mass, sx, sy);
     if (!fit) break;
     // Keep the fit's orientation consistent with the input (normal pointing the same way).
     cur = fit.nx * cur.nx + fit.ny * cur.ny < 0 ? { nx: -fit.nx, ny: -fit.ny, c: -fit.c } : fit;

@@ -57,6 +57,16 @@ export function pointAt(l: Line, t: number): [number, number] {
 export function fitLine(xs: ArrayLike<number>, ys: ArrayLike<number>, ws: ArrayLike<number>, n: number): Line | null {
   let sw = 0, sx = 0, sy = 0;
   for (let i = 0; i < n; i++) { sw += ws[i]; sx += ws[i] * xs[i]; sy += ws[i] * ys[i]; }
+  return fitLineFromSums(xs, ys, ws, n, sw, sx, sy);
+}
+
+/**
+ * fitLine, given the weight's sum and the weighted sums of x and y, summed in point order (a
+ * caller that collects the points can sum them on the way, and save fitLine a pass over them).
+ */
+export function fitLineFromSums(
+  xs: ArrayLike<number>, ys: ArrayLike<number>, ws: ArrayLike<number>, n: number, sw: number, sx: number, sy: number,
+): Line | null {
   if (!(sw > 0)) return null;
   const mx = sx / sw, my = sy / sw;
   let cxx = 0, cxy = 0, cyy = 0;
