@@ -80,6 +80,16 @@ const newSideScratch = (n: number) => ({
   over: new Float64Array(n),
 });
 let sideScratch = newSideScratch(0);
+const newPairScratch = (n: number) => ({
+  ix: new Float64Array(n),
+  iy: new Float64Array(n),
+  tOn: new Float64Array(n),
+  adjacentOk: new Uint8Array(n),
+  oppositeOk: new Uint8Array(n),
+  dirx: new Float64Array(n),
+  diry: new Float64Array(n),
+});
+let pairScratch = newPairScratch(0);
 
 /**
  * Quads of three seen sides and one frame border (a U), ranked by the seen sides' support alone,
@@ -144,12 +154,11 @@ export function searchQuads(
 ): Candidate[] {
   const M = lines.length;
   const W = p.width, H = p.height;
-  const ix = new Float64Array(M * M);
-  const iy = new Float64Array(M * M);
-  const tOn = new Float64Array(M * M); // position of X(i, j) along line i
-  const adjacentOk = new Uint8Array(M * M);
-  const oppositeOk = new Uint8Array(M * M);
-  const dirx = new Float64Array(M), diry = new Float64Array(M);
+  if (pairScratch.adjacentOk.length < M * M) pairScratch = newPairScratch(M * M);
+  // ix, iy and tOn are read only where adjacentOk says they were written in this call.
+  const { ix, iy, tOn, adjacentOk, oppositeOk, dirx, diry } = pairScratch; // tOn: position of X(i, j) along line i
+  adjacentOk.fill(0, 0, M * M);
+  oppositeOk.fill(0, 0, M * M);
   for (let i = 0; i < M; i++) {
     const l = lines[i].line;
     const dx = -l.ny * p.sx, dy = l.nx;
