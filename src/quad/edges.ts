@@ -1,5 +1,4 @@
 import type { FloatMap } from "../types.ts";
-import { float32Bits } from "./bits.ts";
 
 /** Edge pixels of a probability map with their local line orientation. */
 export interface EdgePixels {
@@ -52,20 +51,29 @@ export function extractEdges(map: FloatMap, threshold: number, maxCount: number)
   const { data, width: W, height: H } = map;
   const n = W * H;
   let cut = threshold;
-  // One pass collects the candidates; where there are too many, the cut rises from their
-  // histogram.
+  // One pass collects the candidates and, once there are too many and the cut has to rise,
+  // histograms them; the second visits only those.
   const bins = 1024;
   const span = 1 - cut + 1e-9;
   if (candBuf.length < n) candBuf = new Int32Array(n);
   const cand = candBuf;
-  const candidates = collectAtLeast(data, cut, cand);
+  const hist = histBuf;
+  const bin = (v: number): number => {
+    const b = Math.floor(((v - threshold) / span) * bins);
+    return b >= bins ? bins - 1 : b;
+  };
+  let candidates = 0, i = 0;
+  for (; i < n && candidates <= maxCount; i++) if (data[i] >= cut) cand[candidates++] = i;
   let count = candidates;
   if (count > maxCount) {
-    const hist = histBuf;
     hist.fill(0);
-    for (let j = 0; j < candidates; j++) {
-      const b = Math.floor(((data[cand[j]] - threshold) / span) * bins);
-      hist[b >= bins ? bins - 1 : b]++;
+    for (let j = 0; j < candidates; j++) hist[bin(data[cand[j]])]++;
+    for (; i < n; i++) {
+      const v = data[i];
+      if (v >= cut) {
+        cand[candidates++] = i;
+        hist[bin(v)]++;
+      }
     }
     // The lowest bin edge that keeps at most maxCount pixels.
     let acc = 0;
@@ -142,23 +150,6 @@ export function extractEdges(map: FloatMap, threshold: number, maxCount: number)
   out.count = k;
   groupByAngle(out, normalX, normalY);
   return out;
-}
-
-/** Indices of the values at least `cut`, in order, into `out`; returns how many. */
-function collectAtLeast(data: Float32Array, cut: number, out: Int32Array): number {
-  const n = data.length;
-  let k = 0, i = 0;
-  if (cut > 0) {
-    // Most of a map is background: four values at a time are ruled out by their bits.
-    const bits = new Uint32Array(data.buffer, data.byteOffset, n);
-    const cutBits = float32Bits(cut);
-    for (; i + 4 <= n; i += 4) {
-      if (((bits[i] | bits[i + 1] | bits[i + 2] | bits[i + 3]) >>> 0) < cutBits) continue;
-      for (let j = i; j < i + 4; j++) if (data[j] >= cut) out[k++] = j;
-    }
-  }
-  for (; i < n; i++) if (data[i] >= cut) out[k++] = i;
-  return k;
 }
 
 /** Counting sort of the pixels into normal-angle bins (incoherent ones last), stable in scan order. */
