@@ -38,19 +38,36 @@ export function lineEvidence(map: FloatMap, edges: EdgePixels, scale: EvidenceSc
   // A few dozen distinct lines per call (a few hundred at most): a list scanned for exact equals
   // costs less than hashing them.
   const supports: Entry<LineSupport>[] = [];
+  arenaUsed = 0;
   const refits: Entry<Line | null>[] = [];
   return {
     map,
     edges,
     scale,
     support(line) {
-      return remember(supports, line, NaN, NaN, NaN, NaN, () => lineSupport(map, line, scale));
+      return remember(supports, line, NaN, NaN, NaN, NaN, () => lineSupport(map, line, scale, fromArena));
     },
     refit(line, band, iterations, tRange) {
       const t0 = tRange ? tRange[0] : NaN, t1 = tRange ? tRange[1] : NaN;
       return remember(refits, line, band, iterations, t0, t1, () => refitToEdges(line, edges, band, iterations, tRange));
     },
   };
+}
+
+// The supports' arrays are views on one buffer that every findQuad call reuses from its start:
+// a call's supports live only while it runs, and a typed array of its own each (two per line)
+// costs an allocation outside the heap and work for the collector.
+let arena = new Float32Array(1 << 14);
+let arenaUsed = 0;
+
+function fromArena(n: number): Float32Array {
+  if (arenaUsed + n > arena.length) {
+    // Views handed out before keep the old buffer.
+    arena = new Float32Array(Math.max(2 * arena.length, n));
+    arenaUsed = 0;
+  }
+  arenaUsed += n;
+  return arena.subarray(arenaUsed - n, arenaUsed);
 }
 
 /** Exact equality (Object.is: NaN, meaning no argument, equals NaN; -0 is not 0, as the functions may tell them apart). */

@@ -38,13 +38,20 @@ export function borderSupport(map: FloatMap, line: Line): LineSupport {
   return range ? { t0: range[0], t1: range[1], prefix: empty, gaps: empty } : { t0: 0, t1: -1, prefix: empty, gaps: empty };
 }
 
-export function lineSupport(map: FloatMap, line: Line, scale: EvidenceScale): LineSupport {
+/** Where lineSupport takes its arrays from (their contents need not be zero). */
+export type FloatAlloc = (n: number) => Float32Array;
+
+const fresh: FloatAlloc = (n) => new Float32Array(n);
+
+export function lineSupport(map: FloatMap, line: Line, scale: EvidenceScale, alloc: FloatAlloc = fresh): LineSupport {
   const range = clipLineToFrame(line, map.width, map.height);
   if (!range) return { t0: 0, t1: -1, prefix: new Float32Array(1), gaps: new Float32Array(1) };
   const [t0, t1] = range;
   const steps = Math.max(0, Math.ceil(t1 - t0));
-  const prefix = new Float32Array(steps + 1);
-  const gaps = new Float32Array(steps + 1);
+  const prefix = alloc(steps + 1);
+  const gaps = alloc(steps + 1);
+  prefix[0] = 0;
+  gaps[0] = 0;
   const dx = -line.ny, dy = line.nx;
   const bx = line.c * line.nx, by = line.c * line.ny;
   const inv = 1 / Math.max(1e-6, scale.full - scale.floor);
