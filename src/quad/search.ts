@@ -78,6 +78,8 @@ const newSideScratch = (n: number) => ({
   inFrame: new Float64Array(n),
   ends: new Float64Array(n),
   over: new Float64Array(n),
+  /** The side's length in true geometry (between its two corners). */
+  len: new Float64Array(n),
 });
 let sideScratch = newSideScratch(0);
 const newPairScratch = (n: number) => ({
@@ -88,6 +90,7 @@ const newPairScratch = (n: number) => ({
   oppositeOk: new Uint8Array(n),
   dirx: new Float64Array(n),
   diry: new Float64Array(n),
+  isBorder: new Uint8Array(n),
 });
 let pairScratch = newPairScratch(0);
 
@@ -189,7 +192,7 @@ export function searchQuads(
 
   // Verdict per side: line L between its crossings with lines U and V (symmetric in U, V).
   if (sideScratch.state.length < M * M * M) sideScratch = newSideScratch(M * M * M);
-  const { state: sideState, score: sideScore, support: sideSupport, inFrame: sideInFrame, ends: sideEnds, over: sideOver } = sideScratch;
+  const { state: sideState, score: sideScore, support: sideSupport, inFrame: sideInFrame, ends: sideEnds, over: sideOver, len: sideLen } = sideScratch;
   sideState.fill(SIDE_UNKNOWN, 0, M * M * M);
   const sideKey = (L: number, U: number, V: number): number => (U < V ? (L * M + U) * M + V : (L * M + V) * M + U);
   const sideOf = (L: number, U: number, V: number): number => {
@@ -225,10 +228,15 @@ export function searchQuads(
         sideInFrame[key] = inFrame;
       }
     }
+    // Its length, for the corner angles: the same whichever corner it is measured from (hypot
+    // of a vector or of its negation), so once per side, not twice per quad.
+    if (state === SIDE_OK) sideLen[key] = Math.hypot((ix[L * M + U] - ix[L * M + V]) * p.sx, iy[L * M + U] - iy[L * M + V]);
     sideState[key] = state;
     return state;
   };
 
+  const isBorder = pairScratch.isBorder;
+  for (let i = 0; i < M; i++) isBorder[i] = lines[i].border ? 1 : 0;
   const top: Candidate[] = [];
   const order = [0, 0, 0, 0];
   const cosMax = Math.cos((p.minAngle * Math.PI) / 180);
@@ -237,7 +245,7 @@ export function searchQuads(
     for (let b = a + 1; b < M; b++) {
       for (let c = b + 1; c < M; c++) {
         for (let d = c + 1; d < M; d++) {
-          const borders = +lines[a].border + +lines[b].border + +lines[c].border + +lines[d].border;
+          const borders = isBorder[a] + isBorder[b] + isBorder[c] + isBorder[d];
           if (borders > p.maxBorderSides) continue;
           for (let split = 0; split < 3; split++) {
             // Opposite pairs (p, q) and (r, s); the cycle is p, r, q, s.
@@ -270,7 +278,7 @@ export function searchQuads(
               const s = cross > 0 ? 1 : cross < 0 ? -1 : 0;
               if (s === 0 || (sign !== 0 && s !== sign)) { ok = false; break; }
               sign = s;
-              const nu = Math.hypot(ux, uy), nv = Math.hypot(vx, vy);
+              const nu = sideLen[sideKey(order[k0], order[(k + 2) & 3], order[k])], nv = sideLen[sideKey(order[k], order[k0], order[k2])];
               if (nu < 4 || nv < 4) { ok = false; break; }
               const cosA = (ux * vx + uy * vy) / (nu * nv);
               if (cosA > cosMax || cosA < -cosMax) { ok = false; break; }
