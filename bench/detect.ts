@@ -10,7 +10,7 @@
  *   - the default model's inference against the float32 reference's;
  *   - cold start: a new process to its first result on sample/sample.jpg, from the built package
  *     (run `npm run build` first), best of 3;
- *   - per-stage medians and p90.
+ *   - per-stage medians and p90, and per run the time in no stage (total less its stages).
  *
  *   npm run bench                                   # node, bun, deno
  *   node --import tsx bench/detect.ts --runtimes node --runs 9
@@ -32,6 +32,13 @@ import { loadOpenCvBaseline } from "../src/eval/baseline-opencv.ts";
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const STAGES = ["decode", "preprocess", "inference", "quad", "refine", "total"] as const;
 type Stage = (typeof STAGES)[number];
+/**
+ * Per run, total less the sum of its stages. Medians do not add up (a stage's occasional pause
+ * moves the total's median, not its own), so the sum of the stage medians is no measure of it.
+ */
+const UNSTAGED = "in no stage";
+type Column = Stage | typeof UNSTAGED;
+const COLUMNS: readonly Column[] = [...STAGES, UNSTAGED];
 
 interface Stats {
   median: number;
@@ -42,7 +49,7 @@ interface WorkerReport {
   /** Wall-clock medians of whole operations, ms. */
   ops: Record<string, Stats>;
   /** Per-stage timings of detect() on each input. */
-  stages: Record<string, Record<Stage, Stats>>;
+  stages: Record<string, Record<Column, Stats>>;
   notes: string[];
 }
 
@@ -143,15 +150,16 @@ async function worker(): Promise<void> {
   const jsquash = await jsquashDecoder();
   const report: WorkerReport = { runtime: detectRuntime(), ops: {}, stages: {}, notes: [] };
   const ops: Record<string, number[]> = {};
-  const stageSamples: Record<string, Record<Stage, number[]>> = {};
+  const stageSamples: Record<string, Record<Column, number[]>> = {};
   const time = async (name: string, f: () => Promise<unknown>, keep: boolean): Promise<void> => {
     const t = performance.now();
     await f();
     if (keep) (ops[name] ??= []).push(performance.now() - t);
   };
   const keepStages = (name: string, t: Record<Stage, number>): void => {
-    const s = (stageSamples[name] ??= { decode: [], preprocess: [], inference: [], quad: [], refine: [], total: [] });
+    const s = (stageSamples[name] ??= { decode: [], preprocess: [], inference: [], quad: [], refine: [], total: [], [UNSTAGED]: [] });
     for (const k of STAGES) s[k].push(t[k]);
+    s[UNSTAGED].push(t.total - STAGES.reduce((a, k) => (k === "total" ? a : a + t[k]), 0));
   };
   const scale = jpegScaleFor(4000, 3000, 2 * 128);
   // Each phase interleaves its operations, so that load changes hit them alike; 2 warm-ups. The
@@ -226,7 +234,7 @@ async function worker(): Promise<void> {
   await fp32.dispose();
   for (const [k, v] of Object.entries(ops)) report.ops[k] = stats(v);
   for (const [k, v] of Object.entries(stageSamples)) {
-    report.stages[k] = Object.fromEntries(STAGES.map((s) => [s, stats(v[s])])) as Record<Stage, Stats>;
+    report.stages[k] = Object.fromEntries(COLUMNS.map((s) => [s, stats(v[s])])) as Record<Column, Stats>;
   }
   console.log(`BENCH ${JSON.stringify(report)}`);
 }
@@ -297,7 +305,7 @@ async function driver(): Promise<void> {
     const rep = JSON.parse(line.slice(6)) as WorkerReport;
     for (const [k, s] of Object.entries(rep.ops)) console.log(`  ${k.padEnd(44)} ${fmt(s)}`);
     for (const [input, st] of Object.entries(rep.stages)) {
-      console.log(`  stages ${input.padEnd(16)} ` + STAGES.map((s) => `${s} ${fmt(st[s])}`).join("  "));
+      console.log(`  stages ${input.padEnd(16)} ` + COLUMNS.map((s) => `${s} ${s === UNSTAGED ? st[s].median.toFixed(2) : fmt(st[s])}`).join("  "));
     }
     const m = (k: string): number | undefined => rep.ops[k]?.median;
     const ratio = (label: string, a: number | undefined, b: number | undefined, target: string): void => {

@@ -61,6 +61,30 @@ test("result shape: corners in source pixels, sizes, timings", { skip: skip || n
   assert.ok(r.timings.total >= r.timings.inference);
 });
 
+test("timings: the stages add up to total (within 0.1 ms) and total to the call's own time", { skip: skip || noPhotos }, async () => {
+  const d = await shared();
+  const bytes = readBytes(photos[0]);
+  const pixels = await decodeImage(bytes);
+  const stages = ["decode", "preprocess", "inference", "quad", "refine"] as const;
+  for (const [name, input] of [["JPEG bytes", bytes], ["RGBA pixels", pixels]] as const) {
+    for (const secondLook of ["never", "always"] as const) {
+      const unstaged: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const t = performance.now();
+        const r = await d.detect(input, { secondLook });
+        const wall = performance.now() - t;
+        const sum = stages.reduce((a, k) => a + r.timings[k], 0);
+        assert.ok(sum <= r.timings.total + 1e-9, `${name}, ${secondLook}: stages ${sum} over total ${r.timings.total}`);
+        assert.ok(r.timings.total <= wall, `${name}, ${secondLook}: total ${r.timings.total} over the call's ${wall}`);
+        unstaged.push(r.timings.total - sum);
+      }
+      // The median: a garbage collection may pause between two stages now and then.
+      const median = unstaged.sort((a, b) => a - b)[2];
+      assert.ok(median < 0.1, `${name}, ${secondLook}: ${median.toFixed(3)} ms of total in no stage`);
+    }
+  }
+});
+
 test("threshold 1 never reports found; threshold 0 reports any candidate", { skip: skip || noPhotos }, async () => {
   const d = await shared();
   const bytes = readBytes(photos[0]);
