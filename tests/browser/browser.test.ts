@@ -366,7 +366,10 @@ describe("browser example (Chromium)", { skip, concurrency: 1, timeout: 900_000 
     // Detection ran in the worker: while a frame was being detected the main thread kept running
     // its timers (on a loaded machine it still gets descheduled now and then, hence medians and a
     // ratio rather than an absolute bound; detection on the main thread would make the ratio ~1).
-    assert.ok(medianGap < 0.5 * medianTrack, `main thread gaps ${medianGap.toFixed(0)} ms vs ${medianTrack.toFixed(0)} ms per detection`);
+    // The main thread's own share, drawing the frame to pixels plus the 4 ms timer period, is
+    // about half of a track() now that detection takes ~13 ms (6.6 vs 12.7 ms measured), so the
+    // bound sits between that and 1.
+    assert.ok(medianGap < 0.8 * medianTrack, `main thread gaps ${medianGap.toFixed(0)} ms vs ${medianTrack.toFixed(0)} ms per detection`);
     await page.close();
   });
 
