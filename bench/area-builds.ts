@@ -1,18 +1,15 @@
-// Two builds of wasm/jpeg/decoder.wasm side by side: their area average (the model input, banded
-// as src/image/area-wasm.ts calls it, every row) on a noise frame and on the photos given, 200
-// alternating calls each in one process, and whether their tensors are the same bit for bit.
+// Two builds of wasm/jpeg/decoder.wasm side by side: their area average (the model input, through
+// src/image/area-wasm.ts's own areaInModule, banded as detection runs it) on a noise frame and on
+// the photos given, 200 alternating calls each in one process, and whether their tensors are the
+// same bit for bit.
 // Run: node --import tsx bench/area-builds.ts old.wasm new.wasm [photo.jpg ...]
 import { readFile } from "node:fs/promises";
 import { decodeImage } from "../src/image/decode.ts";
-import { areaNorm, axisSpans, type Spans } from "../src/image/resize.ts";
+import { areaInModule, type AreaModule } from "../src/image/area-wasm.ts";
 import type { RgbaImage } from "../src/types.ts";
 
-interface AreaExports {
-  memory: WebAssembly.Memory;
+interface AreaExports extends AreaModule {
   _initialize(): void;
-  dj_alloc(n: number): number;
-  dj_free(p: number): void;
-  dj_area_rows(...args: number[]): number;
 }
 
 const STUBS = { fd_close: (): number => 8, fd_seek: (): number => 8, fd_write: (): number => 8, proc_exit: (): never => { throw new Error("exit"); } };
@@ -24,46 +21,10 @@ async function load(file: string): Promise<AreaExports> {
   return x;
 }
 
-const BAND_BYTES = 512 * 1024;
-
 function area(x: AreaExports, image: RgbaImage, outW = 128, outH = 128): Float32Array {
-  const { width: w, height: h } = image;
-  const xs = axisSpans(w, outW);
-  const ys = axisSpans(h, outH);
-  const rowBytes = w * 4;
-  const firstRow = (oy: number): number => (ys.headWeight[oy] > 0 ? ys.start[oy] - 1 : ys.start[oy]);
-  const endRow = (oy: number): number => Math.min(h, ys.tailWeight[oy] > 0 ? ys.end[oy] + 1 : ys.end[oy]);
-  const bands: { oy0: number; oy1: number; first: number; rows: number }[] = [];
-  for (let oy0 = 0; oy0 < outH; ) {
-    const first = firstRow(oy0);
-    let oy1 = oy0 + 1;
-    while (oy1 < outH && (endRow(oy1) - first) * rowBytes <= BAND_BYTES) oy1++;
-    bands.push({ oy0, oy1, first, rows: endRow(oy1 - 1) - first });
-    oy0 = oy1;
-  }
-  const bandBytes = Math.max(...bands.map((b) => b.rows)) * rowBytes;
-  const floats = 3 * outW * outH;
-  const spanBytes = 16 * (outW + outH);
-  const src = x.dj_alloc(bandBytes + spanBytes + 4 * floats + 16);
-  const at = (src + bandBytes + 3) & ~3;
-  const place = (s: Readonly<Spans>, n: number, base: number): number[] => {
-    new Int32Array(x.memory.buffer, base, n).set(s.start);
-    new Int32Array(x.memory.buffer, base + 4 * n, n).set(s.end);
-    new Float32Array(x.memory.buffer, base + 8 * n, n).set(s.headWeight);
-    new Float32Array(x.memory.buffer, base + 12 * n, n).set(s.tailWeight);
-    return [base, base + 4 * n, base + 8 * n, base + 12 * n];
-  };
-  const xp = place(xs, outW, at);
-  const yp = place(ys, outH, at + 16 * outW);
-  const out = at + spanBytes;
-  const norm = areaNorm(w, h, outW, outH);
-  for (const b of bands) {
-    new Uint8Array(x.memory.buffer, src, b.rows * rowBytes).set(image.data.subarray(b.first * rowBytes, (b.first + b.rows) * rowBytes));
-    if (x.dj_area_rows(src, b.first, w, outW, outH, b.oy0, b.oy1, ...xp, ...yp, norm, out) !== 0) throw new Error("dj_area_rows failed");
-  }
-  const result = new Float32Array(x.memory.buffer.slice(out, out + 4 * floats));
-  x.dj_free(src);
-  return result;
+  const out = areaInModule(x, image, outW, outH);
+  if (out === null) throw new Error("the module could not average the image");
+  return out;
 }
 
 function median(values: readonly number[]): number {

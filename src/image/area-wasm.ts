@@ -25,7 +25,7 @@ export async function modelInput(image: RgbaImage, outW: number, outH: number, b
       unavailable = true;
     }
     if (x !== null && x.dj_area !== undefined) {
-      const out = areaInWasm(x, x.dj_area, image, outW, outH, box);
+      const out = areaInWasm(x, image, outW, outH, box);
       if (out !== null) return out;
     } else if (x !== null) {
       unavailable = true; // a caller's older decoder build without dj_area
@@ -40,58 +40,77 @@ let unavailable = false;
  * the Zen 4 measured here) while it is summed. 256 KB to 1 MB measured alike on a 1080p frame. */
 const BAND_BYTES = 512 * 1024;
 
+/** The exports the area average needs: the decoder module's (src/image/jpeg-wasm.ts), or any build
+ * of wasm/jpeg/decoder.wasm loaded on its own (bench/area-builds.ts times two side by side). */
+export type AreaModule = Pick<DecoderExports, "memory" | "dj_alloc" | "dj_free" | "dj_area" | "dj_area_rows">;
+
+/** `areaInModule` on the shared decoder instance, which is dropped if the call threw. */
+function areaInWasm(x: DecoderExports, image: RgbaImage, outW: number, outH: number, box: PixelBox): Float32Array | null {
+  let failed = false;
+  try {
+    return areaInModule(x, image, outW, outH, box);
+  } catch {
+    failed = true;
+    return null;
+  } finally {
+    releaseDecoder(x, failed);
+  }
+}
+
 /**
  * The area average in WASM. With `dj_area_rows` the frame goes into the module's memory a band of
  * output rows at a time, each band summed right after its copy while it is still in cache: on a
  * 1080p frame 0.74-0.77x the time of copying the whole frame first and summing it (one Node
  * process, alternating calls; Bun 0.60x, Deno 0.64x; 4000x3000 pixels 0.57x), and the module
  * holds a band instead of a frame-sized block. The tensor is the same bit for bit (area.c: a
- * band's first row recomputes the split row the previous band ended on).
+ * band's first row recomputes the split row the previous band ended on). An older build with
+ * only `dj_area` gets the whole box in one block. Returns null when the module cannot (no memory,
+ * or neither export); throws when the module does, leaving its block unfreed (the caller drops it).
  */
-function areaInWasm(x: DecoderExports, area: (...args: number[]) => number, image: RgbaImage, outW: number, outH: number, box: PixelBox): Float32Array | null {
+export function areaInModule(x: AreaModule, image: RgbaImage, outW: number, outH: number, box: PixelBox = wholeImage(image)): Float32Array | null {
+  const rowsArea = x.dj_area_rows;
+  const wholeArea = x.dj_area;
+  if (rowsArea === undefined && wholeArea === undefined) return null;
   const w = box.x1 - box.x0;
   const h = box.y1 - box.y0;
   const xs = axisSpans(w, outW);
   const ys = axisSpans(h, outH);
   const rowBytes = w * 4;
-  const bands = x.dj_area_rows === undefined ? [{ oy0: 0, oy1: outH, first: 0, rows: h }] : bandsOf(ys, outH, h, rowBytes);
+  const bands = rowsArea === undefined ? [{ oy0: 0, oy1: outH, first: 0, rows: h }] : bandsOf(ys, outH, h, rowBytes);
   const bandBytes = Math.max(...bands.map((b) => b.rows)) * rowBytes;
   const floats = 3 * outW * outH;
   // One block: the band (or the whole image), the two axes' spans (4 arrays of 4-byte numbers each), the output.
   const spanBytes = 16 * (outW + outH);
   const src = x.dj_alloc(bandBytes + spanBytes + 4 * floats + 16);
   if (src === 0) return null;
-  let failed = false;
-  try {
-    const at = (src + bandBytes + 3) & ~3;
-    const place = (s: Readonly<Spans>, n: number, base: number): number[] => {
-      new Int32Array(x.memory.buffer, base, n).set(s.start);
-      new Int32Array(x.memory.buffer, base + 4 * n, n).set(s.end);
-      new Float32Array(x.memory.buffer, base + 8 * n, n).set(s.headWeight);
-      new Float32Array(x.memory.buffer, base + 12 * n, n).set(s.tailWeight);
-      return [base, base + 4 * n, base + 8 * n, base + 12 * n];
-    };
-    const xp = place(xs, outW, at);
-    const yp = place(ys, outH, at + 16 * outW);
-    const out = at + spanBytes;
-    const norm = areaNorm(w, h, outW, outH);
-    for (const b of bands) {
-      // The module's memory does not grow while it runs here (its blocks are allocated above), so
-      // the buffer read once per band stays valid.
-      copyRows(image, box, b, new Uint8Array(x.memory.buffer, src, b.rows * rowBytes));
-      const rc = x.dj_area_rows === undefined
-        ? area(src, w, h, outW, outH, ...xp, ...yp, norm, out)
-        : x.dj_area_rows(src, b.first, w, outW, outH, b.oy0, b.oy1, ...xp, ...yp, norm, out);
-      if (rc !== 0) return null;
+  const at = (src + bandBytes + 3) & ~3;
+  const place = (s: Readonly<Spans>, n: number, base: number): number[] => {
+    new Int32Array(x.memory.buffer, base, n).set(s.start);
+    new Int32Array(x.memory.buffer, base + 4 * n, n).set(s.end);
+    new Float32Array(x.memory.buffer, base + 8 * n, n).set(s.headWeight);
+    new Float32Array(x.memory.buffer, base + 12 * n, n).set(s.tailWeight);
+    return [base, base + 4 * n, base + 8 * n, base + 12 * n];
+  };
+  const xp = place(xs, outW, at);
+  const yp = place(ys, outH, at + 16 * outW);
+  const out = at + spanBytes;
+  const norm = areaNorm(w, h, outW, outH);
+  let summed = true;
+  for (const b of bands) {
+    // The module's memory does not grow while it runs here (its blocks are allocated above), so
+    // the buffer read once per band stays valid.
+    copyRows(image, box, b, new Uint8Array(x.memory.buffer, src, b.rows * rowBytes));
+    const rc = rowsArea !== undefined
+      ? rowsArea(src, b.first, w, outW, outH, b.oy0, b.oy1, ...xp, ...yp, norm, out)
+      : wholeArea?.(src, w, h, outW, outH, ...xp, ...yp, norm, out) ?? -1;
+    if (rc !== 0) {
+      summed = false;
+      break;
     }
-    return new Float32Array(x.memory.buffer.slice(out, out + 4 * floats));
-  } catch {
-    failed = true;
-    return null;
-  } finally {
-    if (!failed) x.dj_free(src);
-    releaseDecoder(x, failed);
   }
+  const result = summed ? new Float32Array(x.memory.buffer.slice(out, out + 4 * floats)) : null;
+  x.dj_free(src);
+  return result;
 }
 
 /** A band's rows of the box into the module's memory: one copy when the box is as wide as the image. */
