@@ -33,6 +33,17 @@ def tiny_pools() -> AssetPools:
     return AssetPools(bgs, pages)
 
 
+def write_tiny_assets(folder: str) -> None:
+    """tiny_pools() as the JPEG folders train.py's --assets reads."""
+    import cv2
+
+    pools = tiny_pools()
+    for sub, pool in (("backgrounds", pools.backgrounds), ("pages", pools.pages)):
+        os.makedirs(os.path.join(folder, sub))
+        for i, img in enumerate(pool):
+            cv2.imwrite(os.path.join(folder, sub, f"{i}.jpg"), img)
+
+
 def point_segment_distance(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
     ab = b - a
     t = np.clip(np.dot(p - a, ab) / max(np.dot(ab, ab), 1e-9), 0, 1)
@@ -655,14 +666,10 @@ class SceneMixes(unittest.TestCase):
             assert_label_on_outline(self, label, outline)
 
     def test_a_run_started_from_weights_gets_a_new_schedule_and_remembers_its_base(self):
-        import cv2
         from model import EdgeNet
 
         with tempfile.TemporaryDirectory() as tmp:
-            for sub, pool in (("backgrounds", tiny_pools().backgrounds), ("pages", tiny_pools().pages)):
-                os.makedirs(os.path.join(tmp, "assets", sub))
-                for i, img in enumerate(pool):
-                    cv2.imwrite(os.path.join(tmp, "assets", sub, f"{i}.jpg"), img)
+            write_tiny_assets(os.path.join(tmp, "assets"))
             torch.manual_seed(1)
             base = EdgeNet(batchnorm=False)
             torch.save({"model": base.state_dict(), "images_seen": 1234, "arch": {"batchnorm": False}},
@@ -702,15 +709,11 @@ class SmallArchitectures(unittest.TestCase):
     def test_a_distilled_small_run_saves_its_arch_and_teacher_and_resumes(self):
         import subprocess
 
-        import cv2
         from export import export_fp32, load_checkpoint
         from model import ARCHS, EdgeNet
 
         with tempfile.TemporaryDirectory() as tmp:
-            for sub, pool in (("backgrounds", tiny_pools().backgrounds), ("pages", tiny_pools().pages)):
-                os.makedirs(os.path.join(tmp, "assets", sub))
-                for i, img in enumerate(pool):
-                    cv2.imwrite(os.path.join(tmp, "assets", sub, f"{i}.jpg"), img)
+            write_tiny_assets(os.path.join(tmp, "assets"))
             torch.manual_seed(3)
             teacher, teacher_net = os.path.join(tmp, "teacher.onnx"), EdgeNet()
             for m in teacher_net.modules():  # as after training: folded biases are not all zero
@@ -814,15 +817,11 @@ class Pruning(unittest.TestCase):
     def test_a_pruned_checkpoint_starts_a_distilled_run_and_exports(self):
         import subprocess
 
-        import cv2
         from export import export_fp32, load_checkpoint
         from prune import blocks_of, prune
 
         with tempfile.TemporaryDirectory() as tmp:
-            for sub, pool in (("backgrounds", tiny_pools().backgrounds), ("pages", tiny_pools().pages)):
-                os.makedirs(os.path.join(tmp, "assets", sub))
-                for i, img in enumerate(pool):
-                    cv2.imwrite(os.path.join(tmp, "assets", sub, f"{i}.jpg"), img)
+            write_tiny_assets(os.path.join(tmp, "assets"))
             net = self.trained_like(7)
             teacher = os.path.join(tmp, "teacher.onnx")
             export_fp32(net, 64, teacher)
