@@ -3,6 +3,8 @@
 python3 training/train.py --out training/runs/cpu --minutes 90 [--resume training/runs/cpu/checkpoint.pt]
 python3 training/train.py --out training/runs/v3 --minutes 30 --plan-minutes 95 --init-onnx models/docedge-fp32.onnx
 python3 training/train.py --out training/runs/lite --minutes 15 --arch lite --teacher models/docedge-fp32.onnx --distill 0.5
+python3 training/train.py --out training/runs/pruned --minutes 100 --init-weights training/runs/pruned.pt \
+    --teacher models/docedge-fp32.onnx --distill 1.0 --distill-features 1.0 --lr 3e-4   (training/distill.py)
 
 bf16 autocast and channels_last on CPU and GPU alike (on a Zen 4 CPU with AVX-512 BF16 they made a
 training step 2.3-4.7x faster). On a GPU machine the synthetic images are made in DataLoader worker
@@ -24,6 +26,7 @@ import torch.nn.functional as F
 from torch.utils.data import DataLoader, IterableDataset, get_worker_info
 
 sys.path.insert(0, os.path.dirname(__file__))
+from distill import FeatureTaps  # noqa: E402
 from losses import edge_loss  # noqa: E402
 from model import ARCHS, EdgeNet, count_params  # noqa: E402
 from synth import MIXES, NEGATIVE_MIX, PLAIN_MIX, V3_MIX, AssetPools, Mix, make_sample  # noqa: E402
@@ -81,6 +84,10 @@ def main() -> None:
     ap.add_argument("--distill", type=float, default=-1,
                     help="weight W of the distillation term: loss = (1-W) edge loss + W BCE(student, teacher); "
                          "default: the resumed run's, else 0.5 with --teacher")
+    ap.add_argument("--distill-features", type=float, default=-1,
+                    help="weight F of a feature term added to the loss: each inverted-residual block's output against "
+                         "the teacher's, per channel in units of the teacher's spread (needs block outputs shaped like "
+                         "the teacher's: a network from training/prune.py); default: the resumed run's, else 0")
     args = ap.parse_args()
 
     cuda = torch.cuda.is_available()
@@ -107,6 +114,9 @@ def main() -> None:
     distill_w = args.distill if args.distill >= 0 else ((ckpt or {}).get("distill", 0.5) if teacher_path else 0.0)
     if not 0.0 <= distill_w <= 1.0:
         raise SystemExit(f"--distill {distill_w}: a weight in [0, 1]")
+    feature_w = args.distill_features if args.distill_features >= 0 else (ckpt or {}).get("distill_features", 0.0)
+    if feature_w > 0 and not teacher_path:
+        raise SystemExit("--distill-features needs a teacher (--teacher)")
     # What the weights had already learnt before this run's first step (the model card counts it).
     based_on = (ckpt or {}).get("based_on") or ({"checkpoint": os.path.basename(args.init_weights),
                                                  "images_seen": init["images_seen"]} if init else None)
@@ -134,13 +144,17 @@ def main() -> None:
     print(f"device={device} params={count_params(net)} batch={batch} size={args.size} workers={workers} mix={mix_name}",
           flush=True)
     teacher = None
-    if teacher_path and distill_w > 0:
+    if teacher_path and (distill_w > 0 or feature_w > 0):
         from export import net_from_onnx
         # The teacher as exported (BatchNorm folded), checked against onnxruntime when loaded; frozen.
         teacher = net_from_onnx(teacher_path).to(device).to(memory_format=torch.channels_last).eval()
         for p in teacher.parameters():
             p.requires_grad_(False)
         print(f"distilling from {teacher_path} with weight {distill_w}", flush=True)
+    features = FeatureTaps(net, teacher) if teacher is not None and feature_w > 0 else None
+    if features is not None:
+        features.check_shapes(args.size, device)
+        print(f"feature distillation over {len(features.student_blocks)} blocks with weight {feature_w}", flush=True)
 
     loader = DataLoader(SynthStream(args.assets, args.size, args.seed + steps, MIXES[mix_name]), batch_size=batch,
                         num_workers=workers, persistent_workers=workers > 0, prefetch_factor=4 if workers > 0 else None)
@@ -168,6 +182,7 @@ def main() -> None:
                  "train_seconds": trained_s + (time.time() - start), "size": args.size, "arch": arch,
                  "plan_seconds": plan_s, "mix": mix_name, "based_on": based_on,
                  "teacher": teacher_path if teacher is not None else "", "distill": distill_w if teacher is not None else 0.0,
+                 "distill_features": feature_w if features is not None else 0.0,
                  "device": str(device), "torch": torch.__version__}
         torch.save(state, os.path.join(args.out, "checkpoint.tmp"))
         os.replace(os.path.join(args.out, "checkpoint.tmp"), os.path.join(args.out, "checkpoint.pt"))
@@ -218,6 +233,10 @@ def main() -> None:
             soft = F.binary_cross_entropy_with_logits(fused.float(), target.float())
             parts["distill_loss"] = soft.item()
             loss = (1.0 - distill_w) * loss + distill_w * soft
+            if features is not None:
+                matched = features.loss()
+                parts["feature_loss"] = matched.item()
+                loss = loss + feature_w * matched
         for k, v in parts.items():
             ema_parts[k] = v if k not in ema_parts else 0.98 * ema_parts[k] + 0.02 * v
         opt.zero_grad(set_to_none=True)

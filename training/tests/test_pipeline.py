@@ -1,6 +1,7 @@
 """CPU tests for the training pipeline (a few seconds): python3 -m unittest discover -s training/tests"""
 from __future__ import annotations
 
+import json
 import math
 import os
 import sys
@@ -837,6 +838,95 @@ class Pruning(unittest.TestCase):
             self.assertEqual(ckpt["arch"]["hidden"], arch["hidden"])
             self.assertEqual(ckpt["based_on"]["checkpoint"], "pruned.pt")
             self.assertEqual(sum(p.numel() for p in trained.parameters()), sum(p.numel() for p in small.parameters()))
+
+
+class FeatureDistillation(unittest.TestCase):
+    """training/distill.py: a pruned network's block outputs held to its teacher's."""
+
+    def test_the_feature_loss_is_zero_for_the_teacher_itself_and_grows_with_pruning(self):
+        from distill import FeatureTaps
+        from prune import blocks_of, prune
+
+        net = Pruning.trained_like(8)
+        x = torch.rand(4, 3, 64, 64)
+        same, _, _ = prune(net, {}, [1.0] * len(blocks_of(net)), x)
+        cut, _, _ = prune(net, {}, [0.25] * len(blocks_of(net)), x)
+        losses = []
+        for student in (same, cut):
+            taps = FeatureTaps(student, net)
+            taps.check_shapes(64, torch.device("cpu"))
+            with torch.no_grad():
+                student(x)
+                net(x)
+            losses.append(float(taps.loss()))
+        self.assertLess(losses[0], 1e-8)
+        self.assertGreater(losses[1], 1e-3)
+        # The loss trains the student: one step towards the teacher lowers it.
+        taps = FeatureTaps(cut, net)
+        opt = torch.optim.SGD(cut.parameters(), lr=1e-3)
+        cut.train()
+        net.eval()
+        before = None
+        for _ in range(2):
+            cut(x)
+            with torch.no_grad():
+                net(x)
+            loss = taps.loss()
+            before = before if before is not None else float(loss.detach())
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        cut(x)
+        with torch.no_grad():
+            net(x)
+        self.assertLess(float(taps.loss()), before)
+
+    def test_a_student_whose_blocks_differ_from_the_teacher_is_refused(self):
+        from distill import FeatureTaps
+        from model import ARCHS, EdgeNet
+
+        teacher = Pruning.trained_like(9)
+        with self.assertRaises(SystemExit) as refused:  # other blocks
+            FeatureTaps(EdgeNet(**ARCHS["wide2"], batchnorm=False), teacher)
+        self.assertIn("training/prune.py", str(refused.exception))
+        # As many blocks, other output widths.
+        wider = EdgeNet(batchnorm=False, stages=[[20, 2, 4, 4], [24, 2, 4, 4], [32, 3, 4, 4], [64, 3, 4, 4]])
+        taps = FeatureTaps(wider, teacher)
+        with self.assertRaises(SystemExit) as refused:
+            taps.check_shapes(64, torch.device("cpu"))
+        self.assertIn("training/prune.py", str(refused.exception))
+
+    def test_a_run_with_feature_distillation_logs_it_saves_it_and_resumes_with_it(self):
+        import subprocess
+
+        from export import export_fp32
+        from prune import blocks_of, prune
+
+        with tempfile.TemporaryDirectory() as tmp:
+            write_tiny_assets(os.path.join(tmp, "assets"))
+            net = Pruning.trained_like(10)
+            teacher = os.path.join(tmp, "teacher.onnx")
+            export_fp32(net, 64, teacher)
+            small, arch, _ = prune(net, {}, [0.5] * len(blocks_of(net)), torch.rand(4, 3, 64, 64))
+            init = os.path.join(tmp, "pruned.pt")
+            torch.save({"model": small.state_dict(), "arch": arch, "images_seen": 0, "size": 64}, init)
+            out = os.path.join(tmp, "run")
+            common = [sys.executable, os.path.join(os.path.dirname(HERE), "train.py"), "--out", out, "--minutes", "5",
+                      "--size", "64", "--batch", "2", "--workers", "0", "--threads", "1",
+                      "--assets", os.path.join(tmp, "assets")]
+            first = subprocess.run(common + ["--max-steps", "1", "--init-weights", init, "--teacher", teacher,
+                                             "--distill", "0.5", "--distill-features", "2.0"],
+                                   check=True, capture_output=True, text=True)
+            logged = [json.loads(ln) for ln in first.stdout.splitlines() if '"feature_loss"' in ln]
+            self.assertTrue(logged, first.stdout)
+            self.assertGreater(logged[0]["feature_loss"], 0.0)
+            ckpt = torch.load(os.path.join(out, "checkpoint.pt"), map_location="cpu", weights_only=False)
+            self.assertEqual(ckpt["distill_features"], 2.0)
+            again = subprocess.run(common + ["--max-steps", "2", "--resume", os.path.join(out, "checkpoint.pt")],
+                                   check=True, capture_output=True, text=True)
+            self.assertIn("feature distillation over 10 blocks with weight 2.0", again.stdout)
+            resumed = torch.load(os.path.join(out, "checkpoint.pt"), map_location="cpu", weights_only=False)
+            self.assertEqual((resumed["steps"], resumed["distill_features"]), (2, 2.0))
 
 
 class TrainingStep(unittest.TestCase):
