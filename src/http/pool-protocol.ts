@@ -48,6 +48,17 @@ export type JobRequest =
   | { id: number; kind: "detect"; bytes: Uint8Array; threshold?: number; secondLook?: SecondLookMode }
   | { id: number; kind: "scan"; bytes: Uint8Array; options: ScanOptions };
 
+/**
+ * Ends an idle worker from inside: it releases its detector, collects, and closes its port, so the
+ * thread exits at rest instead of being torn down by `terminate()` (see pool.ts on why that matters).
+ */
+export interface StopRequest {
+  kind: "stop";
+}
+
+/** What the owning thread sends a worker. */
+export type PoolMessage = JobRequest | StopRequest;
+
 /** A DocedgeError's code and message; anything else travels as a bare message (never shown to clients). */
 export interface WireError {
   code: DocedgeErrorCode | null;

@@ -9,7 +9,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { createDetector, type Detector } from "../detector.ts";
 import { isDocedgeError } from "../errors.ts";
 import { encodeJpeg } from "../image/codecs.ts";
-import { JobClock, type JobRequest, type WireError, type WorkerInit, type WorkerReply } from "./pool-protocol.ts";
+import { JobClock, type JobRequest, type PoolMessage, type WireError, type WorkerInit, type WorkerReply } from "./pool-protocol.ts";
 
 const port = parentPort;
 if (port === null) throw new Error("pool-worker.ts runs only as a worker thread");
@@ -95,7 +95,28 @@ started.then(
   },
 );
 
-port.on("message", (job: JobRequest) => {
+/**
+ * Leave at rest: free the detector, finish any garbage collection under way (a full collection
+ * completes incremental marking), then close the port so that the thread ends by itself. Node 20
+ * can abort the whole process when a thread's isolate is torn down while V8 still has work queued
+ * for it (see pool.ts), and an idle, collected thread has the least of that.
+ */
+const stop = async (): Promise<void> => {
+  const detector = await started.catch(() => null);
+  await detector?.dispose().catch(() => {});
+  collect();
+  port.close();
+};
+
+port.on("message", (message: PoolMessage) => {
+  if (message.kind === "stop") {
+    void stop();
+    return;
+  }
+  run(message);
+});
+
+function run(job: JobRequest): void {
   void (async () => {
     // The pool sends jobs only once "ready" arrived, so this resolves at once.
     const detector = await started;
@@ -124,4 +145,4 @@ port.on("message", (job: JobRequest) => {
       collect();
     }
   })();
-});
+}

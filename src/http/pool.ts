@@ -3,6 +3,15 @@
  * `node:worker_threads`). Decoding and inference then never block the thread that accepts
  * connections, and a job that overruns its time budget is ended by terminating its thread, which
  * also returns all the memory it held; a fresh thread takes its place.
+ *
+ * Threads end at rest wherever they can. Node 20 tears a thread's V8 isolate down after it has
+ * removed the isolate from its task platform, and V8 work still queued for that isolate (GC
+ * tasks, background compilation) can then look it up and abort the whole process
+ * (`NodePlatform::ForIsolate` CHECK; nodejs/node#31853 names the window, #58070 closes it in
+ * Node 24). So an idle thread is asked to stop itself (it frees its detector and collects
+ * first), `terminate()` is kept for a job past its budget (synchronous WASM cannot be stopped
+ * any other way) and for threads that do not stop in time, and a replacement starts only once
+ * the thread it replaces has exited, so a dying isolate never overlaps a starting one.
  * @module
  */
 import { availableParallelism } from "node:os";
@@ -13,7 +22,7 @@ import type { DetectorOptions } from "../detector.ts";
 import { DocedgeError, InvalidInputError, ModelLoadError } from "../errors.ts";
 import type { ScanOptions, ScanResult } from "../scan/options.ts";
 import type { HttpDetector } from "./app.ts";
-import { JobClock, type JobRequest, type WireError, type WorkerInit, type WorkerReply } from "./pool-protocol.ts";
+import { JobClock, type JobRequest, type StopRequest, type WireError, type WorkerInit, type WorkerReply } from "./pool-protocol.ts";
 
 export interface PoolOptions {
   /** Worker threads. Default: the machine's cores (`os.availableParallelism()`), at most 8. */
@@ -37,6 +46,10 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 const RESTART_DELAY_MS = 1000;
 /** How long a job may wait for a restarting thread, on top of the time budget. */
 const RESTART_WAIT_MS = 30_000;
+/** How long an idle thread asked to stop gets to end by itself before it is terminated. */
+const STOP_GRACE_MS = 10_000;
+/** How long a replacement waits for the terminated thread to exit (should the exit never come). */
+const EXIT_WAIT_MS = 10_000;
 
 /**
  * A job ran past the pool's time budget; its thread was terminated and replaced.
@@ -82,7 +95,7 @@ const WORKER_URL = new URL(import.meta.url.endsWith(".ts") ? "./pool-worker.ts" 
 interface ThreadEvents {
   /** The thread finished a job and can take another. */
   free(thread: PoolThread): void;
-  /** The thread was terminated (time budget, crash, failed start); the pool replaces it. */
+  /** The thread was terminated (time budget, crash, failed start); the pool replaces it once it has exited. */
   gone(thread: PoolThread): void;
 }
 
@@ -94,6 +107,8 @@ interface Pending {
 class PoolThread {
   readonly worker: Worker;
   readonly ready: Promise<void>;
+  /** Resolves when the thread has ended (its isolate torn down). */
+  readonly exited: Promise<void>;
   busy = false;
   #job: { id: number; pending: Pending; timer: ReturnType<typeof setTimeout> } | null = null;
   readonly #events: ThreadEvents;
@@ -105,6 +120,7 @@ class PoolThread {
     this.#events = events;
     this.worker = new Worker(WORKER_URL, { workerData: { ...init, clock: this.#clock.memory } satisfies WorkerInit });
     this.worker.unref();
+    this.exited = new Promise<void>((resolve) => this.worker.once("exit", () => resolve()));
     this.ready = new Promise<void>((resolve, reject) => {
       const onStart = (reply: WorkerReply): void => {
         if (reply.type === "ready") resolve();
@@ -114,7 +130,8 @@ class PoolThread {
       this.worker.once("error", (error) => reject(new ModelLoadError("a detector thread failed to start", { cause: error })));
       this.worker.once("exit", (code) => reject(new ModelLoadError(`a detector thread exited (${code}) while starting`)));
     });
-    this.ready.catch(() => this.#end());
+    // A worker that failed to start closes its port and ends by itself: give it the time to.
+    this.ready.catch(() => this.#end(STOP_GRACE_MS));
     this.worker.on("message", (reply: WorkerReply) => this.#settle(reply));
     this.worker.on("error", (error) => this.#fail(error));
     this.worker.on("exit", () => this.#fail(new Error("the detector thread exited")));
@@ -165,16 +182,45 @@ class PoolThread {
     this.#end();
   }
 
-  #end(): void {
+  /** Ends the thread, by terminate() unless it exits by itself within `graceMs`; the pool replaces it. */
+  #end(graceMs = 0): void {
     if (this.#gone) return;
     this.#gone = true;
-    void this.worker.terminate();
+    if (graceMs > 0) void within(this.exited, graceMs).then(() => this.worker.terminate());
+    else void this.worker.terminate();
     this.#events.gone(this);
   }
 
-  terminate(): Promise<number> {
+  /**
+   * Ends the thread: an idle one stops itself (see the module comment); one that is busy (its job
+   * is abandoned), still starting, or not ended within `graceMs` is terminated.
+   */
+  async stop(graceMs: number): Promise<void> {
+    const wasGone = this.#gone;
+    const idle = !wasGone && !this.busy;
     this.#gone = true;
-    return this.worker.terminate();
+    // Already on its way out, or about to be (a worker that failed to start ends by itself).
+    let ending = wasGone;
+    if (idle) {
+      const started = await within(this.ready.then(() => true, () => false), graceMs);
+      if (started === true) this.worker.postMessage({ kind: "stop" } satisfies StopRequest);
+      ending = started !== undefined;
+    }
+    if (ending && (await within(this.exited.then(() => true), graceMs)) === true) return;
+    await this.worker.terminate();
+  }
+}
+
+/** `promise`'s value, or undefined once `ms` have passed without one. */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -196,6 +242,8 @@ export class WorkerPool implements HttpDetector {
   readonly timeoutMs: number;
   readonly #init: Omit<WorkerInit, "clock">;
   #threads: PoolThread[] = [];
+  /** Threads terminated and not yet exited (close() waits for them too). */
+  readonly #exiting = new Set<PoolThread>();
   readonly #waiting: ((thread: PoolThread) => void)[] = [];
   #nextId = 1;
   #closed = false;
@@ -226,11 +274,14 @@ export class WorkerPool implements HttpDetector {
 
   #replace(gone: PoolThread): void {
     this.#threads = this.#threads.filter((t) => t !== gone);
+    this.#exiting.add(gone);
+    const exited = within(gone.exited, EXIT_WAIT_MS).then(() => this.#exiting.delete(gone));
     if (this.#closed) return;
-    // A thread that could not even start (model missing, out of memory) would fail again at once:
-    // retry after a pause instead of spinning.
+    // The replacement starts once the old thread has exited (see the module comment). A thread
+    // that could not even start (model missing, out of memory) would fail again at once: retry
+    // after a pause instead of spinning.
     gone.ready.then(
-      () => this.#spawn(),
+      () => void exited.then(() => this.#closed || this.#spawn()),
       () => setTimeout(() => this.#closed || this.#spawn(), RESTART_DELAY_MS).unref?.(),
     );
   }
@@ -287,11 +338,12 @@ export class WorkerPool implements HttpDetector {
     return (await this.#run({ id: this.#nextId++, kind: "scan", bytes: input, options })) as ScanResult;
   }
 
-  /** Stops every thread (jobs in progress are abandoned). */
+  /** Stops every thread: idle ones end at rest, busy ones are terminated (their jobs are abandoned). */
   async close(): Promise<void> {
     this.#closed = true;
-    await Promise.all(this.#threads.map((t) => t.terminate()));
+    const threads = [...this.#threads, ...this.#exiting];
     this.#threads = [];
+    await Promise.all(threads.map((t) => t.stop(STOP_GRACE_MS)));
   }
 }
 
