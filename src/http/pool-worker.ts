@@ -22,6 +22,16 @@ function wire(error: unknown): WireError {
 const post = (reply: WorkerReply, transfer: ArrayBuffer[] = []): void => port.postMessage(reply, transfer);
 
 /**
+ * End this thread from inside. Closing the port empties the event loop, so the thread ends as a
+ * finished program does (Node then lets V8's background work for it drain before tearing it
+ * down). Deno's port has no close(); exiting ends only this worker there.
+ */
+const leave = (): void => {
+  if (typeof (port as { close?: unknown }).close === "function") port.close();
+  else process.exit(0);
+};
+
+/**
  * A full collection, where the runtime offers one. A failed decode leaves a discarded WASM
  * instance whose memory (up to width x height x 4 bytes) V8 frees only when it next collects,
  * and a thread that fails cheap requests in a row may not collect for a long time.
@@ -91,13 +101,13 @@ started.then(
   () => post({ type: "ready" }),
   (error: unknown) => {
     post({ type: "failed", error: wire(error) });
-    port.close();
+    leave();
   },
 );
 
 /**
  * Leave at rest: free the detector, finish any garbage collection under way (a full collection
- * completes incremental marking), then close the port so that the thread ends by itself. Node 20
+ * completes incremental marking), then end the thread from inside (leave). Node 20
  * can abort the whole process when a thread's isolate is torn down while V8 still has work queued
  * for it (see pool.ts), and an idle, collected thread has the least of that.
  */
@@ -105,7 +115,7 @@ const stop = async (): Promise<void> => {
   const detector = await started.catch(() => null);
   await detector?.dispose().catch(() => {});
   collect();
-  port.close();
+  leave();
 };
 
 port.on("message", (message: PoolMessage) => {
