@@ -1,8 +1,11 @@
 // The worker-thread pool on its own (real threads, the real model): same answers as the SDK
-// in-process, jobs beyond the thread count wait their turn, and a job past the time budget ends
-// with TIME_LIMIT while its thread is replaced by one that works.
+// in-process, jobs beyond the thread count wait their turn, a job past the time budget ends
+// with TIME_LIMIT while its thread is replaced by one that works, and threads terminated or
+// closed again and again never take the process down.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { createDetector } from "../../src/detector.ts";
 import type { WorkerPool } from "../../src/http/pool.ts";
 import type { Quad } from "../../src/types.ts";
@@ -84,5 +87,25 @@ describe("WorkerPool", { timeout: 300_000 }, () => {
     } finally {
       await strict.close();
     }
+  });
+
+  it("threads terminated mid-job and closed mid-compile, round after round, leave the process alive and answering", async () => {
+    // Node 20 can abort the whole process (SIGABRT, NodePlatform::ForIsolate) when a worker's
+    // isolate is torn down while V8 still has work queued for it. The churn runs in a process of
+    // its own so that such an abort fails this test instead of killing the runner. Each round is
+    // one forced termination and one close (about 5 s on a busy 2-core machine).
+    const rounds = 10;
+    const churn = fileURLToPath(new URL("./pool-churn.ts", import.meta.url));
+    const child = spawn(process.execPath, ["--import", "tsx", churn, String(rounds)], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on("close", (c, s) => resolve([c, s])));
+    assert.equal(signal, null, `the process died of ${signal}:\n${stderr.slice(-3000)}`);
+    assert.equal(code, 0, stderr.slice(-3000));
+    const counts = JSON.parse(stdout.trim().split("\n").at(-1)!) as { terminated: number; answered: number; closed: number; photos: number };
+    assert.ok(counts.terminated >= rounds, `${counts.terminated} terminations`);
+    assert.deepEqual({ answered: counts.answered, closed: counts.closed, photos: counts.photos }, { answered: rounds, closed: rounds, photos: rounds });
   });
 });
