@@ -94,18 +94,31 @@ export const DEFAULT_BODY_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_UPLOADS = 128;
 
 /**
- * The server's default limits: 20 MiB bodies, 40 megapixel images.
+ * The server's default limits: 20 MiB bodies, 40 megapixel images. (Named apart from the
+ * decoder's `DEFAULT_LIMITS` that `docedge` exports.)
  *
  * @example
  * ```ts
- * import { createApp, DEFAULT_LIMITS } from "docedge/http";
- * const app = createApp({ limits: { ...DEFAULT_LIMITS, maxBytes: 5 * 1024 * 1024 } });
+ * import { createApp, DEFAULT_HTTP_LIMITS } from "docedge/http";
+ * const app = createApp({ limits: { ...DEFAULT_HTTP_LIMITS, maxBytes: 5 * 1024 * 1024 } });
  * ```
  */
-export const DEFAULT_LIMITS: Required<HttpLimits> = {
+export const DEFAULT_HTTP_LIMITS: Required<HttpLimits> = {
   maxBytes: 20 * 1024 * 1024,
   maxPixels: 40_000_000,
 };
+
+/**
+ * The server's default limits, under the name `docedge` also uses for the decoder's.
+ *
+ * @deprecated Use {@link DEFAULT_HTTP_LIMITS} (the same object); this name stays for existing code.
+ * @example
+ * ```ts
+ * import { DEFAULT_HTTP_LIMITS, DEFAULT_LIMITS } from "docedge/http";
+ * console.log(DEFAULT_LIMITS === DEFAULT_HTTP_LIMITS); // true
+ * ```
+ */
+export const DEFAULT_LIMITS: Required<HttpLimits> = DEFAULT_HTTP_LIMITS;
 
 type DetectorState = "idle" | "loading" | "ready" | "failed";
 
@@ -123,7 +136,7 @@ type DetectorState = "idle" | "loading" | "ready" | "failed";
  * ```
  */
 export function createApp(options: AppOptions = {}): OpenAPIHono {
-  const limits: Required<HttpLimits> = { ...DEFAULT_LIMITS, ...definedOnly(options.limits ?? {}) };
+  const limits: Required<HttpLimits> = { ...DEFAULT_HTTP_LIMITS, ...definedOnly(options.limits ?? {}) };
   validateLimits(limits);
   const queue = new RequestQueue({ concurrency: options.concurrency ?? 1, maxQueue: options.maxQueue ?? 32 });
   const reportError = options.onError ?? ((error: unknown) => console.error("docedge http:", error));

@@ -3,7 +3,7 @@
  * worker-thread pool for detection.
  * @module
  */
-import { DEFAULT_LIMITS, type AppOptions } from "./app.ts";
+import { DEFAULT_HTTP_LIMITS, type AppOptions } from "./app.ts";
 import { createThreadedApp } from "./threaded.ts";
 import type { RunningServer, ServeOptions } from "./node.ts";
 
@@ -38,7 +38,7 @@ export function serveBun(options: ServeOptions = {}): RunningServer {
   const bun = (globalThis as { Bun?: BunGlobal }).Bun;
   if (!bun) throw new Error("serveBun needs the Bun runtime");
   const { app, close: closePool } = createThreadedApp(options);
-  const maxBytes = options.limits?.maxBytes ?? DEFAULT_LIMITS.maxBytes;
+  const maxBytes = options.limits?.maxBytes ?? DEFAULT_HTTP_LIMITS.maxBytes;
   // Each image request leaves megabytes of short-lived ArrayBuffers (body, decoded RGBA pixels)
   // that JavaScriptCore's heuristics barely count: under steady load Bun's RSS climbed ~30 MiB
   // per 64 requests without end (tests/http/load.test.ts), yet stayed flat at ~150 MiB when

@@ -10,7 +10,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { createDetector } from "../../src/detector.ts";
 import { DocedgeError } from "../../src/errors.ts";
-import { DEFAULT_LIMITS } from "../../src/http/app.ts";
+import { DEFAULT_HTTP_LIMITS } from "../../src/http/app.ts";
 import { hostileInputs } from "../support/hostile.ts";
 
 const PASSES = 3;
@@ -30,7 +30,7 @@ test(`>= 500 hostile inputs x ${PASSES} passes: typed errors only, no hang, flat
   const inputs = await hostileInputs(15, 520);
   assert.ok(inputs.length >= 500, `${inputs.length} inputs`);
   // The server's limits: what a deployment exposed to such inputs runs with.
-  const detector = await createDetector({ limits: DEFAULT_LIMITS, numThreads: 1 });
+  const detector = await createDetector({ limits: DEFAULT_HTTP_LIMITS, numThreads: 1 });
   const problems: string[] = [];
   const outcomes = new Map<string, number>();
   const rss: number[] = [];

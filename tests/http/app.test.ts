@@ -1,7 +1,8 @@
 // createApp in-process (app.fetch, no socket): server-side failures stay generic and are retried.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createApp } from "../../src/http/app.ts";
+import { createApp, DEFAULT_HTTP_LIMITS, DEFAULT_LIMITS } from "../../src/http/app.ts";
+import { DEFAULT_LIMITS as DEFAULT_DECODE_LIMITS } from "../../mod.ts";
 import { InvalidInputError } from "../../src/errors.ts";
 import { PHOTOS } from "./client.ts";
 
@@ -71,5 +72,13 @@ describe("createApp", () => {
     const strict = createApp({ cors: { origin: "https://only.example" } });
     const other = await strict.fetch(new Request("http://local/healthz", { headers: { origin: "https://evil.example" } }));
     assert.notEqual(other.headers.get("access-control-allow-origin"), "https://evil.example");
+  });
+
+  it("DEFAULT_HTTP_LIMITS is the server's defaults; its old name DEFAULT_LIMITS still works; the decoder's are apart", () => {
+    // The documented defaults (docs/http.md).
+    assert.deepEqual(DEFAULT_HTTP_LIMITS, { maxBytes: 20 * 1024 * 1024, maxPixels: 40_000_000 });
+    // The deprecated name must keep working: the same object.
+    assert.equal(DEFAULT_LIMITS, DEFAULT_HTTP_LIMITS);
+    assert.notEqual(DEFAULT_DECODE_LIMITS, DEFAULT_HTTP_LIMITS);
   });
 });

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { InvalidInputError } from "../../errors.ts";
 import { createDetector } from "../../detector.ts";
-import { DEFAULT_LIMITS, type HttpDetector } from "../../http/app.ts";
+import { DEFAULT_HTTP_LIMITS, type HttpDetector } from "../../http/app.ts";
 import { createWorkerPool, DEFAULT_TIMEOUT_MS, defaultPoolThreads } from "../../http/pool.ts";
 import { serveBun } from "../../http/bun.ts";
 import { serveDeno } from "../../http/deno.ts";
@@ -52,7 +52,7 @@ export const serveCommand: Command = {
 async function runServe(args: ServeArgs, ctx: RunContext): Promise<number> {
   // Load the model before listening: a broken model then fails the command at once (exit 1)
   // instead of every request, and the first request is as fast as the rest.
-  const detectorOptions = { ...detectorEngineOptions(args.engine), limits: DEFAULT_LIMITS };
+  const detectorOptions = { ...detectorEngineOptions(args.engine), limits: DEFAULT_HTTP_LIMITS };
   const detector: HttpDetector & { dispose?(): Promise<void>; close?(): Promise<void> } =
     args.workers === 0
       ? await createDetector(detectorOptions)
