@@ -280,9 +280,12 @@ export class WorkerPool implements HttpDetector {
     // The replacement starts once the old thread has exited (see the module comment). A thread
     // that could not even start (model missing, out of memory) would fail again at once: retry
     // after a pause instead of spinning.
+    const respawn = (): void => {
+      if (!this.#closed) this.#spawn();
+    };
     gone.ready.then(
-      () => void exited.then(() => this.#closed || this.#spawn()),
-      () => setTimeout(() => this.#closed || this.#spawn(), RESTART_DELAY_MS).unref?.(),
+      () => void exited.then(respawn),
+      () => void exited.then(() => setTimeout(respawn, RESTART_DELAY_MS).unref?.()),
     );
   }
 
