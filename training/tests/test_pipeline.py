@@ -929,6 +929,65 @@ class FeatureDistillation(unittest.TestCase):
             self.assertEqual((resumed["steps"], resumed["distill_features"]), (2, 2.0))
 
 
+class Interpolation(unittest.TestCase):
+    """training/interpolate.py: a fine-tune's weights on the line back to the weights it started from."""
+
+    def run_tool(self, *args: str):
+        import subprocess
+
+        return subprocess.run([sys.executable, os.path.join(os.path.dirname(HERE), "interpolate.py"), *args],
+                              capture_output=True, text=True)
+
+    def test_the_ends_and_the_middle_of_the_line_from_an_onnx_base(self):
+        from export import export_fp32, load_checkpoint
+
+        with tempfile.TemporaryDirectory() as tmp:
+            base_net, tuned_net = Pruning.trained_like(11), Pruning.trained_like(12)
+            base = os.path.join(tmp, "base.onnx")
+            export_fp32(base_net, 64, base)
+            tuned = os.path.join(tmp, "tuned.pt")
+            torch.save({"model": tuned_net.state_dict(), "arch": {"batchnorm": False}, "size": 64,
+                        "images_seen": 1000, "mix": "v6"}, tuned)
+            got = {}
+            for alpha in ("0", "0.5", "1"):
+                out = os.path.join(tmp, f"a{alpha}.pt")
+                done = self.run_tool("--base", base, "--checkpoint", tuned, "--alpha", alpha, "--out", out)
+                self.assertEqual(done.returncode, 0, done.stderr)
+                got[alpha], ckpt = load_checkpoint(out)
+                self.assertEqual((ckpt["size"], ckpt["images_seen"], ckpt["interpolated"]["alpha"]), (64, 1000, float(alpha)))
+            a, b = base_net.state_dict(), tuned_net.state_dict()
+            for name in a:
+                if not a[name].is_floating_point():
+                    continue
+                self.assertTrue(torch.allclose(got["0"].state_dict()[name], a[name], atol=1e-6), name)
+                self.assertTrue(torch.equal(got["1"].state_dict()[name], b[name]), name)
+                self.assertTrue(torch.allclose(got["0.5"].state_dict()[name], (a[name] + b[name]) / 2, atol=1e-6), name)
+            # The middle is a network of its own: its output is neither end's.
+            x = torch.rand(2, 3, 64, 64)
+            with torch.no_grad():
+                mid, ends = got["0.5"](x), (base_net(x), tuned_net(x))
+            self.assertTrue(all(float((mid - e).abs().max()) > 1e-3 for e in ends))
+
+    def test_networks_of_different_shapes_are_refused(self):
+        from export import export_fp32
+        from prune import blocks_of, prune
+
+        with tempfile.TemporaryDirectory() as tmp:
+            net = Pruning.trained_like(13)
+            base = os.path.join(tmp, "base.onnx")
+            export_fp32(net, 64, base)
+            small, arch, _ = prune(net, {}, [0.5] * len(blocks_of(net)), torch.rand(2, 3, 64, 64))
+            pruned = os.path.join(tmp, "pruned.pt")
+            torch.save({"model": small.state_dict(), "arch": arch, "size": 64, "images_seen": 0}, pruned)
+            out = os.path.join(tmp, "out.pt")
+            done = self.run_tool("--base", base, "--checkpoint", pruned, "--alpha", "0.5", "--out", out)
+            self.assertNotEqual(done.returncode, 0)
+            self.assertIn("different networks", done.stderr)
+            self.assertFalse(os.path.exists(out))
+            bad = self.run_tool("--base", base, "--checkpoint", pruned, "--alpha", "1.5", "--out", out)
+            self.assertIn("--alpha 1.5", bad.stderr)
+
+
 class TrainingStep(unittest.TestCase):
     def test_a_few_steps_lower_the_loss(self):
         from losses import edge_loss
