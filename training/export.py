@@ -73,12 +73,29 @@ def load_onnx_weights(net: EdgeNet, path: str) -> None:
                 conv.bias.copy_(torch.from_numpy(inits[node.input[2]].copy()))
 
 
+def hidden_widths(path: str) -> list[int]:
+    """Every inverted-residual block's hidden width in an exported model: its depthwise convs' widths."""
+    import onnx
+
+    model = onnx.load(path)
+    inits = {i.name: i for i in model.graph.initializer}
+    widths = []
+    for node in model.graph.node:
+        group = next((a.i for a in node.attribute if a.name == "group"), 1)
+        if node.op_type == "Conv" and group > 1 and node.input[1] in inits:
+            widths.append(int(inits[node.input[1]].dims[0]))
+    return widths
+
+
 def net_from_onnx(path: str, arch: dict | None = None) -> EdgeNet:
     """A trainable EdgeNet (no BatchNorm) holding the weights of an exported float32 model;
-    `arch`: the EdgeNet arguments it was built with (training/model.py ARCHS), default the shipped one."""
+    `arch`: the EdgeNet arguments it was built with (training/model.py ARCHS); by default the
+    shipped layout with the hidden widths the file has (so a pruned model loads too)."""
     import onnxruntime as ort
 
-    net = EdgeNet(**(arch or {}), batchnorm=False)
+    if arch is None:
+        arch = {"hidden": hidden_widths(path)}
+    net = EdgeNet(**arch, batchnorm=False)
     load_onnx_weights(net, path)
     net.eval()
     sess = ort.InferenceSession(path, providers=["CPUExecutionProvider"])

@@ -57,7 +57,7 @@ def main() -> None:
             raise SystemExit(f"{args.checkpoint} trains with BatchNorm; an ONNX base has it folded: "
                              "interpolate with the checkpoint it started from instead")
         try:
-            base = net_from_onnx(args.base, {k: v for k, v in arch.items() if k != "batchnorm"})
+            base = net_from_onnx(args.base, {k: v for k, v in arch.items() if k != "batchnorm"} or None)
         except ValueError as error:
             raise SystemExit(f"different networks: {error}") from error
     else:

@@ -127,7 +127,7 @@ def main() -> None:
         print(f"initialised from the weights of {args.init_weights} ({init['images_seen']} images)", flush=True)
     elif ckpt is None and args.init_onnx:
         from export import net_from_onnx
-        net = net_from_onnx(args.init_onnx, {k: v for k, v in arch.items() if k != "batchnorm"})
+        net = net_from_onnx(args.init_onnx, {k: v for k, v in arch.items() if k != "batchnorm"} or None)
         print(f"initialised from {args.init_onnx} (BatchNorm folded: trained without it)", flush=True)
     else:
         net = EdgeNet(**arch)

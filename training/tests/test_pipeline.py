@@ -815,6 +815,21 @@ class Pruning(unittest.TestCase):
             self.assertGreater(float((blocks_of(bare.eval())[-1](feat) - block(feat)).abs().max()), 0.1)
         self.assertLess(count_macs(small)["total"], count_macs(net)["total"])
 
+    def test_an_exported_pruned_network_loads_back_without_being_told_its_widths(self):
+        from export import export_fp32, hidden_widths, net_from_onnx
+        from prune import blocks_of, prune
+
+        with tempfile.TemporaryDirectory() as tmp:
+            net = self.trained_like(14)
+            x = torch.rand(2, 3, 64, 64)
+            small, arch, _ = prune(net, {}, [0.5] * len(blocks_of(net)), x)
+            path = os.path.join(tmp, "pruned.onnx")
+            export_fp32(small, 64, path)
+            self.assertEqual(hidden_widths(path), arch["hidden"])
+            back = net_from_onnx(path)  # checks itself against onnxruntime
+            with torch.no_grad():
+                self.assertTrue(torch.allclose(back(x), small(x), atol=1e-5))
+
     def test_a_pruned_checkpoint_starts_a_distilled_run_and_exports(self):
         import subprocess
 
