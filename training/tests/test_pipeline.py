@@ -757,6 +757,22 @@ class Pruning(unittest.TestCase):
                     m.bias.uniform_(-0.3, 0.3)
         return net.eval()
 
+    @classmethod
+    def distillation_start(cls, tmp: str, seed: int) -> tuple[str, str, dict]:
+        """Tiny assets in tmp/assets, a teacher exported as tmp/teacher.onnx and its 0.5 cut saved as
+        tmp/pruned.pt (what `train.py --init-weights` takes): the teacher's path, the cut's, its arch."""
+        from export import export_fp32
+        from prune import blocks_of, prune
+
+        write_tiny_assets(os.path.join(tmp, "assets"))
+        net = cls.trained_like(seed)
+        teacher = os.path.join(tmp, "teacher.onnx")
+        export_fp32(net, 64, teacher)
+        small, arch, _ = prune(net, {}, [0.5] * len(blocks_of(net)), torch.rand(4, 3, 64, 64))
+        init = os.path.join(tmp, "pruned.pt")
+        torch.save({"model": small.state_dict(), "arch": arch, "images_seen": 0, "size": 64}, init)
+        return teacher, init, arch
+
     def test_keeping_every_channel_reproduces_the_network(self):
         from prune import blocks_of, prune
 
@@ -833,17 +849,11 @@ class Pruning(unittest.TestCase):
     def test_a_pruned_checkpoint_starts_a_distilled_run_and_exports(self):
         import subprocess
 
-        from export import export_fp32, load_checkpoint
-        from prune import blocks_of, prune
+        from export import load_checkpoint
+        from model import EdgeNet
 
         with tempfile.TemporaryDirectory() as tmp:
-            write_tiny_assets(os.path.join(tmp, "assets"))
-            net = self.trained_like(7)
-            teacher = os.path.join(tmp, "teacher.onnx")
-            export_fp32(net, 64, teacher)
-            small, arch, _ = prune(net, {}, [0.5] * len(blocks_of(net)), torch.rand(4, 3, 64, 64))
-            init = os.path.join(tmp, "pruned.pt")
-            torch.save({"model": small.state_dict(), "arch": arch, "images_seen": 0, "size": 64}, init)
+            teacher, init, arch = self.distillation_start(tmp, 7)
             out = os.path.join(tmp, "run")
             subprocess.run([sys.executable, os.path.join(os.path.dirname(HERE), "train.py"), "--out", out,
                             "--minutes", "5", "--size", "64", "--batch", "2", "--workers", "0", "--threads", "1",
@@ -852,6 +862,7 @@ class Pruning(unittest.TestCase):
             trained, ckpt = load_checkpoint(os.path.join(out, "checkpoint.pt"))
             self.assertEqual(ckpt["arch"]["hidden"], arch["hidden"])
             self.assertEqual(ckpt["based_on"]["checkpoint"], "pruned.pt")
+            small = EdgeNet(**arch)
             self.assertEqual(sum(p.numel() for p in trained.parameters()), sum(p.numel() for p in small.parameters()))
 
 
@@ -914,17 +925,8 @@ class FeatureDistillation(unittest.TestCase):
     def test_a_run_with_feature_distillation_logs_it_saves_it_and_resumes_with_it(self):
         import subprocess
 
-        from export import export_fp32
-        from prune import blocks_of, prune
-
         with tempfile.TemporaryDirectory() as tmp:
-            write_tiny_assets(os.path.join(tmp, "assets"))
-            net = Pruning.trained_like(10)
-            teacher = os.path.join(tmp, "teacher.onnx")
-            export_fp32(net, 64, teacher)
-            small, arch, _ = prune(net, {}, [0.5] * len(blocks_of(net)), torch.rand(4, 3, 64, 64))
-            init = os.path.join(tmp, "pruned.pt")
-            torch.save({"model": small.state_dict(), "arch": arch, "images_seen": 0, "size": 64}, init)
+            teacher, init, _ = Pruning.distillation_start(tmp, 10)
             out = os.path.join(tmp, "run")
             common = [sys.executable, os.path.join(os.path.dirname(HERE), "train.py"), "--out", out, "--minutes", "5",
                       "--size", "64", "--batch", "2", "--workers", "0", "--threads", "1",
