@@ -65,6 +65,11 @@ export function formatEvalReport(report: EvalReport): string {
     }
     lines.push("");
   }
+  const c = report.lossByCause;
+  const lost = (k: keyof typeof c): string => `${c[k].lost.toFixed(3)} (${c[k].photos} photos)`;
+  lines.push(`where docedge's JI is lost (1 - JI summed): edge map ${lost("edge-map")} · line search ${lost("line-search")} · placement ${lost("placement")}`);
+  lines.push("  edge map: a labelled side had no line in the map; line search: the lines were there, others were chosen");
+  lines.push("");
   const s = report.stages;
   lines.push("timings, ms (median / p90 / max):");
   lines.push(`  docedge total ${ms(s.total.median)} / ${ms(s.total.p90)} / ${ms(s.total.max)} (from the file: decode + detect)`);

@@ -7,7 +7,9 @@ import { decodeImage } from "../image/decode.ts";
 import type { DetectorOptions, SecondLookMode } from "../options.ts";
 import type { Quad, RgbaImage } from "../types.ts";
 import { loadOpenCvBaseline, type Baseline } from "./baseline-opencv.ts";
+import { attributeLoss } from "./attribution.ts";
 import { cornerErrorPercent } from "./corner-error.ts";
+import { findQuadDetailed } from "../quad/find-quad.ts";
 import { findLabelledFolders, type Label } from "./labels.ts";
 import { evalOverlay } from "./overlay.ts";
 import { summariseFolder, timingStats, worstCases } from "./summary.ts";
@@ -93,6 +95,7 @@ export async function runEval(root: string, options: EvalOptions = {}): Promise<
     overall: summariseFolder("all", images),
     worst: worstCases(images, 5),
     fromPixels: fromPixelsSummary(images),
+    lossByCause: lossByCause(images),
     stages: {
       decode: timingStats(images.map((i) => i.timings.decode)),
       preprocess: timingStats(images.map((i) => i.timings.preprocess)),
@@ -115,6 +118,21 @@ function fromPixelsSummary(images: EvalImage[]): EvalReport["fromPixels"] {
     meanJI: positives.length ? positives.reduce((a, i) => a + (i.fromPixels?.ji ?? 0), 0) / positives.length : null,
     ms: timingStats(withPixels.map((i) => i.fromPixels!.ms)),
   };
+}
+
+function lossByCause(images: EvalImage[]): EvalReport["lossByCause"] {
+  const out: EvalReport["lossByCause"] = {
+    "edge-map": { photos: 0, lost: 0 },
+    "line-search": { photos: 0, lost: 0 },
+    placement: { photos: 0, lost: 0 },
+  };
+  for (const i of images) {
+    const { loss, ji } = i.docedge;
+    if (!loss || ji === null) continue;
+    out[loss.cause].photos++;
+    out[loss.cause].lost += 1 - ji;
+  }
+  return out;
 }
 
 function describeModel(options: EvalOptions): string {
@@ -166,9 +184,16 @@ async function evalOne(
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.secondLook !== undefined ? { secondLook: options.secondLook } : {}),
   };
-  const r = await detector.detect(bytes, { ...detectOptions, returnEdgeMap: options.overlaysDir !== undefined });
+  const r = await detector.detect(bytes, { ...detectOptions, returnEdgeMap: true });
   const docedge = score(truth, r.found ? r.quad : null, r.timings.total - r.timings.decode, image);
   docedge.confidence = r.confidence;
+  if (truth && r.edgeMap) {
+    // The finder's first look again, for its line hypotheses; everything in the map's pixels.
+    const map = r.edgeMap;
+    const lines = findQuadDetailed(map, { aspect: image.width / image.height }).lines;
+    const toMap = (q: Quad): Quad => scaleQuad(q, map.width / image.width, map.height / image.height);
+    docedge.loss = attributeLoss(toMap(truth), lines, r.found ? toMap(r.quad) : null, map.width, map.height);
+  }
   const t1 = performance.now();
   const p = await detector.detect(image, detectOptions);
   const fromPixels = score(truth, p.found ? p.quad : null, performance.now() - t1, image);

@@ -1,4 +1,5 @@
 import type { Quad } from "../types.ts";
+import type { LossAttribution, LossCause } from "./attribution.ts";
 
 /** What one method answered on one photo. */
 export interface MethodResult {
@@ -6,6 +7,8 @@ export interface MethodResult {
   quad: Quad | null;
   /** docedge only. */
   confidence?: number;
+  /** docedge only, on a photo with a document: where its JI was lost (see LossCause). */
+  loss?: LossAttribution;
   /** Jaccard index against the label; null on a negative (no document in the photo). */
   ji: number | null;
   /** Mean corner distance in % of the image diagonal; null on a miss or a negative. */
@@ -85,6 +88,12 @@ export interface EvalReport {
   worst: WorstCase[];
   /** docedge on full-resolution pixels: mean JI over the photos with a document, detection time. */
   fromPixels: { meanJI: number | null; ms: TimingStats } | null;
+  /**
+   * docedge's JI lost (1 - JI, summed over the photos with a document) by where it was lost: a
+   * labelled side the edge map gave no line for, a line search that chose other lines, or the
+   * placement of the right sides (see LossCause).
+   */
+  lossByCause: Record<LossCause, { photos: number; lost: number }>;
   /** Median / p90 / max of docedge's stages over all photos, ms. */
   stages: { decode: TimingStats; preprocess: TimingStats; inference: TimingStats; quad: TimingStats; refine: TimingStats; total: TimingStats };
   images: EvalImage[];

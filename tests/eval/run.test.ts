@@ -42,6 +42,17 @@ test("end to end on a real dataset folder: report, JSON, overlays, baseline side
     assert.equal(img.docedge.cornerError, cornerErrorPercent(img.truth, img.docedge.quad, img.width, img.height));
     assert.ok(img.timings.inference > 0 && img.timings.total >= img.timings.inference);
   }
+  // Every photo's loss is attributed once: the causes' sums are the positives' whole loss.
+  const causes = Object.values(report.lossByCause);
+  assert.equal(causes.reduce((a, c) => a + c.photos, 0), 2);
+  const lost = report.images.reduce((a, i) => a + (1 - (i.docedge.ji ?? 0)), 0);
+  assert.ok(Math.abs(causes.reduce((a, c) => a + c.lost, 0) - lost) < 1e-9, JSON.stringify(report.lossByCause));
+  for (const img of report.images) {
+    const loss = img.docedge.loss;
+    assert.ok(loss && ["edge-map", "line-search", "placement"].includes(loss.cause), JSON.stringify(loss));
+    // A photo scored near 1 has its answer on the labelled sides.
+    if ((img.docedge.ji ?? 0) > 0.99) assert.equal(loss.cause, "placement");
+  }
   const mean = report.images.reduce((s, i) => s + (i.docedge.ji ?? 0), 0) / 2;
   assert.ok(Math.abs((report.overall.docedge.meanJI ?? -1) - mean) < 1e-12);
 
@@ -54,6 +65,7 @@ test("end to end on a real dataset folder: report, JSON, overlays, baseline side
   assert.match(text.split("\n").at(-1) ?? "", /^mean JI: \d\.\d{4} over 2 images$/);
   assert.match(text, /baseline JI/);
   assert.match(text, /corner %/);
+  assert.match(text, /where docedge's JI is lost \(1 - JI summed\): edge map \d\.\d{3} \(\d+ photos\) · line search/);
   const ce = report.overall.docedge.cornerError;
   if (report.images.some((i) => i.docedge.found)) assert.ok(ce && ce.median >= 0 && ce.p90 >= ce.median, JSON.stringify(ce));
 
