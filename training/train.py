@@ -57,13 +57,27 @@ def fixed_validation(assets: str, size: int, n: int = 64, mix: Mix = V3_MIX, see
     return torch.stack(xs).float() / 255.0, torch.stack(ys)
 
 
+def resumed_peak_lr(ckpt: dict) -> float:
+    """The peak learning rate a checkpoint's run was planned at. Recorded since 2026-11-30; for an
+    older checkpoint, the optimiser's last rate with the schedule's factor at the saved position
+    undone (the same warm-up and cosine as the training loop), to two significant digits."""
+    if "lr" in ckpt:
+        return float(ckpt["lr"])
+    last = ckpt["optim"]["param_groups"][0]["lr"]
+    total = ckpt.get("plan_seconds") or ckpt["train_seconds"]
+    frac = min(1.0, ckpt["train_seconds"] / total) if total > 0 else 1.0
+    factor = min(1.0, max(1, ckpt["steps"]) / 100) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * frac)))
+    return float(f"{last / factor:.2g}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
     ap.add_argument("--minutes", type=float, required=True, help="wall-clock training budget")
     ap.add_argument("--size", type=int, default=128)
     ap.add_argument("--batch", type=int, default=0, help="0: 32 on CPU, 256 on GPU")
-    ap.add_argument("--lr", type=float, default=3e-3)
+    ap.add_argument("--lr", type=float, default=None,
+                    help="peak learning rate; default: the resumed run's, else 3e-3")
     ap.add_argument("--workers", type=int, default=-1)
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--resume", default="")
@@ -132,7 +146,10 @@ def main() -> None:
     else:
         net = EdgeNet(**arch)
     net = net.to(device).to(memory_format=torch.channels_last)
-    opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
+    # A resumed run goes on at its own peak rate: a segment resumed at another one would jump
+    # (3e-3 where a distillation run planned 3e-4) and undo what the run had learnt.
+    peak_lr = args.lr if args.lr is not None else (resumed_peak_lr(ckpt) if ckpt is not None else 3e-3)
+    opt = torch.optim.AdamW(net.parameters(), lr=peak_lr, weight_decay=1e-4)
     seen, steps, trained_s = 0, 0, 0.0
     plan_s = args.plan_minutes * 60
     if ckpt is not None:
@@ -140,7 +157,7 @@ def main() -> None:
         opt.load_state_dict(ckpt["optim"])
         seen, steps, trained_s = ckpt["images_seen"], ckpt["steps"], ckpt["train_seconds"]
         plan_s = plan_s or ckpt.get("plan_seconds", 0)
-        print(f"resumed from {args.resume}: {seen} images, {steps} steps", flush=True)
+        print(f"resumed from {args.resume}: {seen} images, {steps} steps, peak learning rate {peak_lr:g}", flush=True)
     print(f"device={device} params={count_params(net)} batch={batch} size={args.size} workers={workers} mix={mix_name}",
           flush=True)
     teacher = None
@@ -180,7 +197,7 @@ def main() -> None:
     def save(final: bool) -> None:
         state = {"model": net.state_dict(), "optim": opt.state_dict(), "images_seen": seen, "steps": steps,
                  "train_seconds": trained_s + (time.time() - start), "size": args.size, "arch": arch,
-                 "plan_seconds": plan_s, "mix": mix_name, "based_on": based_on,
+                 "plan_seconds": plan_s, "lr": peak_lr, "mix": mix_name, "based_on": based_on,
                  "teacher": teacher_path if teacher is not None else "", "distill": distill_w if teacher is not None else 0.0,
                  "distill_features": feature_w if features is not None else 0.0,
                  "device": str(device), "torch": torch.__version__}
@@ -215,7 +232,7 @@ def main() -> None:
             break
         frac = min(1.0, (prior_s + elapsed) / total_s)
         # Warm up, then cosine to 5% over the budget of this run.
-        lr = args.lr * min(1.0, (steps + 1) / 100) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * frac)))
+        lr = peak_lr * min(1.0, (steps + 1) / 100) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * frac)))
         for grp in opt.param_groups:
             grp["lr"] = lr
         x = x.to(device, non_blocking=True).float().div_(255.0).contiguous(memory_format=torch.channels_last)

@@ -725,21 +725,39 @@ class SmallArchitectures(unittest.TestCase):
             common = [sys.executable, os.path.join(os.path.dirname(HERE), "train.py"), "--out", out, "--minutes", "5",
                       "--size", "64", "--batch", "2", "--workers", "0", "--threads", "1",
                       "--assets", os.path.join(tmp, "assets")]
-            first = subprocess.run(common + ["--max-steps", "1", "--arch", "lean", "--teacher", teacher, "--distill", "0.3"],
+            first = subprocess.run(common + ["--max-steps", "1", "--arch", "lean", "--teacher", teacher, "--distill", "0.3",
+                                             "--lr", "4e-4"],
                                    check=True, capture_output=True, text=True)
             logged = [ln for ln in first.stdout.splitlines() if '"distill_loss"' in ln]
             self.assertTrue(logged, first.stdout)
             self.assertIn('"edge_loss"', logged[0])
             ckpt = torch.load(os.path.join(out, "checkpoint.pt"), map_location="cpu", weights_only=False)
             self.assertEqual(ckpt["arch"], ARCHS["lean"])
-            self.assertEqual((ckpt["teacher"], ckpt["distill"]), (teacher, 0.3))
-            # Resuming keeps the architecture and the teacher without repeating them.
-            subprocess.run(common + ["--max-steps", "2", "--resume", os.path.join(out, "checkpoint.pt")],
-                           check=True, capture_output=True, text=True)
+            self.assertEqual((ckpt["teacher"], ckpt["distill"], ckpt["lr"]), (teacher, 0.3, 4e-4))
+            # Resuming keeps the architecture, the teacher and the peak learning rate without repeating them.
+            again = subprocess.run(common + ["--max-steps", "2", "--resume", os.path.join(out, "checkpoint.pt")],
+                                   check=True, capture_output=True, text=True)
+            self.assertIn("peak learning rate 0.0004", again.stdout)
             net, resumed = load_checkpoint(os.path.join(out, "checkpoint.pt"))
-            self.assertEqual((resumed["steps"], resumed["distill"], resumed["arch"]), (2, 0.3, ARCHS["lean"]))
+            # The step it took went at the run's own rate (warming up toward 4e-4), not at the default 3e-3.
+            self.assertTrue(0 < resumed["optim"]["param_groups"][0]["lr"] <= 4e-4 * 2 / 100, resumed["optim"]["param_groups"][0])
+            self.assertEqual((resumed["steps"], resumed["distill"], resumed["arch"], resumed["lr"]), (2, 0.3, ARCHS["lean"], 4e-4))
             self.assertEqual(sum(p.numel() for p in net.parameters()), sum(p.numel() for p in EdgeNet(**ARCHS["lean"]).parameters()))
             self.assertTrue(os.path.exists(os.path.join(out, "docedge-fp32.onnx")))
+
+
+class ResumedLearningRate(unittest.TestCase):
+    def test_a_checkpoint_without_a_recorded_rate_gets_its_peak_back_from_the_optimiser(self):
+        from train import resumed_peak_lr
+
+        # Saved a third of the way through a planned run at a peak of 3e-4, past the warm-up.
+        factor = 0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi / 3))
+        old = {"optim": {"param_groups": [{"lr": 3e-4 * factor}]}, "steps": 500, "train_seconds": 600.0, "plan_seconds": 1800.0}
+        self.assertEqual(resumed_peak_lr(old), 3e-4)
+        # Within the warm-up too, and a recorded rate wins.
+        early = {**old, "steps": 40, "optim": {"param_groups": [{"lr": 3e-4 * 0.4 * factor}]}}
+        self.assertEqual(resumed_peak_lr(early), 3e-4)
+        self.assertEqual(resumed_peak_lr({**old, "lr": 5e-4}), 5e-4)
 
 
 class Pruning(unittest.TestCase):
