@@ -6,7 +6,7 @@ import { decodeForDetection, decodeImage, type DetectionImage } from "./image/de
 import { prepareJpegDecoder } from "./image/jpeg-wasm.ts";
 import { isRgbaImage, readInputBytes, resolveLimits } from "./image/input.ts";
 import { sniffFormat } from "./image/header.ts";
-import { modelInput } from "./image/area-wasm.ts";
+import { jsPixels } from "./image/detection-pixels.ts";
 import { createEdgeModel, type EdgeModel } from "./model/session.ts";
 import { DEFAULT_THRESHOLD, findQuadDetailed } from "./quad/find-quad.ts";
 import { boxShare, combineLooks, cropBox, wantsSecondLook } from "./quad/second-look.ts";
@@ -175,8 +175,8 @@ export async function createDetector(options?: DetectorOptions): Promise<Detecto
    * none of them (about 0.02 ms).
    */
   async function detectImage(input: DetectionImage, start: number, t1: number, o: DetectOptions): Promise<DetectOutput> {
-    const { image } = input;
-    const tensor = await modelInput(image, model.inputWidth, model.inputHeight);
+    const image = input.pixels;
+    const tensor = await image.modelInput(model.inputWidth, model.inputHeight);
     const t2 = now();
     const { map, ms: inferenceMs } = await model.run(tensor, o.signal);
     const t3 = now();
@@ -190,7 +190,7 @@ export async function createDetector(options?: DetectorOptions): Promise<Detecto
     if (best && box && wantsSecondLook(o.secondLook ?? "auto", best.confidence, boxShare(box, image.width, image.height))) {
       // The crop is averaged in place (modelInput's box), not copied out of the image first.
       const cropW = box.x1 - box.x0, cropH = box.y1 - box.y0;
-      const second = await model.run(await modelInput(image, model.inputWidth, model.inputHeight, box), o.signal);
+      const second = await model.run(await image.modelInput(model.inputWidth, model.inputHeight, box), o.signal);
       const f2 = findQuadDetailed(second.map, { aspect: cropW / cropH, threshold });
       const seen = f2.candidate
         ? { quad: scaleQuad(f2.candidate, cropW / second.map.width, cropH / second.map.height, box.x0, box.y0), confidence: f2.confidence }
@@ -231,9 +231,9 @@ export async function createDetector(options?: DetectorOptions): Promise<Detecto
       const jpeg = source instanceof Uint8Array && sniffFormat(source) === "jpeg";
       const seen: DetectionImage = jpeg
         ? await decodeForDetection(source, minShortSide, limits)
-        : { image, width: image.width, height: image.height, scale: 1, setupMs: 0 };
+        : { pixels: jsPixels(image), width: image.width, height: image.height, scale: 1, setupMs: 0 };
       const t = now();
-      const found = await detectImage(seen, t, t, {});
+      const found = await detectImage(seen, t, t, {}).finally(() => seen.pixels.release());
       if (!found.found) {
         throw new InvalidQuadError(`no document found (confidence ${found.confidence.toFixed(2)}); pass options.quad to scan anyway`);
       }
@@ -252,9 +252,14 @@ export async function createDetector(options?: DetectorOptions): Promise<Detecto
       const o = await parseDetectOptions(options);
       const start = now();
       const decoded = await decodeForDetection(input, minShortSide, limits, o.signal);
-      checkOpen();
-      // Loading a decoder's WASM on first use is not decoding; it is left out of every timing.
-      return detectImage(decoded, start + decoded.setupMs, now(), o);
+      try {
+        checkOpen();
+        // Loading a decoder's WASM on first use is not decoding; it is left out of every timing.
+        return await detectImage(decoded, start + decoded.setupMs, now(), o);
+      } finally {
+        // A JPEG's pixels were held in its decoder's memory for the whole detection.
+        decoded.pixels.release();
+      }
     },
     scan,
     async scanToPdf(inputs, options) {

@@ -1,5 +1,5 @@
 import type { RgbaImage } from "../types.ts";
-import { decoderInstance, releaseDecoder, type DecoderExports } from "./jpeg-wasm.ts";
+import { decoderInstance, releaseDecoder, type DecoderExports, type HeldPixels } from "./jpeg-wasm.ts";
 import { areaNorm, axisSpans, resizeToTensor, wholeImage, type PixelBox, type Spans } from "./resize.ts";
 
 /**
@@ -84,15 +84,8 @@ export function areaInModule(x: AreaModule, image: RgbaImage, outW: number, outH
   const src = x.dj_alloc(bandBytes + spanBytes + 4 * floats + 16);
   if (src === 0) return null;
   const at = (src + bandBytes + 3) & ~3;
-  const place = (s: Readonly<Spans>, n: number, base: number): number[] => {
-    new Int32Array(x.memory.buffer, base, n).set(s.start);
-    new Int32Array(x.memory.buffer, base + 4 * n, n).set(s.end);
-    new Float32Array(x.memory.buffer, base + 8 * n, n).set(s.headWeight);
-    new Float32Array(x.memory.buffer, base + 12 * n, n).set(s.tailWeight);
-    return [base, base + 4 * n, base + 8 * n, base + 12 * n];
-  };
-  const xp = place(xs, outW, at);
-  const yp = place(ys, outH, at + 16 * outW);
+  const xp = placeSpans(x.memory, xs, outW, at);
+  const yp = placeSpans(x.memory, ys, outH, at + 16 * outW);
   const out = at + spanBytes;
   const norm = areaNorm(w, h, outW, outH);
   let summed = true;
@@ -111,6 +104,48 @@ export function areaInModule(x: AreaModule, image: RgbaImage, outW: number, outH
   const result = summed ? new Float32Array(x.memory.buffer.slice(out, out + 4 * floats)) : null;
   x.dj_free(src);
   return result;
+}
+
+/** One axis's spans into the module's memory at `base` (4 arrays of n 4-byte numbers); their addresses. */
+function placeSpans(memory: WebAssembly.Memory, s: Readonly<Spans>, n: number, base: number): number[] {
+  new Int32Array(memory.buffer, base, n).set(s.start);
+  new Int32Array(memory.buffer, base + 4 * n, n).set(s.end);
+  new Float32Array(memory.buffer, base + 8 * n, n).set(s.headWeight);
+  new Float32Array(memory.buffer, base + 12 * n, n).set(s.tailWeight);
+  return [base, base + 4 * n, base + 8 * n, base + 12 * n];
+}
+
+/**
+ * The model input of pixels a decode left in the decoder's memory (jpeg-wasm.ts `decodeJpegHeld`),
+ * averaged where they lie: no copy out to JavaScript and back in (a 12 MP photo's 500x375 decode:
+ * 750 KB each way, and its garbage). The same tensor as `modelInput` on the copied-out pixels, bit
+ * for bit (one band holding every row is what area.c's banding reproduces). null when the module
+ * cannot (an older build without dj_area, or no memory): the caller copies the pixels out instead.
+ */
+export function heldModelInput(held: HeldPixels, outW: number, outH: number): Float32Array | null {
+  const { x, at: src, width: w, height: h } = held;
+  const area = x.dj_area;
+  if (area === undefined) return null;
+  const floats = 3 * outW * outH;
+  const spanBytes = 16 * (outW + outH);
+  let failed = false;
+  try {
+    const block = x.dj_alloc(spanBytes + 4 * floats);
+    if (block === 0) return null;
+    const xp = placeSpans(x.memory, axisSpans(w, outW), outW, block);
+    const yp = placeSpans(x.memory, axisSpans(h, outH), outH, block + 16 * outW);
+    const out = block + spanBytes;
+    const rc = area(src, w, h, outW, outH, ...xp, ...yp, areaNorm(w, h, outW, outH), out);
+    const tensor = rc === 0 ? new Float32Array(x.memory.buffer.slice(out, out + 4 * floats)) : null;
+    x.dj_free(block);
+    return tensor;
+  } catch {
+    // A trap leaves the block unfreed: the instance is dropped (the pixels stay readable for the copy).
+    failed = true;
+    return null;
+  } finally {
+    releaseDecoder(x, failed);
+  }
 }
 
 /** A band's rows of the box into the module's memory: one copy when the box is as wide as the image. */

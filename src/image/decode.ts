@@ -3,7 +3,8 @@ import { CorruptImageError, DocedgeError, InvalidInputError } from "../errors.ts
 import { decodePng, decodeWebp, prepareDecoder } from "./codecs.ts";
 import { checkPng } from "./png-check.ts";
 import { checkCodedSize, readImageHeader, type ImageFormat, type ImageHeader, type Orientation } from "./header.ts";
-import { decodeJpegWasm, type JpegScale } from "./jpeg-wasm.ts";
+import { copyHeld, decodeJpegHeld, decodeJpegWasm, freeHeld, orientHeld, type HeldPixels, type JpegScale } from "./jpeg-wasm.ts";
+import { heldPixels, jsPixels, type DetectionPixels } from "./detection-pixels.ts";
 import { applyOrientation, orientedSize } from "./orientation.ts";
 import {
   checkPixels,
@@ -27,8 +28,8 @@ export interface DecodedImage {
 
 /** A detection's view of its input: pixels (maybe reduced), and the full upright size they stand for. */
 export interface DetectionImage {
-  /** Upright pixels (EXIF applied), at 1/`scale` of the source. */
-  image: RgbaImage;
+  /** Upright pixels (EXIF applied), at 1/`scale` of the source; a JPEG's still in its decoder's memory (release them). */
+  pixels: DetectionPixels;
   /** Upright size of the full-resolution source. */
   width: number;
   height: number;
@@ -50,11 +51,14 @@ export function jpegScaleFor(width: number, height: number, minShortSide: number
   return 1;
 }
 
-async function decodeStored(bytes: Uint8Array, header: ImageHeader, scale: JpegScale, fast: boolean): Promise<RgbaImage> {
+/** Decoded pixels: in JavaScript memory, or (a JPEG decoded for detection) left in the decoder's. */
+type Stored = { image: RgbaImage; held?: undefined } | { held: HeldPixels; image?: undefined };
+
+async function decodeStored(bytes: Uint8Array, header: ImageHeader, scale: JpegScale, fast: boolean, hold: boolean): Promise<Stored> {
   // The JPEG decoder throws typed errors with libjpeg's own message; the @jsquash ones get wrapped.
-  if (header.format === "jpeg") return decodeJpegWasm(bytes, { scale, fast });
+  if (header.format === "jpeg") return hold ? { held: await decodeJpegHeld(bytes, { scale, fast }) } : { image: await decodeJpegWasm(bytes, { scale, fast }) };
   try {
-    return header.format === "png" ? await decodePng(bytes) : await decodeWebp(bytes);
+    return { image: header.format === "png" ? await decodePng(bytes) : await decodeWebp(bytes) };
   } catch (error) {
     if (error instanceof DocedgeError) throw error;
     throw new CorruptImageError(`${header.format.toUpperCase()} failed to decode: ${describe(error)}`, { cause: error });
@@ -68,7 +72,8 @@ async function decodeBytes(
   signal: AbortSignal | undefined,
   pickScale: (header: ImageHeader) => JpegScale,
   fast: boolean,
-): Promise<{ decoded: RgbaImage; header: ImageHeader; scale: JpegScale; setupMs: number }> {
+  hold: boolean,
+): Promise<{ stored: Stored; header: ImageHeader; scale: JpegScale; setupMs: number }> {
   if (input === null || input === undefined) throw new InvalidInputError("no input image given");
   const bytes = await readInputBytes(input, lim, signal);
   if (bytes.length === 0) throw new InvalidInputError("input is empty (0 bytes)");
@@ -89,15 +94,30 @@ async function decodeBytes(
     throw new DocedgeError("MODEL_LOAD_FAILED", `could not load the ${header.format.toUpperCase()} decoder: ${describe(error)}`, { cause: error });
   }
   const setupMs = performance.now() - t0;
-  const decoded = await decodeStored(bytes, header, scale, fast);
+  const stored = await decodeStored(bytes, header, scale, fast, hold);
+  const decoded = stored.held ?? stored.image;
   const w = Math.ceil(header.width / scale);
   const h = Math.ceil(header.height / scale);
   if (decoded.width !== w || decoded.height !== h) {
+    if (stored.held) freeHeld(stored.held);
     throw new CorruptImageError(
       `${header.format.toUpperCase()} decoded to ${decoded.width}x${decoded.height}, header said ${w}x${h}`,
     );
   }
-  return { decoded, header, scale, setupMs };
+  return { stored, header, scale, setupMs };
+}
+
+/** Upright pixels for detection: held ones turned upright in the decoder's memory where it can. */
+function uprightPixels(stored: Stored, orientation: Orientation): DetectionPixels {
+  const { held } = stored;
+  if (held === undefined) return jsPixels(applyOrientation(stored.image, orientation));
+  if (orientation === 1) return heldPixels(held);
+  const upright = orientHeld(held, orientation);
+  if (upright !== null) return heldPixels(upright);
+  // An older decoder build without dj_orient: copy out and turn in JavaScript.
+  const image = copyHeld(held);
+  freeHeld(held);
+  return jsPixels(applyOrientation(image, orientation));
 }
 
 /**
@@ -119,18 +139,22 @@ export async function decodeImageWithInfo(
 ): Promise<DecodedImage> {
   const lim = resolveLimits(limits);
   if (isRgbaImage(input)) return { image: validateRgba(input, lim), format: null, orientation: 1 };
-  const { decoded, header } = await decodeBytes(input, lim, signal, () => 1, false);
+  const { stored, header } = await decodeBytes(input, lim, signal, () => 1, false, false);
+  // Not held (hold false): the pixels are in JavaScript memory.
+  const decoded = stored.held === undefined ? stored.image : copyHeld(stored.held);
   return { image: applyOrientation(decoded, header.orientation), format: header.format, orientation: header.orientation };
 }
 
 /**
  * Decode for detection: a JPEG at the reduced DCT scale that keeps its short side at least
- * `minShortSide` (a 12 MP photo at 1/8: 500x375), other inputs in full. Corners found in `image`
- * map back to the source by multiplying with `scale`.
+ * `minShortSide` (a 12 MP photo at 1/8: 500x375), other inputs in full. Corners found in
+ * `pixels` map back to the source by multiplying with `scale`. A JPEG's pixels stay in the
+ * decoder's memory until `pixels.release()`.
  *
  * @example
  * ```ts
- * const { image, scale } = await decodeForDetection(jpegBytes, 256);
+ * const { pixels, scale } = await decodeForDetection(jpegBytes, 256);
+ * try { const tensor = await pixels.modelInput(128, 128); } finally { pixels.release(); }
  * ```
  */
 export async function decodeForDetection(
@@ -142,11 +166,12 @@ export async function decodeForDetection(
   const lim = resolveLimits(limits);
   if (isRgbaImage(input)) {
     const image = validateRgba(input, lim);
-    return { image, width: image.width, height: image.height, scale: 1, setupMs: 0 };
+    return { pixels: jsPixels(image), width: image.width, height: image.height, scale: 1, setupMs: 0 };
   }
-  const { decoded, header, scale, setupMs } = await decodeBytes(input, lim, signal, (h) => jpegScaleFor(h.width, h.height, minShortSide), true);
+  const pick = (h: ImageHeader): JpegScale => jpegScaleFor(h.width, h.height, minShortSide);
+  const { stored, header, scale, setupMs } = await decodeBytes(input, lim, signal, pick, true, true);
   const [width, height] = orientedSize(header.width, header.height, header.orientation);
-  return { image: applyOrientation(decoded, header.orientation), width, height, scale, setupMs };
+  return { pixels: uprightPixels(stored, header.orientation), width, height, scale, setupMs };
 }
 
 /**

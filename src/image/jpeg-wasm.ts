@@ -42,7 +42,7 @@ export interface JpegDecodeOptions {
   allScans?: boolean;
 }
 
-/** The module's exports; `dj_area` and `dj_area_rows` (wasm/jpeg/area.c, used by area-wasm.ts) are absent from older builds. */
+/** The module's exports; `dj_area`, `dj_area_rows` (wasm/jpeg/area.c, used by area-wasm.ts) and `dj_orient` (orient.c) are absent from older builds. */
 export interface DecoderExports {
   memory: WebAssembly.Memory;
   _initialize(): void;
@@ -54,6 +54,7 @@ export interface DecoderExports {
   dj_decode(data: number, len: number, scale: number, flags: number, maxScans: number): number;
   dj_area?: (...args: number[]) => number;
   dj_area_rows?: (...args: number[]) => number;
+  dj_orient?: (src: number, width: number, height: number, orientation: number, dst: number) => number;
 }
 type Exports = DecoderExports;
 
@@ -155,6 +156,18 @@ function cString(memory: WebAssembly.Memory, at: number): string {
 }
 
 /**
+ * A decode left where the decoder wrote it: RGBA pixels at `at` in `x`'s memory. Until
+ * `freeHeld`, the block is the holder's alone (other decodes allocate their own), and stays
+ * readable even after the instance is dropped (this reference keeps its memory).
+ */
+export interface HeldPixels {
+  readonly x: DecoderExports;
+  readonly at: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/**
  * Decode a JPEG to RGBA at full or reduced scale (stored orientation; EXIF is applied by the
  * caller). CMYK and YCCK files come out as RGB. Failures are typed: UNSUPPORTED_FORMAT for JPEG
  * variants libjpeg-turbo does not decode, IMAGE_TOO_LARGE past the scan limit, CORRUPT_IMAGE for
@@ -166,29 +179,72 @@ function cString(memory: WebAssembly.Memory, at: number): string {
  * ```
  */
 export async function decodeJpegWasm(bytes: Uint8Array, options: JpegDecodeOptions = {}): Promise<RgbaImage> {
+  const held = await decodeJpegHeld(bytes, options);
+  const image = copyHeld(held);
+  freeHeld(held);
+  return image;
+}
+
+/**
+ * `decodeJpegWasm` without copying the pixels out: a detection averages its model input where
+ * they lie (area-wasm.ts) and copies them out only if it needs them (a second look). Free the
+ * result with `freeHeld`.
+ *
+ * @example
+ * ```ts
+ * const held = await decodeJpegHeld(bytes, { scale: 8, fast: true });
+ * try { console.log(held.width, held.height); } finally { freeHeld(held); }
+ * ```
+ */
+export async function decodeJpegHeld(bytes: Uint8Array, options: JpegDecodeOptions = {}): Promise<HeldPixels> {
   const x = await instance();
   const scale = options.scale ?? 1;
   let input = 0;
-  let output = 0;
   try {
     input = x.dj_alloc(bytes.length);
     if (input === 0) throw new Error("out of memory for the input");
     new Uint8Array(x.memory.buffer, input, bytes.length).set(bytes);
     const flags = (options.fast ? FAST : 0) | (options.allScans ? ALL_SCANS : 0);
-    output = x.dj_decode(input, bytes.length, scale, flags, MAX_JPEG_SCANS);
-    const width = x.dj_width();
-    const height = x.dj_height();
-    // A copy, so that the instance's memory can be reused or dropped.
-    const data = new Uint8ClampedArray(x.memory.buffer.slice(output, output + width * height * 4));
-    x.dj_free(output);
+    const at = x.dj_decode(input, bytes.length, scale, flags, MAX_JPEG_SCANS);
     x.dj_free(input);
+    // A decode that grew the memory past KEEP_MEMORY drops the instance for the next one; this
+    // one's pixels stay readable through `x`.
     if (x.memory.buffer.byteLength > KEEP_MEMORY && live === x) live = null;
-    return { data, width, height };
+    return { x, at, width: x.dj_width(), height: x.dj_height() };
   } catch (error) {
     if (live === x) live = null;
     const text = error instanceof WebAssembly.RuntimeError ? cString(x.memory, x.dj_message()) : "";
     throw classify(text || message(error), error);
   }
+}
+
+/** The held pixels, copied into JavaScript memory. */
+export function copyHeld(held: HeldPixels): RgbaImage {
+  const { x, at, width, height } = held;
+  return { data: new Uint8ClampedArray(x.memory.buffer.slice(at, at + width * height * 4)), width, height };
+}
+
+/** Give the held pixels' block back to the decoder. Call once. */
+export function freeHeld(held: HeldPixels): void {
+  held.x.dj_free(held.at);
+}
+
+/**
+ * The held pixels turned upright for an EXIF orientation (2-8), in the decoder's memory (the same
+ * words as applyOrientation), freeing the stored ones. null, with `held` untouched, where the
+ * module cannot (an older build without dj_orient, or no memory): the caller copies them out.
+ */
+export function orientHeld(held: HeldPixels, orientation: number): HeldPixels | null {
+  const { x, at, width, height } = held;
+  if (x.dj_orient === undefined) return null;
+  const to = x.dj_alloc(width * height * 4);
+  if (to === 0) return null;
+  if (x.dj_orient(at, width, height, orientation, to) !== 0) {
+    x.dj_free(to);
+    return null;
+  }
+  x.dj_free(at);
+  return orientation >= 5 ? { x, at: to, width: height, height: width } : { x, at: to, width, height };
 }
 
 function classify(text: string, cause: unknown): DocedgeError {

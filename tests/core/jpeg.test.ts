@@ -1,12 +1,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { decodeImage, decodeImageWithInfo } from "../../src/image/decode.ts";
+import { decodeForDetection, decodeImage, decodeImageWithInfo } from "../../src/image/decode.ts";
 import { decodeJpegWasm, MAX_JPEG_SCANS } from "../../src/image/jpeg-wasm.ts";
+import { modelInput } from "../../src/image/area-wasm.ts";
+import { applyOrientation } from "../../src/image/orientation.ts";
 import { encodeJpeg } from "../../src/image/codecs.ts";
 import { DocedgeError } from "../../src/errors.ts";
 import type { RgbaImage } from "../../src/types.ts";
-import { SAMPLE, blockPattern, meanAbsDiff, readBytes } from "./helpers.ts";
+import { SAMPLE, blockPattern, meanAbsDiff, readBytes, tagJpeg } from "./helpers.ts";
 import { concatBytes as concat } from "../../src/runtime/bytes.ts";
 
 const fixture = (name: string): Uint8Array => readBytes(fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url)));
@@ -151,3 +153,24 @@ function boxDown(img: RgbaImage, scale: number): RgbaImage {
   }
   return { data: out, width: w, height: h };
 }
+
+test("a JPEG decoded for detection keeps its pixels in the decoder: the same upright pixels and tensor as copied out, orientations 1-8", async () => {
+  const stored = await encodeJpeg(blockPattern(301, 203), { quality: 90 });
+  const copied = await decodeJpegWasm(stored, { scale: 2, fast: true });
+  for (let o = 1; o <= 8; o++) {
+    const upright = applyOrientation(copied, o as 1);
+    const seen = await decodeForDetection(tagJpeg(stored, o), 100);
+    try {
+      assert.deepEqual([seen.pixels.width, seen.pixels.height, seen.scale], [upright.width, upright.height, 2], `orientation ${o}: size`);
+      // The whole image's tensor is averaged where the decoder left the pixels, before any copy out.
+      const tensor = await seen.pixels.modelInput(64, 48);
+      assert.deepEqual(tensor, await modelInput(upright, 64, 48), `orientation ${o}: tensor`);
+      const box = { x0: 7, y0: 11, x1: upright.width - 5, y1: upright.height - 3 };
+      assert.deepEqual(await seen.pixels.modelInput(32, 32, box), await modelInput(upright, 32, 32, box), `orientation ${o}: a box's tensor`);
+      assert.deepEqual(seen.pixels.rgba().data, upright.data, `orientation ${o}: pixels`);
+    } finally {
+      seen.pixels.release();
+      seen.pixels.release();
+    }
+  }
+});
