@@ -70,9 +70,9 @@ function areaInWasm(x: DecoderExports, image: RgbaImage, outW: number, outH: num
 export function areaInModule(x: AreaModule, image: RgbaImage, outW: number, outH: number, box: PixelBox = wholeImage(image)): Float32Array | null {
   const rowsArea = x.dj_area_rows;
   const wholeArea = x.dj_area;
-  if (rowsArea === undefined && wholeArea === undefined) return null;
   const w = box.x1 - box.x0;
   const h = box.y1 - box.y0;
+  if ((rowsArea === undefined && wholeArea === undefined) || !fitsArea(w, h, outW, outH)) return null;
   const xs = axisSpans(w, outW);
   const ys = axisSpans(h, outH);
   const rowBytes = w * 4;
@@ -106,6 +106,12 @@ export function areaInModule(x: AreaModule, image: RgbaImage, outW: number, outH
   return result;
 }
 
+/** Whether area.c's integer sums hold a cell of this size: each channel's sum stays under 2^31
+ * (it converts them as signed). Past that (8.4 M pixels a cell), the JavaScript loop averages. */
+function fitsArea(w: number, h: number, outW: number, outH: number): boolean {
+  return (Math.ceil(w / outW) + 1) * (Math.ceil(h / outH) + 1) * 255 < 2 ** 31;
+}
+
 /** One axis's spans into the module's memory at `base` (4 arrays of n 4-byte numbers); their addresses. */
 function placeSpans(memory: WebAssembly.Memory, s: Readonly<Spans>, n: number, base: number): number[] {
   new Int32Array(memory.buffer, base, n).set(s.start);
@@ -125,7 +131,7 @@ function placeSpans(memory: WebAssembly.Memory, s: Readonly<Spans>, n: number, b
 export function heldModelInput(held: HeldPixels, outW: number, outH: number): Float32Array | null {
   const { x, at: src, width: w, height: h } = held;
   const area = x.dj_area;
-  if (area === undefined) return null;
+  if (area === undefined || !fitsArea(w, h, outW, outH)) return null;
   const floats = 3 * outW * outH;
   const spanBytes = 16 * (outW + outH);
   let failed = false;

@@ -118,9 +118,11 @@ static inline v128_t pixel_u32(const uint8_t *p) {
   return wasm_u32x4_extend_low_u16x8(wasm_u16x8_extend_low_u8x16(wasm_v128_load32_zero(p)));
 }
 
-/* Integer lanes 0-1 and 2-3 of v as doubles. */
-static inline v128_t lo_f64(v128_t v) { return wasm_f64x2_convert_low_u32x4(v); }
-static inline v128_t hi_f64(v128_t v) { return wasm_f64x2_convert_low_u32x4(wasm_i32x4_shuffle(v, v, 2, 3, 2, 3)); }
+/* Integer lanes 0-1 and 2-3 of v as doubles. The signed conversion (one instruction; the unsigned
+ * one is several on x86) is exact: every sum is under 2^31, a cell being under 2^31 / 255 pixels
+ * (area-wasm.ts sends larger cells to the JavaScript loop). 0.88x the time on a 500x375 image. */
+static inline v128_t lo_f64(v128_t v) { return wasm_f64x2_convert_low_i32x4(v); }
+static inline v128_t hi_f64(v128_t v) { return wasm_f64x2_convert_low_i32x4(wasm_i32x4_shuffle(v, v, 2, 3, 2, 3)); }
 
 /* The whole pixels [s, e) of one row: RGBA sums, four pixels per load in 16-bit lanes while
  * they cannot pass 16 bits (up to 256 pixels). */
