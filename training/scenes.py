@@ -545,3 +545,77 @@ def clear_sleeve(rng: np.random.Generator, canvas: np.ndarray, quad: np.ndarray)
         for k in range(int(rng.integers(2, 5))):
             c = a + (b - a) * (k + 1) / 5 + inward * r * 2.5
             cv2.circle(canvas, (int(c[0]), int(c[1])), r, (90, 92, 96), 1, cv2.LINE_AA)
+
+
+# ---------------------------------------------------------------- spiral bindings (v7)
+
+def coil_style(rng: np.random.Generator, dark: bool | None = None) -> dict:
+    """How one notebook's coil looks: mostly thick near-black or dark grey wire (the real open
+    notebooks' look), sometimes light metal; single or double loops; its pitch, wire thickness and
+    how far the loops reach past the page edge are fractions of the page (see `coil_centrelines`)."""
+    dark = rng.random() < 0.75 if dark is None else dark
+    if dark:
+        level = rng.uniform(12, 75)
+        colour = np.clip(level + rng.uniform(-6, 6, 3) + (rng.uniform(0, 25, 3) if rng.random() < 0.3 else 0), 0, 255)
+        sheen = min(150.0, level + rng.uniform(30, 80))
+    else:
+        level = rng.uniform(140, 215)
+        colour = np.clip(level + rng.uniform(-10, 10, 3), 0, 255)
+        sheen = min(255.0, level + rng.uniform(20, 45))
+    return {"colour": colour.tolist(), "sheen": [float(sheen)] * 3, "highlight": bool(rng.random() < 0.6),
+            "double": bool(rng.random() < 0.45), "pitch": float(rng.uniform(0.024, 0.045)),
+            "wire": float(rng.uniform(0.14, 0.24)), "reach": float(rng.uniform(0.045, 0.09)),
+            "hole_in": float(rng.uniform(0.35, 0.8)), "round": float(rng.uniform(0.3, 0.6))}
+
+
+def coil_centrelines(edge: float, outward: float, hole_in: float, reach: float, ys: np.ndarray, ry: float,
+                     wire: float, double_gap: float) -> list[np.ndarray]:
+    """Centrelines of a coil's loops seen from above, in the page's own coordinates with the bound
+    side at x = `edge` and `outward` (+1 or -1) pointing away from the page: each loop runs from its
+    hole `hole_in` inside the edge out over it, rounds its far end (a half ellipse) and returns under
+    the page. The far end's centreline stops `wire / 2` short of `edge + outward * reach`, so the
+    stroked wire's outer reach is exactly there."""
+    out = []
+    tip = reach - wire / 2
+    rx = max(tip * 0.5, min(tip - wire * 0.25, ry * 1.2))
+    xc = edge + outward * (tip - rx)
+    ang = np.linspace(-math.pi / 2, math.pi / 2, 13)
+    offsets = (-double_gap / 2, double_gap / 2) if double_gap > 0 else (0.0,)
+    for y in ys:
+        for dy in offsets:
+            yy = y + dy
+            hole = [edge - outward * hole_in, yy - ry * 0.35]
+            arc = np.stack([xc + outward * rx * np.cos(ang), yy + ry * np.sin(ang)], 1)
+            under = [edge - outward * wire * 0.5, yy + ry]
+            out.append(np.concatenate([[hole], arc, [under]], 0))
+    return out
+
+
+def stroke_coverage(lines: list[np.ndarray], widths: list[float], g: int, sub: int = 4) -> np.ndarray:
+    """Coverage in [0, 1] of round-capped strokes along canvas-pixel polylines, drawn `sub` times
+    finer and area-averaged (anti-aliased to 1/sub px; one fill per stroke, so many loops stay cheap)."""
+    big = np.zeros((g * sub, g * sub), np.uint8)
+    for pts, w in zip(lines, widths):
+        # pixel i covers [i, i+1): a fine pixel's centre is where OpenCV puts its integer coordinate
+        p = np.round((np.asarray(pts, np.float64) * sub - 0.5) * 16).astype(np.int32)
+        cv2.polylines(big, [p], False, 255, max(1, int(round(w * sub))), cv2.LINE_8, shift=4)
+    return cv2.resize(big, (g, g), interpolation=cv2.INTER_AREA).astype(np.float32) / 255.0
+
+
+def draw_coils(rng: np.random.Generator, canvas: np.ndarray, lines_img: list[np.ndarray], widths: list[float],
+               style: dict, shade: float = 1.0, shadow: bool = True) -> np.ndarray:
+    """Strokes the loops (canvas pixels) in the coil's colour, with a soft shadow beside them and a
+    thin sheen along each wire; returns the wire's coverage."""
+    g = canvas.shape[0]
+    cover = stroke_coverage(lines_img, widths, g)
+    if shadow:
+        off = rng.normal(0, 1.0, 2) + 1.0
+        sm = cv2.warpAffine(cover, np.float32([[1, 0, off[0]], [0, 1, off[1]]]), (g, g))
+        sm = cv2.GaussianBlur(sm, (0, 0), rng.uniform(0.8, 2.5))
+        canvas[:] = (canvas * (1 - rng.uniform(0.2, 0.5) * sm[..., None])).astype(np.uint8)
+    _blend(canvas, np.asarray(style["colour"]) * shade, cover)
+    if style["highlight"]:
+        # the sheen runs along the wire's middle on the loop's near half, not out to its tip
+        sheen = stroke_coverage([pts[: max(2, len(pts) // 2)] for pts in lines_img], [w * 0.3 for w in widths], g)
+        _blend(canvas, np.asarray(style["sheen"]) * shade, sheen * cover, rng.uniform(0.5, 0.9))
+    return cover

@@ -692,6 +692,136 @@ def page_in_cover(rng: np.random.Generator, pools: AssetPools, canvas: np.ndarra
     return quad, cover
 
 
+def open_spiral_notebook(rng: np.random.Generator, pools: AssetPools, canvas: np.ndarray, allow_out: bool,
+                         under=None, page: np.ndarray | None = None, facing: bool | None = None,
+                         cover: bool | None = None, dark: bool | None = None,
+                         shadow: bool = True) -> tuple[np.ndarray, dict]:
+    """An open spiral notebook as the real photos show one: the page (often ruled) with a strip of
+    thick coil loops along its bound side (right, left or top), holes punched beside them; beyond
+    the coils the facing page in the same plane with its own holes and the loops' other half, often
+    cut by the frame; both often on a dark cover larger than the spread. The label is the page
+    including its coil strip, out to the loops' outer reach, as people label these: never the
+    facing page, never the cover. Returns the label's quad and the parts drawn: "side" (the bound
+    side's index in the quad), "page" (the paper alone), "facing" and "cover" (quads or None),
+    "reach" (the strip's width in canvas px at its middle), "coils" (the loops' coverage)."""
+    g = canvas.shape[0]
+    if page is None:
+        page = pools.pages[rng.integers(len(pools.pages))] if rng.random() < 0.8 else page_image(rng, pools)
+        if rng.random() < 0.65:
+            page = ruled(rng, page)
+    # Drawn in the page's own frame with the binding on its right (x grows away from the page);
+    # the bound side in the picture is the quad's side `side` (1 right, 3 left, 0 top).
+    r = rng.random()
+    side = 1 if r < 0.42 else 3 if r < 0.84 else 0
+    tex = page if side == 1 else np.rot90(page, 2) if side == 3 else np.flipud(page).transpose(1, 0, 2)
+    tex = np.ascontiguousarray(tex)
+    h, wp = tex.shape[:2]
+    unit = float(min(wp, h))
+    style = scenes.coil_style(rng, dark)
+    reach = style["reach"] * unit
+    pitch = style["pitch"] * 1.4 * unit
+    wire = style["wire"] * pitch
+    double_gap = 0.0
+    if style["double"]:
+        wire *= 0.7
+        double_gap = wire * rng.uniform(1.1, 1.5)
+    wire = min(wire, reach * 0.45)
+    ry = max(wire * 0.9, pitch * rng.uniform(0.13, 0.22))
+    hole_in = style["hole_in"] * reach
+    wl = wp + reach
+    quad = random_doc_quad(rng, g, h / wl if side % 2 else wl / h, allow_out)
+    if not allow_out and rng.random() < 0.35:  # room for the facing page and the cover in the frame
+        c = quad.mean(0)
+        quad = ((quad - c) * rng.uniform(0.65, 0.9) + c).astype(np.float32)
+    corners = quad[[(i + side - 1) % 4 for i in range(4)]]
+    hm = cv2.getPerspectiveTransform(shapes.rect_outline(wl, h).astype(np.float32), corners.astype(np.float32)).astype(np.float64)
+
+    def plane(x0: float, y0: float, x1: float, y1: float) -> np.ndarray | None:
+        """A rectangle of the page's plane in the picture (None past the horizon), corners in the
+        page frame's order, so that a texture warped onto it keeps the page's orientation."""
+        return nested_quad(corners, wl, h, (-x0, -y0, x1 - wl, y1 - h))
+
+    def to_image(pts: np.ndarray) -> np.ndarray:
+        return shapes.apply_homography(hm, np.asarray(pts, np.float64))
+
+    facing = rng.random() < 0.8 if facing is None else facing
+    cover = rng.random() < 0.55 if cover is None else cover
+    gap = reach * rng.uniform(0.1, 0.8) if rng.random() < 0.75 else 0.0
+    xf = wl + gap
+    dy = h * rng.normal(0, 0.01)
+    facing_quad, facing_w = None, 0.0
+    if facing:
+        for frac in (1.0, 0.6, 0.35, 0.15):
+            facing_quad = plane(xf, dy, xf + wp * frac, h + dy)
+            if facing_quad is not None:
+                facing_w = wp * frac
+                break
+    cover_quad, cover_size = None, (0, 0)
+    if cover:
+        far = (xf + facing_w) if facing_quad is not None else wl + reach * rng.uniform(0.2, 1.0)
+        m = rng.uniform(0.01, 0.06, 4) * unit
+        for _ in range(3):
+            cover_quad = plane(-m[0], -m[1], far + m[2], h + m[3])
+            if cover_quad is not None:
+                cover_size = (int(far + m[0] + m[2]), int(h + m[1] + m[3]))
+                break
+            m = m / 2
+            far = wl + (far - wl) / 2
+    if under is not None:
+        under(quad if cover_quad is None else cover_quad)
+    hole_colour = scenes._col(rng, 15, 60)
+    if cover_quad is not None:
+        if shadow and rng.random() < 0.7:
+            drop_shadow(rng, canvas, cover_quad)
+        tex_cover = scenes.dark_cover(rng, *cover_size)
+        warp_onto(canvas, tex_cover, cover_quad, alpha_blur=rng.uniform(0.3, 1.0) if shadow else 0.0)
+        hole_colour = np.median(tex_cover.reshape(-1, 3), 0).tolist()
+    n_loops = max(2, int((h - pitch * 0.5) // pitch))
+    ys = (np.arange(n_loops) + 0.5) * pitch + (h - n_loops * pitch) / 2
+
+    def holes(x: float, shade: float) -> None:
+        r = max(wire * 0.5, ry * 0.35)
+        at = ys if double_gap == 0 else np.concatenate([ys - double_gap / 2, ys + double_gap / 2])
+        lines = [to_image([[x, y - r * 0.2], [x, y + r * 0.2]]) for y in at]
+        scale = np.linalg.norm(to_image([[x, h / 2 + 1]]) - to_image([[x, h / 2]]))
+        scenes._blend(canvas, np.asarray(hole_colour, np.float32) * shade,
+                      scenes.stroke_coverage(lines, [2 * r * scale] * len(lines), g))
+
+    def coils(edge: float, outward: float, length: float, shade: float) -> np.ndarray:
+        lines = scenes.coil_centrelines(edge, outward, hole_in, length, ys, ry, wire, double_gap)
+        img = [to_image(pts) for pts in lines]
+        # the wire's width in canvas px where its far end is, measured across the binding (the
+        # direction in which its reach must come out exact)
+        widths = [float(np.linalg.norm(to_image(pts[7:8] + [[wire / 2, 0]]) - to_image(pts[7:8] - [[wire / 2, 0]])))
+                  for pts in lines]
+        return scenes.draw_coils(rng, canvas, img, widths, style, shade, shadow)
+
+    if facing_quad is not None:
+        other = ruled(rng, pools.pages[rng.integers(len(pools.pages))]) if rng.random() < 0.65 else pools.pages[rng.integers(len(pools.pages))]
+        other = cv2.resize(other if side == 1 else np.rot90(other, 2) if side == 3 else np.flipud(other).transpose(1, 0, 2), (int(wp), int(h)), interpolation=cv2.INTER_AREA)
+        other = other[:, :max(1, int(round(other.shape[1] * facing_w / wp)))]
+        light = rng.uniform(0.6, 1.0) if shadow else 1.0  # the facing page often lies in shade
+        warp_onto(canvas, np.clip(other.astype(np.float32) * light, 0, 255).astype(np.uint8), facing_quad,
+                  alpha_blur=rng.uniform(0.3, 1.0) if shadow else 0.0)
+        holes(xf + hole_in, light)
+        if gap > wire * 1.5:  # the loops' other half, short of the label's line
+            coils(xf, -1.0, gap * rng.uniform(0.3, 0.85), light * rng.uniform(0.7, 1.0))
+    if shadow and rng.random() < 0.6:  # the gutter: shade where the pages dip toward the coil
+        band = plane(wp - reach * rng.uniform(0.3, 1.5), -h * 0.05, xf + reach * rng.uniform(0.2, 1.0), h * 1.05)
+        if band is not None:
+            m = cv2.GaussianBlur(shapes.polygon_coverage(band, g), (0, 0), rng.uniform(1.0, 0.02 * g + 1))
+            canvas[:] = (canvas * (1 - rng.uniform(0.15, 0.45) * m[..., None])).astype(np.uint8)
+    page_quad = plane(0, 0, wp, h)
+    if shadow and rng.random() < 0.4:
+        drop_shadow(rng, canvas, page_quad)
+    warp_onto(canvas, tex, page_quad, alpha_blur=rng.uniform(0.3, 1.0) if shadow else 0.0)
+    holes(wp - hole_in, 1.0)
+    drawn = coils(wp, 1.0, reach, 1.0)
+    mid = to_image([[wp, h / 2], [wl, h / 2]])
+    return quad.astype(np.float32), {"side": side, "page": page_quad, "facing": facing_quad, "cover": cover_quad,
+                                     "reach": float(np.linalg.norm(mid[1] - mid[0])), "coils": drawn}
+
+
 def held_against_pale(rng: np.random.Generator, pools: AssetPools, canvas: np.ndarray, allow_out: bool,
                       card: bool | None = None, page: np.ndarray | None = None,
                       shadow: bool = True) -> tuple[np.ndarray, np.ndarray, int]:
@@ -843,6 +973,9 @@ class Mix:
     # `desk_page` of the positives a page lying among the same things.
     desk_negative: float = 0.0
     desk_page: float = 0.0
+    # v7's family (0 draws nothing, as above): an open spiral notebook with thick dark coils and the
+    # facing page beyond them, labelled out to the coils' outer reach (see `open_spiral_notebook`).
+    spiral: float = 0.0
     # Decide first whether the image has a document, so that a negative's desk clutter holds no sheet
     # of paper. Off in v3-v5, whose negatives drew their clutter (papers included) before deciding:
     # about a fifth of them showed an unlabelled sheet, teaching that paper is not a document.
@@ -866,12 +999,18 @@ V5_MIX = Mix(special=0.3, hand=0.12, occluder=0.06, pens=0.08, on_page=0.08, cov
 # v6: v5 plus the scenes v3-family models took for pages (see models/MODEL.md, "v6 mix").
 V6_MIX = Mix(special=0.3, hand=0.12, occluder=0.06, pens=0.08, on_page=0.08, cover=0.08, pale_side=0.06,
              sleeve=0.05, marble=0.1, desk_negative=0.4, desk_page=0.05, paperless_negatives=True)
-MIXES = {"v3": V3_MIX, "v4": V4_MIX, "v5": V5_MIX, "v6": V6_MIX}
+# v7: v6 plus open spiral notebooks (see models/MODEL.md, "v7 mix"): 4.5% of positives, with the
+# special pages' older thin-wire notebooks (0.71 x 0.3 x 0.14 = 3.0%) about 7.5% of them spirals.
+V7_MIX = Mix(special=0.3, hand=0.12, occluder=0.06, pens=0.08, on_page=0.08, cover=0.08, pale_side=0.06,
+             sleeve=0.05, marble=0.1, desk_negative=0.4, desk_page=0.05, paperless_negatives=True, spiral=0.045)
+MIXES = {"v3": V3_MIX, "v4": V4_MIX, "v5": V5_MIX, "v6": V6_MIX, "v7": V7_MIX}
 
 
 def pick_family(rng: np.random.Generator, mix: Mix) -> str | None:
-    """Which of v5's or v6's families a positive image is, if any (draws nothing when none is in the mix)."""
-    shares = (("cover", mix.cover), ("pale_side", mix.pale_side), ("sleeve", mix.sleeve), ("desk_page", mix.desk_page))
+    """Which of v5's, v6's or v7's families a positive image is, if any (draws nothing when none is in
+    the mix; a family at 0 changes no other family's draws)."""
+    shares = (("cover", mix.cover), ("pale_side", mix.pale_side), ("sleeve", mix.sleeve), ("desk_page", mix.desk_page),
+              ("spiral", mix.spiral))
     if sum(s for _, s in shares) <= 0:
         return None
     r = rng.random()
@@ -917,6 +1056,8 @@ def make_sample(rng: np.random.Generator, pools: AssetPools, size: int, negative
             outline, _, _ = held_against_pale(rng, pools, canvas, allow_out)
         elif family == "desk_page":
             outline, _ = page_among_things(rng, pools, canvas)
+        elif family == "spiral":
+            outline, _ = open_spiral_notebook(rng, pools, canvas, allow_out, under)
         elif rng.random() < mix.special:
             outline = special_page(rng, pools, canvas, allow_out)
         else:

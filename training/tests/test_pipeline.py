@@ -595,6 +595,129 @@ class V6Families(unittest.TestCase):
             assert_label_on_outline(self, label, outline)
 
 
+def side_band(quad: np.ndarray, side: int, depths, n: int = 240) -> tuple[np.ndarray, np.ndarray]:
+    """Points along a quad's side (its middle 80%) moved `depth` px inward for each depth: (len(depths), n, 2);
+    and the side's inward unit normal."""
+    q = np.asarray(quad, np.float64)
+    a, b = q[side], q[(side + 1) % 4]
+    inward = np.array([b[1] - a[1], a[0] - b[0]]) / np.linalg.norm(b - a)
+    if np.dot(q.mean(0) - a, inward) < 0:
+        inward = -inward
+    t = np.linspace(0.1, 0.9, n)[:, None]
+    line = a + (b - a) * t
+    return np.stack([line + inward * d for d in depths]), inward
+
+
+class V7Families(unittest.TestCase):
+    """v7's open spiral notebook: the label is the page with its coil strip, out to the loops'
+    outer reach; the facing page beyond the coils and the cover under both are drawn, never labelled."""
+
+    def render(self, seed: int, desk: int, **kw):
+        from synth import open_spiral_notebook
+
+        g = 256
+        canvas = np.full((g, g, 3), desk, np.uint8)
+        quad, parts = open_spiral_notebook(np.random.default_rng(seed), tiny_pools(), canvas, False,
+                                           page=white_page(), shadow=False, **kw)
+        return canvas, quad, parts
+
+    def test_the_page_and_the_facing_page_are_drawn_where_their_quads_say_and_only_the_page_is_labelled(self):
+        sides = set()
+        for seed in range(6):
+            with self.subTest(seed=seed):
+                canvas, quad, parts = self.render(seed, 40, facing=True, cover=False, dark=True)
+                side = parts["side"]
+                sides.add(side)
+                lum = canvas.astype(np.float64).mean(2)
+                # The three free sides are the paper's own edges, exactly where the label runs.
+                pts = np.concatenate([outline_points(np.array([quad[i], quad[(i + 1) % 4]]))[:-1]
+                                      for i in range(4) if i != side])
+                a, b = quad[side].astype(np.float64), quad[(side + 1) % 4].astype(np.float64)
+                # (the free sides' last `reach` px by the bound side cross the coil strip, not paper)
+                clear = np.array([point_segment_distance(p, a, b) for p in pts]) > parts["reach"] + 4.0
+                pts = pts[away_from(pts, quad, 6.0) & clear]
+                off, flat = normalised_edge_offsets(lum, pts)
+                self.assertGreater(flat.mean(), 0.5)
+                err = np.abs(off[flat])
+                self.assertLess(float(np.median(err)), 0.02)
+                # (warp_onto's coverage is 0.5 + the centre's distance: on a side near 45 degrees that
+                # is off the true area by up to 0.1 px at some pixels, as for page_in_cover's pages)
+                self.assertLess(float(np.percentile(err, 90)), 0.08)
+                self.assertLess(float(err.max()), 0.15)
+                # The paper stops `reach` short of the label's bound side: the strip between is coil.
+                self.assertGreater(parts["reach"], 1.0)
+                page = np.asarray(parts["page"], np.float64)
+                # (the page's quad is in its own frame, bound side 1-2): its bound corners lie on the
+                # label's free sides, a strip's width short of the bound side
+                for corner, free in ((page[1], (side + 3) % 4), (page[2], (side + 1) % 4)):
+                    q0, q1 = quad[free].astype(np.float64), quad[(free + 1) % 4].astype(np.float64)
+                    self.assertLess(point_segment_distance(corner, q0, q1), 0.01)
+                    self.assertGreater(point_segment_distance(corner, a, b), parts["reach"] * 0.5)
+                # The facing page is drawn (bright, the page's white) and the label never reaches it.
+                facing = parts["facing"]
+                self.assertIsNotNone(facing)
+                inner = (shapes.polygon_coverage(facing, 256) > 0.99) & (shapes.segment_distance(quad, 256, 8.0) > 6.0)
+                self.assertGreater(int(inner.sum()), 50)
+                self.assertGreater(float(np.median(lum[inner])), 200)
+                label = draw_label(quad, 128, 0.5)
+                self.assertTrue(np.all(shapes.segment_distance(quad * 0.5, 128, 3.0)[label > 0.01] < 1.5 + 1e-6))
+                ys, xs = np.nonzero(inner)
+                self.assertEqual(float(label[ys // 2, xs // 2].max()), 0.0)
+        self.assertGreater(len(sides), 1)
+
+    def test_dark_coils_reach_the_labels_bound_side_and_stop_there(self):
+        for seed in range(6):
+            with self.subTest(seed=seed):
+                canvas, quad, parts = self.render(seed + 10, 200, facing=False, cover=False, dark=True)
+                lum = canvas.astype(np.float64).mean(2)
+                side, reach = parts["side"], parts["reach"]
+                # Inside the strip (the outer half of its width) the loops make a dark band ...
+                depths = np.linspace(0.75, max(1.0, reach * 0.5), 6)
+                band, inward = side_band(quad, side, depths)
+                # (small notebooks' wires are a pixel wide or less: grey, not black, after anti-aliasing)
+                dark = np.array([(sample_bilinear(lum, row) < 160).mean() for row in band])
+                self.assertGreater(float(dark.max()), 0.25, dark)
+                # ... reaching the line (the loops' far ends touch it) and not past it: beyond the
+                # label there is only the pale desk.
+                self.assertGreater(float(dark[0]), 0.03, dark)
+                outside, _ = side_band(quad, side, [-1.5, -2.5, -4.0])
+                self.assertTrue(np.all(sample_bilinear(lum, outside.reshape(-1, 2)) > 150))
+                # The wire's coverage ends on the label's side to under a pixel.
+                ys, xs = np.nonzero(parts["coils"] > 0.5)
+                a = quad[side].astype(np.float64)
+                out = -((xs + 0.5 - a[0]) * inward[0] + (ys + 0.5 - a[1]) * inward[1])
+                self.assertLess(float(out.max()), 0.5)
+                self.assertGreater(float(out.max()), -1.0)
+
+    def test_the_cover_under_the_spread_is_drawn_and_not_labelled(self):
+        for seed in range(4):
+            with self.subTest(seed=seed):
+                canvas, quad, parts = self.render(seed + 20, 200, facing=True, cover=True)
+                cover = parts["cover"]
+                self.assertIsNotNone(cover)
+                lum = canvas.astype(np.float64).mean(2)
+                cpts = outline_points(cover)
+                inside = np.all((cpts > 4) & (cpts < 252), axis=1) & away_from(cpts, cover, 4.0)
+                gap = shapes.segment_distance(quad, 256, 40.0)[np.clip(cpts[:, 1].astype(int), 0, 255),
+                                                               np.clip(cpts[:, 0].astype(int), 0, 255)]
+                cpts = cpts[inside & (gap > 4.0)]
+                self.assertGreater(len(cpts), 20)
+                self.assertLess(float(np.median(sample_bilinear(lum, cpts))), 170)  # desk 200 against a dark cover
+                label = draw_label(quad, 128, 0.5)
+                half = cpts * 0.5
+                self.assertEqual(float(label[half[:, 1].astype(int), half[:, 0].astype(int)].max()), 0.0)
+
+    def test_spirals_in_samples_keep_labels_on_the_outline(self):
+        from synth import Mix
+
+        pools, rng = tiny_pools(), np.random.default_rng(73)
+        for _ in range(10):
+            _, label, outline = make_sample(rng, pools, 64, mix=Mix(negative=0.0, spiral=1.0, marble=0.3))
+            self.assertEqual(len(outline), 4)
+            self.assertGreater(float(label.max()), 0.5)
+            assert_label_on_outline(self, label, outline)
+
+
 class SceneMixes(unittest.TestCase):
     def test_the_plain_slice_is_always_one_page_and_the_negative_slice_never(self):
         from synth import NEGATIVE_MIX, PLAIN_MIX
@@ -664,6 +787,21 @@ class SceneMixes(unittest.TestCase):
         pools, rng = tiny_pools(), np.random.default_rng(24)
         for _ in range(20):
             _, label, outline = make_sample(rng, pools, 64, mix=V6_MIX)
+            assert_label_on_outline(self, label, outline)
+
+    def test_v7_keeps_v6_and_adds_open_spiral_notebooks(self):
+        from synth import MIXES, V6_MIX, V7_MIX
+
+        self.assertIs(MIXES["v7"], V7_MIX)
+        assert_mix_extends(self, V6_MIX, V7_MIX, {"spiral"})
+        # Spirals of both kinds (this family, and special_page's thin-wire one at 0.14 of the special
+        # pages) make 6-8% of the positives.
+        families = V7_MIX.cover + V7_MIX.pale_side + V7_MIX.sleeve + V7_MIX.desk_page + V7_MIX.spiral
+        share = V7_MIX.spiral + (1 - families) * V7_MIX.special * 0.14
+        self.assertTrue(0.06 <= share <= 0.08, share)
+        pools, rng = tiny_pools(), np.random.default_rng(25)
+        for _ in range(20):
+            _, label, outline = make_sample(rng, pools, 64, mix=V7_MIX)
             assert_label_on_outline(self, label, outline)
 
     def test_a_run_started_from_weights_gets_a_new_schedule_and_remembers_its_base(self):
