@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 
 from model import InvertedResidual
 
@@ -52,12 +53,41 @@ class FeatureTaps:
                                  f"the teacher's {None if t is None else tuple(t.shape)}; it needs a network whose "
                                  "block outputs match the teacher's (one cut by training/prune.py)")
 
-    def loss(self) -> torch.Tensor:
+    def loss(self, keep: torch.Tensor | None = None) -> torch.Tensor:
         """Mean over blocks of the squared difference per channel, in units of the teacher's spread
-        over the batch (so a block with large activations does not outweigh the others)."""
+        over the batch (so a block with large activations does not outweigh the others). `keep`
+        (B x 1 x H x W at the map's resolution, from `boundary_keep`) drops a block's positions whose
+        receptive cell (H / h pixels square) holds a dropped map pixel; the kept ones' sum is still
+        divided by all positions, so the term's scale does not move with the band's size."""
         terms = []
         for s, t in zip(self.student_out, self.teacher_out):
             t = t.detach().float()
             spread = t.std(dim=(0, 2, 3), keepdim=True) + 1e-2
-            terms.append((((s.float() - t) / spread) ** 2).mean())
+            sq = ((s.float() - t) / spread) ** 2
+            if keep is None:
+                terms.append(sq.mean())
+            else:
+                cell = 1.0 - F.adaptive_max_pool2d(1.0 - keep.float(), sq.shape[-2:])
+                terms.append((sq * cell).sum() / sq.numel())
         return torch.stack(terms).mean()
+
+
+def boundary_keep(label: torch.Tensor, radius: int) -> torch.Tensor | None:
+    """Where the teacher still speaks when the synthetic label alone should decide the boundary:
+    0 within `radius` map pixels (square neighbourhood) of a labelled pixel (label > 0: the
+    document outline's ~2 px ridge), 1 elsewhere; B x 1 x H x W. None for radius 0 (no band: the
+    teacher everywhere, as before the option). Negatives have no labelled pixel, so the teacher
+    keeps all of them, and every positive's background away from its outline."""
+    if radius <= 0:
+        return None
+    near = F.max_pool2d((label > 0).float(), 2 * radius + 1, stride=1, padding=radius)
+    return 1.0 - near
+
+
+def map_distillation(fused: torch.Tensor, target: torch.Tensor, keep: torch.Tensor | None) -> torch.Tensor:
+    """Per pixel BCE of the student's map logits against the teacher's probabilities, unweighted,
+    over the pixels `keep` leaves (the sum divided by all pixels, as the plain mean is without it)."""
+    if keep is None:
+        return F.binary_cross_entropy_with_logits(fused, target)
+    per_pixel = F.binary_cross_entropy_with_logits(fused, target, reduction="none")
+    return (per_pixel * keep).sum() / per_pixel.numel()

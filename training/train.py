@@ -5,6 +5,7 @@ python3 training/train.py --out training/runs/v3 --minutes 30 --plan-minutes 95 
 python3 training/train.py --out training/runs/lite --minutes 15 --arch lite --teacher models/docedge-fp32.onnx --distill 0.5
 python3 training/train.py --out training/runs/pruned --minutes 100 --init-weights training/runs/pruned.pt \
     --teacher models/docedge-fp32.onnx --distill 1.0 --distill-features 1.0 --lr 3e-4   (training/distill.py)
+    ... --mix v7 --distill-boundary-px 3   (the teacher silent within 3 px of the labelled outline)
 
 bf16 autocast and channels_last on CPU and GPU alike (on a Zen 4 CPU with AVX-512 BF16 they made a
 training step 2.3-4.7x faster). On a GPU machine the synthetic images are made in DataLoader worker
@@ -26,7 +27,7 @@ import torch.nn.functional as F
 from torch.utils.data import DataLoader, IterableDataset, get_worker_info
 
 sys.path.insert(0, os.path.dirname(__file__))
-from distill import FeatureTaps  # noqa: E402
+from distill import FeatureTaps, boundary_keep, map_distillation  # noqa: E402
 from losses import edge_loss  # noqa: E402
 from model import ARCHS, EdgeNet, count_params  # noqa: E402
 from synth import MIXES, NEGATIVE_MIX, PLAIN_MIX, V3_MIX, AssetPools, Mix, make_sample  # noqa: E402
@@ -102,6 +103,10 @@ def main() -> None:
                     help="weight F of a feature term added to the loss: each inverted-residual block's output against "
                          "the teacher's, per channel in units of the teacher's spread (needs block outputs shaped like "
                          "the teacher's: a network from training/prune.py); default: the resumed run's, else 0")
+    ap.add_argument("--distill-boundary-px", type=int, default=-1,
+                    help="drop the map (and feature) distillation within R output pixels of a positive's labelled "
+                         "outline, so the synthetic label alone decides where the boundary is (the teacher keeps the "
+                         "background and the negatives); default: the resumed run's, else 0 (the teacher everywhere)")
     args = ap.parse_args()
 
     cuda = torch.cuda.is_available()
@@ -131,6 +136,9 @@ def main() -> None:
     feature_w = args.distill_features if args.distill_features >= 0 else (ckpt or {}).get("distill_features", 0.0)
     if feature_w > 0 and not teacher_path:
         raise SystemExit("--distill-features needs a teacher (--teacher)")
+    boundary_px = args.distill_boundary_px if args.distill_boundary_px >= 0 else int((ckpt or {}).get("distill_boundary_px", 0))
+    if boundary_px > 0 and not teacher_path:
+        raise SystemExit("--distill-boundary-px needs a teacher (--teacher)")
     # What the weights had already learnt before this run's first step (the model card counts it).
     based_on = (ckpt or {}).get("based_on") or ({"checkpoint": os.path.basename(args.init_weights),
                                                  "images_seen": init["images_seen"]} if init else None)
@@ -168,6 +176,8 @@ def main() -> None:
         for p in teacher.parameters():
             p.requires_grad_(False)
         print(f"distilling from {teacher_path} with weight {distill_w}", flush=True)
+        if boundary_px > 0:
+            print(f"no distillation within {boundary_px} px of a labelled outline", flush=True)
     features = FeatureTaps(net, teacher) if teacher is not None and feature_w > 0 else None
     if features is not None:
         features.check_shapes(args.size, device)
@@ -200,6 +210,7 @@ def main() -> None:
                  "plan_seconds": plan_s, "lr": peak_lr, "mix": mix_name, "based_on": based_on,
                  "teacher": teacher_path if teacher is not None else "", "distill": distill_w if teacher is not None else 0.0,
                  "distill_features": feature_w if features is not None else 0.0,
+                 "distill_boundary_px": boundary_px if teacher is not None else 0,
                  "device": str(device), "torch": torch.__version__}
         torch.save(state, os.path.join(args.out, "checkpoint.tmp"))
         os.replace(os.path.join(args.out, "checkpoint.tmp"), os.path.join(args.out, "checkpoint.pt"))
@@ -246,12 +257,15 @@ def main() -> None:
             with torch.no_grad(), torch.autocast(device_type=device.type, dtype=torch.bfloat16):
                 target = torch.sigmoid(teacher(x).float())
             # Per pixel, unweighted: the teacher's probabilities carry its soft edges and its
-            # "no edge here" everywhere else, which is what the small network should copy.
-            soft = F.binary_cross_entropy_with_logits(fused.float(), target.float())
+            # "no edge here" everywhere else, which is what the small network should copy; with
+            # --distill-boundary-px, not next to the label's outline, where the teacher's line
+            # (a spiral's paper edge, inside the coils) and the label's (their outer reach) differ.
+            keep = boundary_keep(y, boundary_px)
+            soft = map_distillation(fused.float(), target.float(), keep)
             parts["distill_loss"] = soft.item()
             loss = (1.0 - distill_w) * loss + distill_w * soft
             if features is not None:
-                matched = features.loss()
+                matched = features.loss(keep)
                 parts["feature_loss"] = matched.item()
                 loss = loss + feature_w * matched
         for k, v in parts.items():

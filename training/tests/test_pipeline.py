@@ -1102,6 +1102,113 @@ class FeatureDistillation(unittest.TestCase):
             self.assertEqual((resumed["steps"], resumed["distill_features"]), (2, 2.0))
 
 
+class BoundaryDistillation(unittest.TestCase):
+    """--distill-boundary-px: the teacher is not heard within R map pixels of a positive's outline."""
+
+    @staticmethod
+    def labels() -> torch.Tensor:
+        quad = np.array([[10.3, 8.6], [50.2, 12.1], [47.7, 55.4], [8.1, 51.9]])
+        label = torch.from_numpy(draw_label(quad, 64, 1.0))[None, None]
+        return torch.cat([label, torch.zeros_like(label)])  # a positive and a negative
+
+    def test_the_mask_removes_exactly_the_band_round_the_label(self):
+        from distill import boundary_keep
+
+        y = self.labels()
+        self.assertIsNone(boundary_keep(y, 0))
+        on = np.argwhere(y[0, 0].numpy() > 0)
+        for radius in (1, 3):
+            keep = boundary_keep(y, radius)
+            self.assertEqual(tuple(keep.shape), tuple(y.shape))
+            # dropped: within `radius` pixels (either axis) of a labelled pixel; nowhere on the negative
+            grid = np.argwhere(np.ones((64, 64)))
+            near = (np.abs(grid[:, None, :] - on[None, :, :]).max(2) <= radius).any(1).reshape(64, 64)
+            np.testing.assert_array_equal(keep[0, 0].numpy() == 0, near)
+            self.assertTrue(bool((keep[1] == 1).all()))
+            self.assertTrue(bool(((keep == 0) | (keep == 1)).all()))
+
+    def test_the_teacher_inside_the_band_no_longer_moves_the_map_loss(self):
+        import torch.nn.functional as F
+        from distill import boundary_keep, map_distillation
+
+        y = self.labels()
+        gen = torch.Generator().manual_seed(0)
+        fused = torch.randn(y.shape, generator=gen)
+        teacher = torch.rand(y.shape, generator=gen)
+        # R = 0: today's loss, exactly
+        self.assertEqual(float(map_distillation(fused, teacher, boundary_keep(y, 0))),
+                         float(F.binary_cross_entropy_with_logits(fused, teacher)))
+        keep = boundary_keep(y, 3)
+        base = float(map_distillation(fused, teacher, keep))
+        band = keep == 0
+        other = teacher.clone()
+        other[band] = 1.0 - other[band]  # the teacher disagrees inside the band: no change
+        self.assertEqual(float(map_distillation(fused, other, keep)), base)
+        other = teacher.clone()
+        other[~band] = 1.0 - other[~band]  # ... and outside it (the negative included): a change
+        self.assertNotAlmostEqual(float(map_distillation(fused, other, keep)), base, places=3)
+        # no gradient reaches the band's pixels from the teacher's term
+        fused.requires_grad_(True)
+        map_distillation(fused, teacher, keep).backward()
+        self.assertEqual(float(fused.grad[band].abs().max()), 0.0)
+        self.assertGreater(float(fused.grad[~band].abs().min()), 0.0)
+
+    def test_the_feature_term_drops_the_blocks_positions_over_the_band(self):
+        from distill import FeatureTaps, boundary_keep
+
+        net = Pruning.trained_like(11)
+        taps = FeatureTaps(net, net)
+        y = self.labels()
+        keep = boundary_keep(y, 2)
+        gen = torch.Generator().manual_seed(1)
+        for stride in (1, 4, 8):
+            h = 64 // stride
+            taps.teacher_out = [torch.randn(2, 8, h, h, generator=gen)]
+            student = torch.randn(2, 8, h, h, generator=gen)
+            taps.student_out = [student]
+            # keeping every position is the term as it was
+            self.assertAlmostEqual(float(taps.loss(torch.ones_like(y))), float(taps.loss(None)), places=5)
+            base = float(taps.loss(keep))
+            # a block position is dropped if its cell holds a dropped pixel
+            cell = torch.nn.functional.max_pool2d(1.0 - keep, stride) > 0
+            self.assertTrue(bool(cell[0].any()) and not bool(cell[1].any()))
+            moved = student.clone()
+            moved[cell.expand_as(moved)] += 5.0
+            taps.student_out = [moved]
+            self.assertAlmostEqual(float(taps.loss(keep)), base, places=5)
+            moved = student.clone()
+            moved[~cell.expand_as(moved)] += 5.0
+            taps.student_out = [moved]
+            self.assertGreater(float(taps.loss(keep)), base + 1.0)
+
+    def test_a_run_saves_the_band_and_resumes_with_it(self):
+        import subprocess
+
+        with tempfile.TemporaryDirectory() as tmp:
+            teacher, init, _ = Pruning.distillation_start(tmp, 12)
+            out = os.path.join(tmp, "run")
+            common = [sys.executable, os.path.join(os.path.dirname(HERE), "train.py"), "--out", out, "--minutes", "5",
+                      "--size", "64", "--batch", "2", "--workers", "0", "--threads", "1",
+                      "--assets", os.path.join(tmp, "assets")]
+            first = subprocess.run(common + ["--max-steps", "1", "--init-weights", init, "--teacher", teacher,
+                                             "--distill", "0.5", "--distill-features", "1.0", "--mix", "v7",
+                                             "--distill-boundary-px", "3"],
+                                   check=True, capture_output=True, text=True)
+            self.assertIn("no distillation within 3 px of a labelled outline", first.stdout)
+            ckpt = torch.load(os.path.join(out, "checkpoint.pt"), map_location="cpu", weights_only=False)
+            self.assertEqual((ckpt["distill_boundary_px"], ckpt["mix"]), (3, "v7"))
+            again = subprocess.run(common + ["--max-steps", "2", "--resume", os.path.join(out, "checkpoint.pt")],
+                                   check=True, capture_output=True, text=True)
+            self.assertIn("no distillation within 3 px of a labelled outline", again.stdout)
+            resumed = torch.load(os.path.join(out, "checkpoint.pt"), map_location="cpu", weights_only=False)
+            self.assertEqual((resumed["steps"], resumed["distill_boundary_px"], resumed["mix"]), (2, 3, "v7"))
+            # without a teacher the option is refused, not ignored
+            refused = subprocess.run(common + ["--max-steps", "1", "--distill-boundary-px", "3", "--out",
+                                               os.path.join(tmp, "bare")], capture_output=True, text=True)
+            self.assertNotEqual(refused.returncode, 0)
+            self.assertIn("needs a teacher", refused.stderr)
+
+
 class Interpolation(unittest.TestCase):
     """training/interpolate.py: a fine-tune's weights on the line back to the weights it started from."""
 
