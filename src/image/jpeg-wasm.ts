@@ -80,6 +80,7 @@ export function configureJpegDecoder(source: WasmSource): void {
   configured = source;
   compiled = null;
   live = null;
+  instancing = null;
 }
 
 async function defaultSource(): Promise<WasmSource> {
@@ -129,13 +130,34 @@ const WASI_STUBS = {
   },
 };
 
+let instancing: Promise<Exports> | null = null;
+
 async function instance(): Promise<Exports> {
   if (live !== null) return live;
+  // One instantiation at a time: a detector's load and a decode started during it share it.
+  if (instancing === null) {
+    const p = instantiateDecoder();
+    instancing = p;
+    p.then(
+      (exports) => {
+        if (instancing === p) {
+          live = exports;
+          instancing = null;
+        }
+      },
+      () => {
+        if (instancing === p) instancing = null;
+      },
+    );
+  }
+  return instancing;
+}
+
+async function instantiateDecoder(): Promise<Exports> {
   const module = await compiledModule();
   const inst = await WebAssembly.instantiate(module, { wasi_snapshot_preview1: WASI_STUBS });
   const exports = inst.exports as unknown as Exports;
   exports._initialize();
-  live = exports;
   return exports;
 }
 
