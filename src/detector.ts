@@ -2,7 +2,7 @@ import { mapQuad, scaleQuad } from "./geometry/quad-transform.ts";
 import type { DetectResult, FloatMap, ImageInput, Quad } from "./types.ts";
 import { DocedgeError, InvalidInputError, InvalidQuadError, ModelLoadError } from "./errors.ts";
 import { configureCodecs } from "./image/codecs.ts";
-import { decodeForDetection, decodeImage, type DetectionImage } from "./image/decode.ts";
+import { decodeForDetection, decodeImage, type DecodeLimits, type DetectionImage } from "./image/decode.ts";
 import { prepareJpegDecoder } from "./image/jpeg-wasm.ts";
 import { isRgbaImage, readInputBytes, resolveLimits } from "./image/input.ts";
 import { sniffFormat } from "./image/header.ts";
@@ -10,11 +10,11 @@ import { jsPixels } from "./image/detection-pixels.ts";
 import { createEdgeModel, type EdgeModel } from "./model/session.ts";
 import { DEFAULT_THRESHOLD, findQuadDetailed } from "./quad/find-quad.ts";
 import { boxShare, combineLooks, cropBox, wantsSecondLook } from "./quad/second-look.ts";
-import { MODEL_FILES, packageRoot, resolveDependencyFile } from "./runtime/assets.ts";
+import { MODEL_FILES, SHIPPED_MODEL_INPUT, packageRoot, resolveDependencyFile } from "./runtime/assets.ts";
 import { env, effectiveNumThreads } from "./runtime/env.ts";
 import { isServerRuntime } from "./runtime/detect.ts";
 import { compileWasm, loadBinary } from "./runtime/wasm-source.ts";
-import { appliedThreads } from "./model/ort.ts";
+import { appliedThreads, importOrt } from "./model/ort.ts";
 import { optimizedInt8, type ModelBytes } from "./model/optimized.ts";
 import { fileExists } from "./runtime/files.ts";
 import { byteReporter, report, type ProgressCallback } from "./runtime/progress.ts";
@@ -116,20 +116,40 @@ const JPEG_FILE = "jpeg decoder";
  * module (ORT would otherwise read and compile it only once its session is being created). Where
  * the file cannot be resolved, or ORT is already loaded or given its own WASM, ORT loads as usual.
  */
-async function precompiledOrt(): Promise<WebAssembly.Module | undefined> {
-  if (!isServerRuntime() || env.wasm.ort !== undefined || appliedThreads() !== null) return undefined;
-  const file = resolveDependencyFile("onnxruntime-web/ort-wasm-simd-threaded.wasm");
-  return file === null ? undefined : compileWasm(file).catch(() => undefined);
+async function precompiledOrt(compiling: () => void): Promise<WebAssembly.Module | undefined> {
+  try {
+    if (!isServerRuntime() || env.wasm.ort !== undefined || appliedThreads() !== null) return undefined;
+    const file = resolveDependencyFile("onnxruntime-web/ort-wasm-simd-threaded.wasm");
+    if (file === null) return undefined;
+    return await compileWasm(file, undefined, compiling);
+  } catch {
+    return undefined;
+  } finally {
+    compiling();
+  }
 }
 
-async function loadParts(opts: DetectorOptions, numThreads: number, progress?: ProgressCallback): Promise<EdgeModel> {
+/** Hooks into a detector's load (internal: for `detectDocument`'s first call). */
+interface LoadHooks {
+  /**
+   * Called once ONNX Runtime's WASM is compiling on a background thread (or when there is no
+   * such compile): from then until the compile ends the main thread has little else to do.
+   */
+  compiling?: () => void;
+}
+
+async function loadParts(opts: DetectorOptions, numThreads: number, progress?: ProgressCallback, hooks?: LoadHooks): Promise<EdgeModel> {
   report(progress, { status: "initiate", file: MODEL_FILE });
   report(progress, { status: "initiate", file: JPEG_FILE });
   const decoder = prepareJpegDecoder(byteReporter(progress, JPEG_FILE)).then(
     () => report(progress, { status: "done", file: JPEG_FILE }),
     () => {},
   );
-  const ortWasm = opts.wasm?.ort !== undefined ? Promise.resolve(opts.wasm.ort) : precompiledOrt();
+  const compiling = hooks?.compiling ?? ((): void => {});
+  const ortWasm = opts.wasm?.ort !== undefined ? Promise.resolve(opts.wasm.ort) : precompiledOrt(compiling);
+  if (opts.wasm?.ort !== undefined) compiling();
+  // ORT's JavaScript parses while its WASM is read and compiled; a failure surfaces in createEdgeModel.
+  importOrt().catch(() => {});
   const { bytes, preOptimized } = await resolveModel(opts.model, byteReporter(progress, MODEL_FILE));
   const model = await createEdgeModel(bytes, { numThreads, ortWasm: await ortWasm, preOptimized });
   report(progress, { status: "done", file: MODEL_FILE });
@@ -149,18 +169,20 @@ async function loadParts(opts: DetectorOptions, numThreads: number, progress?: P
  * console.log(detector.loadMs, result.timings);
  * ```
  */
-export async function createDetector(options?: DetectorOptions): Promise<Detector> {
+export function createDetector(options?: DetectorOptions): Promise<Detector> {
+  return openDetector(options);
+}
+
+async function openDetector(options?: DetectorOptions, hooks?: LoadHooks): Promise<Detector> {
   const loadStart = now();
   const opts = await parseDetectorOptions(options);
   if (opts.wasm) await configureCodecs(opts.wasm);
   const numThreads = effectiveNumThreads(opts.numThreads);
   const progress = opts.progress_callback as ProgressCallback | undefined;
-  const model = await loadParts(opts, numThreads, progress);
+  const model = await loadParts(opts, numThreads, progress, hooks);
   const loadMs = now() - loadStart;
   report(progress, { status: "ready", loadMs });
-  // The decoded short side the model input is taken from: at least 2x it, so every input pixel
-  // still averages 2x2 or more decoded pixels, as from a full decode.
-  const minShortSide = 2 * Math.max(model.inputWidth, model.inputHeight);
+  const minShortSide = minShortSideFor(model.inputWidth, model.inputHeight);
   const limits = resolveLimits(opts.limits);
   const defaultThreshold = opts.threshold;
   let disposed = false;
@@ -244,7 +266,7 @@ export async function createDetector(options?: DetectorOptions): Promise<Detecto
     return scanImage(image, quad, options);
   }
 
-  return {
+  const detector: Detector = {
     numThreads,
     loadMs,
     async detect(input, options) {
@@ -279,7 +301,35 @@ export async function createDetector(options?: DetectorOptions): Promise<Detecto
       await model.dispose();
     },
   };
+  earlyEntry.set(detector, {
+    minShortSide,
+    limits,
+    detectDecoded(decoded, decodeMs, o) {
+      checkOpen();
+      const t1 = now();
+      return detectImage(decoded, t1 - decodeMs, t1, o);
+    },
+  });
+  return detector;
 }
+
+/**
+ * The decoded short side the model input is taken from: at least 2x the input, so every input
+ * pixel still averages 2x2 or more decoded pixels, as from a full decode.
+ */
+function minShortSideFor(inputWidth: number, inputHeight: number): number {
+  return 2 * Math.max(inputWidth, inputHeight);
+}
+
+/** What `detectDocument` needs to detect in an image it decoded while the shared detector loaded. */
+interface EarlyEntry {
+  minShortSide: number;
+  limits: Required<DecodeLimits>;
+  /** Detect in `decoded`, decoded in `decodeMs` (reported as `timings.decode`). */
+  detectDecoded(decoded: DetectionImage, decodeMs: number, o: DetectOptions): Promise<DetectOutput>;
+}
+
+const earlyEntry = new WeakMap<Detector, EarlyEntry>();
 
 /**
  * Map-space corners (continuous, [0, W] x [0, H]) to the full-resolution source's pixels. A
@@ -293,6 +343,8 @@ function toSourcePixels(quad: Quad, input: DetectionImage): Quad {
 }
 
 let shared: Promise<Detector> | null = null;
+/** The shared detector once loaded (null while loading, failed or disposed). */
+let sharedReady: Detector | null = null;
 
 /**
  * The lazily created detector behind `detectDocument` and `scanDocument` (default options, `env` applied).
@@ -305,12 +357,21 @@ let shared: Promise<Detector> | null = null;
  * ```
  */
 export function getDefaultDetector(): Promise<Detector> {
+  return sharedDetector();
+}
+
+function sharedDetector(hooks?: LoadHooks): Promise<Detector> {
   if (shared === null) {
-    const p = createDetector();
+    const p = openDetector(undefined, hooks);
     shared = p;
-    p.catch(() => {
-      if (shared === p) shared = null;
-    });
+    p.then(
+      (d) => {
+        if (shared === p) sharedReady = d;
+      },
+      () => {
+        if (shared === p) shared = null;
+      },
+    );
   }
   return shared;
 }
@@ -328,6 +389,7 @@ export function getDefaultDetector(): Promise<Detector> {
 export async function disposeDefaultDetector(): Promise<void> {
   const p = shared;
   shared = null;
+  sharedReady = null;
   if (p) await (await p.catch(() => null))?.dispose();
 }
 
@@ -347,13 +409,50 @@ const DETECTOR_KEYS = ["model", "numThreads", "limits", "wasm", "progress_callba
  */
 export async function detectDocument(input: ImageInput, options?: DetectOptions & DetectorOptions): Promise<DetectOutput> {
   const { detectOpts, detectorOpts } = split(options);
-  if (detectorOpts === null) return (await getDefaultDetector()).detect(input, detectOpts);
+  if (detectorOpts === null) {
+    if (sharedReady !== null) return sharedReady.detect(input, detectOpts);
+    if (shared !== null) return (await shared).detect(input, detectOpts);
+    return detectWhileLoading(input, detectOpts);
+  }
   const detector = await createDetector(detectorOpts);
   try {
     return await detector.detect(input, detectOpts);
   } finally {
     await detector.dispose();
   }
+}
+
+/**
+ * A new process's first `detectDocument`: the input is decoded while the shared detector loads,
+ * once ONNX Runtime's WASM is compiling (the JPEG decoder is ready by then, and the main thread
+ * would wait), at the scale the shipped model asks for. Should the loaded model want another
+ * scale, or other limits, the input is decoded again: the answer is always the one `detect`
+ * gives. A load failure is reported before a decode failure, as when decoding waited for the load.
+ */
+async function detectWhileLoading(input: ImageInput, options: DetectOptions): Promise<DetectOutput> {
+  let compiling = (): void => {};
+  const compileStarted = new Promise<void>((resolve) => (compiling = resolve));
+  const pending = sharedDetector({ compiling });
+  const loadSettled = pending.then(() => {}, () => {});
+  const o = await parseDetectOptions(options);
+  const guess = minShortSideFor(SHIPPED_MODEL_INPUT, SHIPPED_MODEL_INPUT);
+  const limits = resolveLimits(undefined);
+  // Bytes are read at once (a stream can be read only once); the timed decode starts once the
+  // compile has, so that neither delays it and no load work runs inside the decode's time.
+  const reading = isRgbaImage(input) || input === null || input === undefined ? Promise.resolve(input) : readInputBytes(input, limits, o.signal);
+  const decoding = reading.then(async (source) => {
+    await Promise.race([compileStarted, loadSettled]);
+    const start = now();
+    const decoded = await decodeForDetection(source, guess, limits, o.signal);
+    return { decoded, ms: now() - start - decoded.setupMs };
+  });
+  decoding.catch(() => {});
+  const detector = await pending;
+  const entry = earlyEntry.get(detector);
+  const fits = entry !== undefined && entry.minShortSide === guess && entry.limits.maxBytes === limits.maxBytes && entry.limits.maxPixels === limits.maxPixels;
+  if (!fits) return detector.detect(await reading, o);
+  const { decoded, ms } = await decoding;
+  return entry.detectDecoded(decoded, ms, o);
 }
 
 /**

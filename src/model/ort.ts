@@ -11,7 +11,26 @@ interface OrtSetup {
 }
 
 let ortPromise: Promise<Ort> | null = null;
+let imported: Promise<Ort> | null = null;
 let applied: { numThreads: number } | null = null;
+
+/**
+ * Import onnxruntime-web's JavaScript (once), without configuring it. A detector starts this while
+ * ORT's WASM compiles on background threads, so that the main thread parses ORT's JavaScript in
+ * time it would otherwise spend waiting.
+ */
+export function importOrt(): Promise<Ort> {
+  if (imported === null) {
+    // "#ort" (package.json "imports") is onnxruntime-web's Node build on Node, Bun and Deno and its
+    // plain WASM build everywhere else, so bundlers never pick the WebGPU build (a 28 MB binary).
+    const p = import("#ort") as Promise<Ort>;
+    imported = p;
+    p.catch(() => {
+      if (imported === p) imported = null;
+    });
+  }
+  return imported;
+}
 
 /**
  * Load onnxruntime-web and set its process-wide WASM options once. ORT reads `env.wasm` when the
@@ -21,9 +40,7 @@ let applied: { numThreads: number } | null = null;
  */
 export function loadOrt(setup: OrtSetup): Promise<Ort> {
   ortPromise ??= (async () => {
-    // "#ort" (package.json "imports") is onnxruntime-web's Node build on Node, Bun and Deno and its
-    // plain WASM build everywhere else, so bundlers never pick the WebGPU build (a 28 MB binary).
-    const ort = (await import("#ort")) as Ort;
+    const ort = await importOrt();
     ort.env.logLevel = "error";
     ort.env.wasm.numThreads = setup.numThreads;
     // The proxy worker needs a browser-style Worker; inference runs in the caller's thread.

@@ -9,6 +9,12 @@ export const MODEL_FILES = {
 
 export type ShippedModel = keyof typeof MODEL_FILES;
 
+/**
+ * The shipped models' input side (models/MODEL.md). Only a guess for work started before a model
+ * has loaded (decoding a one-shot input at the scale this asks for); the loaded model decides.
+ */
+export const SHIPPED_MODEL_INPUT = 128;
+
 let rootPromise: Promise<URL> | null = null;
 
 /**

@@ -51,11 +51,20 @@ async function readCounting(body: ReadableStream<Uint8Array>, total: number, onB
   return concatBytes(chunks);
 }
 
-/** Compile a WASM source to a Module (a given Module is returned as is). */
-export async function compileWasm(source: WasmSource, onBytes?: (loaded: number, total: number) => void): Promise<WebAssembly.Module> {
+/**
+ * Compile a WASM source to a Module (a given Module is returned as is). `compiling` hears when
+ * the bytes are in and the compile (which V8 runs on background threads) has started.
+ */
+export async function compileWasm(
+  source: WasmSource,
+  onBytes?: (loaded: number, total: number) => void,
+  compiling?: () => void,
+): Promise<WebAssembly.Module> {
   if (source instanceof WebAssembly.Module) return source;
   const bytes = await loadBinary(source, onBytes);
-  return WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+  const compile = WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+  compiling?.();
+  return compile;
 }
 
 export function isWasmSource(value: unknown): value is WasmSource {
