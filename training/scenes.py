@@ -564,7 +564,7 @@ def coil_style(rng: np.random.Generator, dark: bool | None = None) -> dict:
         sheen = min(255.0, level + rng.uniform(20, 45))
     return {"colour": colour.tolist(), "sheen": [float(sheen)] * 3, "highlight": bool(rng.random() < 0.6),
             "double": bool(rng.random() < 0.45), "pitch": float(rng.uniform(0.024, 0.045)),
-            "wire": float(rng.uniform(0.14, 0.24)), "reach": float(rng.uniform(0.045, 0.09)),
+            "wire": float(rng.uniform(0.18, 0.3)), "reach": float(rng.uniform(0.045, 0.09)),
             "hole_in": float(rng.uniform(0.35, 0.8)), "round": float(rng.uniform(0.3, 0.6))}
 
 

@@ -726,11 +726,17 @@ def open_spiral_notebook(rng: np.random.Generator, pools: AssetPools, canvas: np
         wire *= 0.7
         double_gap = wire * rng.uniform(1.1, 1.5)
     wire = min(wire, reach * 0.45)
-    ry = max(wire * 0.9, pitch * rng.uniform(0.13, 0.22))
+    ry = max(wire * 0.9, pitch * rng.uniform(0.12, 0.2))
     hole_in = style["hole_in"] * reach
     wl = wp + reach
-    quad = random_doc_quad(rng, g, h / wl if side % 2 else wl / h, allow_out)
-    if not allow_out and rng.random() < 0.35:  # room for the facing page and the cover in the frame
+    aspect = h / wl if side % 2 else wl / h
+    quad = random_doc_quad(rng, g, aspect, allow_out)
+    if rng.random() < 0.6:  # mostly filling the frame, as people photograph an open notebook
+        for _ in range(2):
+            other = random_doc_quad(rng, g, aspect, allow_out)
+            if abs(cv2.contourArea(other)) > abs(cv2.contourArea(quad)):
+                quad = other
+    elif not allow_out and rng.random() < 0.3:  # room for the facing page and the cover in the frame
         c = quad.mean(0)
         quad = ((quad - c) * rng.uniform(0.65, 0.9) + c).astype(np.float32)
     corners = quad[[(i + side - 1) % 4 for i in range(4)]]
