@@ -262,6 +262,8 @@ def main() -> None:
             # (a spiral's paper edge, inside the coils) and the label's (their outer reach) differ.
             keep = boundary_keep(y, boundary_px)
             soft = map_distillation(fused.float(), target.float(), keep)
+            if keep is not None:
+                parts["distill_band"] = 1.0 - keep.mean().item()  # the share of map pixels the teacher left
             parts["distill_loss"] = soft.item()
             loss = (1.0 - distill_w) * loss + distill_w * soft
             if features is not None:
