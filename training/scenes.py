@@ -619,3 +619,31 @@ def draw_coils(rng: np.random.Generator, canvas: np.ndarray, lines_img: list[np.
         sheen = stroke_coverage([pts[: max(2, len(pts) // 2)] for pts in lines_img], [w * 0.3 for w in widths], g)
         _blend(canvas, np.asarray(style["sheen"]) * shade, sheen * cover, rng.uniform(0.5, 0.9))
     return cover
+
+
+def handwriting(rng: np.random.Generator, img: np.ndarray, rule: int | None = None) -> np.ndarray:
+    """Lines of handwriting in blue or black ink: wavy runs of loops along the rules (or rows
+    `rule` px apart), words separated by gaps, lines of random length; what the real notebooks'
+    pages carry instead of print."""
+    out = img.copy()
+    h, w = out.shape[:2]
+    rule = int(rng.integers(9, 16)) if rule is None else rule
+    ink = [int(rng.uniform(20, 60)), int(rng.uniform(30, 80)), int(rng.uniform(110, 190))] if rng.random() < 0.65 \
+        else _col(rng, 15, 60)
+    thick = int(rng.integers(1, 3))
+    size = rule * rng.uniform(0.3, 0.45)
+    left = int(w * rng.uniform(0.05, 0.18))
+    for y in range(int(rule * rng.uniform(1.5, 3)), h - rule, rule):
+        if rng.random() < 0.2:
+            continue  # an empty line
+        x = left + rng.uniform(0, w * 0.05)
+        end = w * rng.uniform(0.5, 0.95)
+        while x < end:
+            n = int(rng.integers(8, 40))
+            t = np.arange(n, dtype=np.float64)
+            xs = x + t * size * rng.uniform(0.35, 0.5) + np.sin(t * rng.uniform(1.5, 2.5)) * size * 0.35
+            ys = y - size * (0.5 + 0.5 * np.cos(t * rng.uniform(1.5, 2.5))) + rng.normal(0, size * 0.12, n)
+            pts = np.stack([xs, ys], 1)
+            cv2.polylines(out, [np.round(pts * 4).astype(np.int32)], False, ink, thick, cv2.LINE_AA, shift=2)
+            x = xs[-1] + size * rng.uniform(1.0, 2.5)
+    return out

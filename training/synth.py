@@ -692,6 +692,22 @@ def page_in_cover(rng: np.random.Generator, pools: AssetPools, canvas: np.ndarra
     return quad, cover
 
 
+def notebook_page(rng: np.random.Generator, pools: AssetPools) -> np.ndarray:
+    """A notebook's page: half of them blank ruled paper written on by hand (as the real open
+    notebooks are), else a page from the pack, ruled 65% of the time, or any document."""
+    if rng.random() < 0.5:
+        blank = np.full((int(rng.integers(420, 660)), 460, 3), rng.uniform(228, 252), np.float32)
+        blank = np.clip(blank - rng.uniform(0, 10, 3) + rng.normal(0, 1.5, blank.shape[:2] + (1,)), 0, 255).astype(np.uint8)
+        h, w = blank.shape[:2]
+        rule = int(rng.integers(16, 27))
+        colour = (int(rng.integers(150, 200)), int(rng.integers(170, 210)), int(rng.integers(205, 240)))
+        for y in range(int(rng.integers(rule, 3 * rule)), h, rule):
+            cv2.line(blank, (0, y), (w, y), colour, int(rng.integers(1, 3)), cv2.LINE_AA)
+        return scenes.handwriting(rng, blank, rule)
+    page = pools.pages[rng.integers(len(pools.pages))] if rng.random() < 0.8 else page_image(rng, pools)
+    return ruled(rng, page) if rng.random() < 0.65 else page
+
+
 def open_spiral_notebook(rng: np.random.Generator, pools: AssetPools, canvas: np.ndarray, allow_out: bool,
                          under=None, page: np.ndarray | None = None, facing: bool | None = None,
                          cover: bool | None = None, dark: bool | None = None,
@@ -706,9 +722,7 @@ def open_spiral_notebook(rng: np.random.Generator, pools: AssetPools, canvas: np
     "reach" (the strip's width in canvas px at its middle), "coils" (the loops' coverage)."""
     g = canvas.shape[0]
     if page is None:
-        page = pools.pages[rng.integers(len(pools.pages))] if rng.random() < 0.8 else page_image(rng, pools)
-        if rng.random() < 0.65:
-            page = ruled(rng, page)
+        page = notebook_page(rng, pools)
     # Drawn in the page's own frame with the binding on its right (x grows away from the page);
     # the bound side in the picture is the quad's side `side` (1 right, 3 left, 0 top).
     r = rng.random()
@@ -803,7 +817,7 @@ def open_spiral_notebook(rng: np.random.Generator, pools: AssetPools, canvas: np
         return scenes.draw_coils(rng, canvas, img, widths, style, shade, shadow)
 
     if facing_quad is not None:
-        other = ruled(rng, pools.pages[rng.integers(len(pools.pages))]) if rng.random() < 0.65 else pools.pages[rng.integers(len(pools.pages))]
+        other = notebook_page(rng, pools)
         other = cv2.resize(other if side == 1 else np.rot90(other, 2) if side == 3 else np.flipud(other).transpose(1, 0, 2), (int(wp), int(h)), interpolation=cv2.INTER_AREA)
         other = other[:, :max(1, int(round(other.shape[1] * facing_w / wp)))]
         light = rng.uniform(0.6, 1.0) if shadow else 1.0  # the facing page often lies in shade
