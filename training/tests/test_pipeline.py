@@ -718,6 +718,47 @@ class V7Families(unittest.TestCase):
             assert_label_on_outline(self, label, outline)
 
 
+class SpiralCheck(unittest.TestCase):
+    """training/spiral_check.py: which line a map draws on a synthetic spiral's bound side."""
+
+    def test_a_map_of_the_label_and_a_map_of_the_paper_are_told_apart(self):
+        from spiral_check import bound_side_strengths
+        from synth import open_spiral_notebook
+
+        rng = np.random.default_rng(80)
+        told = 0
+        for _ in range(6):
+            canvas = np.zeros((256, 256, 3), np.uint8)
+            quad, parts = open_spiral_notebook(rng, tiny_pools(), canvas, False)
+            if parts["reach"] * 0.5 < 3.0:
+                continue  # the two lines closer than the ridge's width: not told apart by design
+            told += 1
+            on_label = bound_side_strengths(draw_label(quad, 128, 0.5), quad, parts, 0.5)
+            paper = np.asarray(parts["page"], np.float64)
+            on_paper = bound_side_strengths(draw_label(paper, 128, 0.5), quad, parts, 0.5)
+            self.assertGreater(on_label[0], 0.9)
+            self.assertLess(on_label[1], 0.1)
+            self.assertGreater(on_paper[1], 0.9)
+            self.assertLess(on_paper[0], 0.1)
+            self.assertGreater(on_label[2], 0.9)  # the free sides are shared by both outlines
+            self.assertGreater(on_paper[2], 0.6)
+        self.assertGreater(told, 2)
+
+    def test_the_tool_runs_the_shipped_model_on_fresh_samples(self):
+        import subprocess
+
+        with tempfile.TemporaryDirectory() as tmp:
+            write_tiny_assets(os.path.join(tmp, "assets"))
+            model = os.path.join(os.path.dirname(os.path.dirname(HERE)), "models", "docedge-fp32.onnx")
+            done = subprocess.run([sys.executable, os.path.join(os.path.dirname(HERE), "spiral_check.py"), "--model", model,
+                                   "--n", "3", "--assets", os.path.join(tmp, "assets")],
+                                  check=True, capture_output=True, text=True)
+            got = json.loads(done.stdout.strip().splitlines()[-1])
+            self.assertEqual(got["n"], 3)
+            for key in ("label_side", "paper_edge", "free_sides"):
+                self.assertTrue(0.0 <= got[key] <= 1.0, got)
+
+
 class SceneMixes(unittest.TestCase):
     def test_the_plain_slice_is_always_one_page_and_the_negative_slice_never(self):
         from synth import NEGATIVE_MIX, PLAIN_MIX
