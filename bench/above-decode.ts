@@ -100,7 +100,7 @@ async function main(): Promise<void> {
       t = performance.now();
       await decodeJpegWasm(bytes, { scale: 8, fast: true });
       const alone = performance.now() - t;
-      rows.push(["detect()", wall], ["1/8 decode alone", alone], ["detect() - decode alone", wall - alone]);
+      rows.push(["detect()", wall], ["1/8 decode alone", alone]);
       for (const s of ["decode", "preprocess", "inference", "quad"] as const) rows.push([`  detect stage: ${s}`, r.timings[s]]);
       // By hand.
       t = performance.now();
@@ -139,7 +139,8 @@ async function main(): Promise<void> {
   }
   for (const kind of Object.keys(files)) {
     const m = (s: string): number => quantile(samples[`${kind}: ${s}`], 0.5);
-    console.log(`${kind}: detect / 1/8 decode alone ${(m("detect()") / m("1/8 decode alone")).toFixed(3)} (target <= 1.15)`);
+    const above = m("detect()") - m("1/8 decode alone");
+    console.log(`${kind}: detect / 1/8 decode alone ${(m("detect()") / m("1/8 decode alone")).toFixed(3)} (target <= 1.15); above the decode ${above.toFixed(2)} ms (difference of medians)`);
   }
   await detector.dispose();
   await session.release();
