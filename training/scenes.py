@@ -594,12 +594,23 @@ def coil_centrelines(edge: float, outward: float, hole_in: float, reach: float, 
 def stroke_coverage(lines: list[np.ndarray], widths: list[float], g: int, sub: int = 4) -> np.ndarray:
     """Coverage in [0, 1] of round-capped strokes along canvas-pixel polylines, drawn `sub` times
     finer and area-averaged (anti-aliased to 1/sub px; one fill per stroke, so many loops stay cheap)."""
-    big = np.zeros((g * sub, g * sub), np.uint8)
+    out = np.zeros((g, g), np.float32)
+    if not lines:
+        return out
+    # only the strokes' bounding box (whole canvas pixels) is drawn finely
+    pad = max(widths) / 2 + 2
+    allp = np.concatenate([np.asarray(p, np.float64) for p in lines])
+    x0, y0 = (max(0, int(math.floor(v - pad))) for v in allp.min(0))
+    x1, y1 = (min(g, int(math.ceil(v + pad))) for v in allp.max(0))
+    if x0 >= x1 or y0 >= y1:
+        return out
+    big = np.zeros(((y1 - y0) * sub, (x1 - x0) * sub), np.uint8)
     for pts, w in zip(lines, widths):
         # pixel i covers [i, i+1): a fine pixel's centre is where OpenCV puts its integer coordinate
-        p = np.round((np.asarray(pts, np.float64) * sub - 0.5) * 16).astype(np.int32)
+        p = np.round(((np.asarray(pts, np.float64) - [x0, y0]) * sub - 0.5) * 16).astype(np.int32)
         cv2.polylines(big, [p], False, 255, max(1, int(round(w * sub))), cv2.LINE_8, shift=4)
-    return cv2.resize(big, (g, g), interpolation=cv2.INTER_AREA).astype(np.float32) / 255.0
+    out[y0:y1, x0:x1] = cv2.resize(big, (x1 - x0, y1 - y0), interpolation=cv2.INTER_AREA).astype(np.float32) / 255.0
+    return out
 
 
 def draw_coils(rng: np.random.Generator, canvas: np.ndarray, lines_img: list[np.ndarray], widths: list[float],

@@ -696,10 +696,12 @@ def notebook_page(rng: np.random.Generator, pools: AssetPools) -> np.ndarray:
     """A notebook's page: half of them blank ruled paper written on by hand (as the real open
     notebooks are), else a page from the pack, ruled 65% of the time, or any document."""
     if rng.random() < 0.5:
-        blank = np.full((int(rng.integers(420, 660)), 460, 3), rng.uniform(228, 252), np.float32)
-        blank = np.clip(blank - rng.uniform(0, 10, 3) + rng.normal(0, 1.5, blank.shape[:2] + (1,)), 0, 255).astype(np.uint8)
+        # (300 px wide: about the most a page spans on the 256 px canvas)
+        shape = (int(300 * rng.uniform(0.95, 1.45)), 300, 1)
+        blank = rng.uniform(228, 252) - rng.uniform(0, 10, 3).astype(np.float32) + rng.normal(0, 1.5, shape).astype(np.float32)
+        blank = np.clip(blank, 0, 255).astype(np.uint8)
         h, w = blank.shape[:2]
-        rule = int(rng.integers(16, 27))
+        rule = int(rng.integers(10, 18))
         colour = (int(rng.integers(150, 200)), int(rng.integers(170, 210)), int(rng.integers(205, 240)))
         for y in range(int(rng.integers(rule, 3 * rule)), h, rule):
             cv2.line(blank, (0, y), (w, y), colour, int(rng.integers(1, 3)), cv2.LINE_AA)
@@ -712,14 +714,18 @@ def open_spiral_notebook(rng: np.random.Generator, pools: AssetPools, canvas: np
                          under=None, page: np.ndarray | None = None, facing: bool | None = None,
                          cover: bool | None = None, dark: bool | None = None,
                          shadow: bool = True) -> tuple[np.ndarray, dict]:
-    """An open spiral notebook as the real photos show one: the page (often ruled) with a strip of
-    thick coil loops along its bound side (right, left or top), holes punched beside them; beyond
-    the coils the facing page in the same plane with its own holes and the loops' other half, often
-    cut by the frame; both often on a dark cover larger than the spread. The label is the page
-    including its coil strip, out to the loops' outer reach, as people label these: never the
+    """An open spiral notebook as the real photos show one: the page (often ruled, often written on)
+    bound on one side (right, left or top) by a coil of thick loops whose every turn runs from a hole
+    punched in the page, over the page's edge, to the facing page's hole beyond: seen from above, a
+    ring of loops centred on the ring line between the two pages. Beyond it the facing page in the
+    same plane, often cut by the frame; both often on a dark cover larger than the spread. The label
+    is the page with its half of the coil, out to the ring line, as the dev photos are labelled
+    (their coil texture runs about as far outside the labelled side as inside it); never the
     facing page, never the cover. Returns the label's quad and the parts drawn: "side" (the bound
-    side's index in the quad), "page" (the paper alone), "facing" and "cover" (quads or None),
-    "reach" (the strip's width in canvas px at its middle), "coils" (the loops' coverage)."""
+    side's index in the quad), "page" (the paper alone, corners in its own frame: bound side 1-2),
+    "facing" and "cover" (quads or None), "reach" and "far_reach" (canvas px from the ring line to
+    the paper's edge and to the far half's outer end, at the side's middle), "coils" and "far_coils"
+    (the two halves' wire coverage)."""
     g = canvas.shape[0]
     if page is None:
         page = notebook_page(rng, pools)
@@ -766,8 +772,11 @@ def open_spiral_notebook(rng: np.random.Generator, pools: AssetPools, canvas: np
 
     facing = rng.random() < 0.8 if facing is None else facing
     cover = rng.random() < 0.55 if cover is None else cover
-    gap = reach * rng.uniform(0.1, 0.8) if rng.random() < 0.75 else 0.0
-    xf = wl + gap
+    # The coil's far half: from the ring line (the label's bound side) out to the facing page's
+    # edge, its holes beyond that.
+    reach2 = reach * rng.uniform(0.7, 1.1)
+    hole_in2 = reach2 * style["hole_in"] * rng.uniform(0.8, 1.2)
+    xf = wl + reach2
     dy = h * rng.normal(0, 0.01)
     facing_quad, facing_w = None, 0.0
     if facing:
@@ -778,7 +787,7 @@ def open_spiral_notebook(rng: np.random.Generator, pools: AssetPools, canvas: np
                 break
     cover_quad, cover_size = None, (0, 0)
     if cover:
-        far = (xf + facing_w) if facing_quad is not None else wl + reach * rng.uniform(0.2, 1.0)
+        far = (xf + facing_w) if facing_quad is not None else xf + hole_in2 + reach * rng.uniform(0.3, 1.0)
         m = rng.uniform(0.01, 0.06, 4) * unit
         for _ in range(3):
             cover_quad = plane(-m[0], -m[1], far + m[2], h + m[3])
@@ -795,7 +804,7 @@ def open_spiral_notebook(rng: np.random.Generator, pools: AssetPools, canvas: np
             drop_shadow(rng, canvas, cover_quad)
         tex_cover = scenes.dark_cover(rng, *cover_size)
         warp_onto(canvas, tex_cover, cover_quad, alpha_blur=rng.uniform(0.3, 1.0) if shadow else 0.0)
-        hole_colour = np.median(tex_cover.reshape(-1, 3), 0).tolist()
+        hole_colour = np.median(tex_cover[::8, ::8].reshape(-1, 3), 0).tolist()
     n_loops = max(2, int((h - pitch * 0.5) // pitch))
     ys = (np.arange(n_loops) + 0.5) * pitch + (h - n_loops * pitch) / 2
 
@@ -807,8 +816,8 @@ def open_spiral_notebook(rng: np.random.Generator, pools: AssetPools, canvas: np
         scenes._blend(canvas, np.asarray(hole_colour, np.float32) * shade,
                       scenes.stroke_coverage(lines, [2 * r * scale] * len(lines), g))
 
-    def coils(edge: float, outward: float, length: float, shade: float) -> np.ndarray:
-        lines = scenes.coil_centrelines(edge, outward, hole_in, length, ys, ry, wire, double_gap)
+    def coils(edge: float, outward: float, length: float, inset: float, shade: float) -> np.ndarray:
+        lines = scenes.coil_centrelines(edge, outward, inset, length, ys, ry, wire, double_gap)
         img = [to_image(pts) for pts in lines]
         # the wire's width in canvas px where its far end is, measured across the binding (the
         # direction in which its reach must come out exact)
@@ -823,23 +832,27 @@ def open_spiral_notebook(rng: np.random.Generator, pools: AssetPools, canvas: np
         light = rng.uniform(0.6, 1.0) if shadow else 1.0  # the facing page often lies in shade
         warp_onto(canvas, np.clip(other.astype(np.float32) * light, 0, 255).astype(np.uint8), facing_quad,
                   alpha_blur=rng.uniform(0.3, 1.0) if shadow else 0.0)
-        holes(xf + hole_in, light)
-        if gap > wire * 1.5:  # the loops' other half, short of the label's line
-            coils(xf, -1.0, gap * rng.uniform(0.3, 0.85), light * rng.uniform(0.7, 1.0))
+        holes(xf + hole_in2, light)
+    else:
+        light = rng.uniform(0.8, 1.0) if shadow else 1.0
     if shadow and rng.random() < 0.6:  # the gutter: shade where the pages dip toward the coil
         band = plane(wp - reach * rng.uniform(0.3, 1.5), -h * 0.05, xf + reach * rng.uniform(0.2, 1.0), h * 1.05)
         if band is not None:
             m = cv2.GaussianBlur(shapes.polygon_coverage(band, g), (0, 0), rng.uniform(1.0, 0.02 * g + 1))
             canvas[:] = (canvas * (1 - rng.uniform(0.15, 0.45) * m[..., None])).astype(np.uint8)
+    # The far half meets the near one's loop ends on the ring line, each turn one oval across it.
+    far_drawn = coils(xf, -1.0, reach2, hole_in2, light * (rng.uniform(0.85, 1.0) if shadow else 1.0))
     page_quad = plane(0, 0, wp, h)
     if shadow and rng.random() < 0.4:
         drop_shadow(rng, canvas, page_quad)
     warp_onto(canvas, tex, page_quad, alpha_blur=rng.uniform(0.3, 1.0) if shadow else 0.0)
     holes(wp - hole_in, 1.0)
-    drawn = coils(wp, 1.0, reach, 1.0)
-    mid = to_image([[wp, h / 2], [wl, h / 2]])
+    drawn = coils(wp, 1.0, reach, hole_in, 1.0)
+    mid = to_image([[wp, h / 2], [wl, h / 2], [xf + hole_in2 + wire / 2, h / 2]])
     return quad.astype(np.float32), {"side": side, "page": page_quad, "facing": facing_quad, "cover": cover_quad,
-                                     "reach": float(np.linalg.norm(mid[1] - mid[0])), "coils": drawn}
+                                     "reach": float(np.linalg.norm(mid[1] - mid[0])),
+                                     "far_reach": float(np.linalg.norm(mid[2] - mid[1])),
+                                     "coils": drawn, "far_coils": far_drawn}
 
 
 def held_against_pale(rng: np.random.Generator, pools: AssetPools, canvas: np.ndarray, allow_out: bool,

@@ -609,8 +609,8 @@ def side_band(quad: np.ndarray, side: int, depths, n: int = 240) -> tuple[np.nda
 
 
 class V7Families(unittest.TestCase):
-    """v7's open spiral notebook: the label is the page with its coil strip, out to the loops'
-    outer reach; the facing page beyond the coils and the cover under both are drawn, never labelled."""
+    """v7's open spiral notebook: the label is the page with its half of the coil, out to the ring
+    line; the facing page beyond the coil and the cover under both are drawn, never labelled."""
 
     def render(self, seed: int, desk: int, **kw):
         from synth import open_spiral_notebook
@@ -665,29 +665,35 @@ class V7Families(unittest.TestCase):
                 self.assertEqual(float(label[ys // 2, xs // 2].max()), 0.0)
         self.assertGreater(len(sides), 1)
 
-    def test_dark_coils_reach_the_labels_bound_side_and_stop_there(self):
+    def test_the_label_runs_along_the_coils_ring_line(self):
+        beyond = 0
         for seed in range(6):
             with self.subTest(seed=seed):
                 canvas, quad, parts = self.render(seed + 10, 200, facing=False, cover=False, dark=True)
                 lum = canvas.astype(np.float64).mean(2)
-                side, reach = parts["side"], parts["reach"]
-                # Inside the strip (the outer half of its width) the loops make a dark band ...
-                depths = np.linspace(0.75, max(1.0, reach * 0.5), 6)
-                band, inward = side_band(quad, side, depths)
+                side, reach, far = parts["side"], parts["reach"], parts["far_reach"]
+                # The loops make a dark band on both sides of the label's bound side ...
                 # (small notebooks' wires are a pixel wide or less: grey, not black, after anti-aliasing)
-                dark = np.array([(sample_bilinear(lum, row) < 160).mean() for row in band])
-                self.assertGreater(float(dark.max()), 0.25, dark)
-                # ... reaching the line (the loops' far ends touch it) and not past it: beyond the
-                # label there is only the pale desk.
-                self.assertGreater(float(dark[0]), 0.03, dark)
-                outside, _ = side_band(quad, side, [-1.5, -2.5, -4.0])
-                self.assertTrue(np.all(sample_bilinear(lum, outside.reshape(-1, 2)) > 150))
-                # The wire's coverage ends on the label's side to under a pixel.
-                ys, xs = np.nonzero(parts["coils"] > 0.5)
+                for depths in (np.linspace(0.75, max(1.0, reach * 0.5), 6), -np.linspace(0.75, max(1.0, far * 0.5), 6)):
+                    band, inward = side_band(quad, side, depths)
+                    dark = np.array([(sample_bilinear(lum, row) < 160).mean() for row in band])
+                    self.assertGreater(float(dark.max()), 0.25, dark)
+                    self.assertGreater(float(dark[0]), 0.03, dark)  # the loops cross the line
+                # ... and past the far half's end there is only the pale desk.
+                outside, _ = side_band(quad, side, [-(far + 2.5), -(far + 4.0)])
+                outside = outside.reshape(-1, 2)
+                outside = outside[np.all((outside > 1) & (outside < 255), axis=1)]  # in the frame
+                self.assertTrue(np.all(sample_bilinear(lum, outside) > 150))
+                beyond += len(outside)
+                # The page's half of each loop ends on the label's side, the far half starts there,
+                # to under a pixel: the label is the ring line where the two halves meet.
                 a = quad[side].astype(np.float64)
-                out = -((xs + 0.5 - a[0]) * inward[0] + (ys + 0.5 - a[1]) * inward[1])
-                self.assertLess(float(out.max()), 0.5)
-                self.assertGreater(float(out.max()), -1.0)
+                for key, sign in (("coils", 1.0), ("far_coils", -1.0)):
+                    ys, xs = np.nonzero(parts[key] > 0.5)
+                    across = sign * -((xs + 0.5 - a[0]) * inward[0] + (ys + 0.5 - a[1]) * inward[1])
+                    self.assertLess(float(across.max()), 0.5, key)
+                    self.assertGreater(float(across.max()), -1.0, key)
+        self.assertGreater(beyond, 300)
 
     def test_the_cover_under_the_spread_is_drawn_and_not_labelled(self):
         for seed in range(4):
