@@ -5,16 +5,24 @@
  * (src/cli/v8-tuning.ts: the tier-up budget, lazy validation), Bun, Deno; and the CLI's `detect`
  * (spawn to exit, wall and CPU).
  *
- *   node --import tsx bench/cold-start.ts [--runs 6]
+ *   node --import tsx bench/cold-start.ts [--runs 6] [--one-shot] [--against path/to/other/dist]
+ *
+ * `--one-shot`: the first result from `detectDocument(bytes)` (what `npm run bench`'s cold-start
+ * line runs, and the one call that decodes while the detector loads) instead of `createDetector()`
+ * then `detect()`. `--against DIST`: every variant also runs another build (a copy of an earlier
+ * `dist/` inside this checkout, e.g. tmp/before/dist), alternating with this one, for before/after
+ * numbers from one run.
  *
  * A shared machine's load swings from one process to the next; the rounds alternate so that it
- * hits every variant alike. Read the medians side by side, not as absolute numbers.
+ * hits every variant alike. Read the medians side by side, not as absolute numbers. On Linux the
+ * main thread's own CPU time and its time waiting for a core (/proc/thread-self/schedstat) are
+ * printed too: the first is what a quiet machine would still spend, the second what load added.
  * @module
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { CLI_V8_FLAGS } from "../src/cli/v8-tuning.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -33,26 +41,39 @@ interface Stages {
   first: number;
   cpu: number;
   second: number;
+  mainCpu: number;
+  mainWait: number;
   quadText: string;
   wall: number;
 }
 
-// The child: its own clock from process start (performance.now()), CPU from process.cpuUsage().
+const oneShot = process.argv.includes("--one-shot");
+const againstArg = process.argv.indexOf("--against");
+const AGAINST = againstArg > 0 ? resolve(process.argv[againstArg + 1]) : null;
+
+// The child (argv: the dist/ folder, then "one-shot" or not): its own clock from process start
+// (performance.now()), CPU from process.cpuUsage() and the main thread's from schedstat where
+// there is one (its first two fields: ns on a core, ns waiting for one), both from the script's start.
 const CHILD = `import { readFileSync } from "node:fs";
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();
-const mod = await import(${JSON.stringify(pathToFileURL(join(ROOT, "dist/mod.js")).href)});
+const [dist, mode] = process.argv.slice(-2);
+const schedstat = () => { try { return readFileSync("/proc/thread-self/schedstat", "utf8").split(" ").map((v) => Number(v) / 1e6); } catch { return [NaN, NaN]; } };
+const main0 = schedstat();
+const mod = await import(new URL("mod.js", "file://" + dist + "/").href);
 const t1 = performance.now();
 const bytes = new Uint8Array(readFileSync(${JSON.stringify(join(ROOT, "sample/sample.jpg"))}));
-const d = await mod.createDetector();
+const d = mode === "one-shot" ? null : await mod.createDetector();
 const t2 = performance.now();
-const r = await d.detect(bytes);
+const r = d === null ? await mod.detectDocument(bytes) : await d.detect(bytes);
 const t3 = performance.now();
 const cpu = process.cpuUsage(cpu0);
-await d.detect(bytes);
+const main1 = schedstat();
+const mainCpu = main1[0] - main0[0], mainWait = main1[1] - main0[1];
+await (d ?? (await mod.getDefaultDetector())).detect(bytes);
 const t4 = performance.now();
 console.log("STAGES " + JSON.stringify({ start: t0, import: t1 - t0, create: t2 - t1, detect: t3 - t2, ...r.timings, first: t3,
-  cpu: (cpu.user + cpu.system) / 1000, second: t4 - t3, quadText: r.quad ? r.quad.flat().map((v) => v.toFixed(2)).join(",") : "none" }));
+  cpu: (cpu.user + cpu.system) / 1000, mainCpu, mainWait, second: t4 - t3, quadText: r.quad ? r.quad.flat().map((v) => v.toFixed(2)).join(",") : "none" }));
 process.exit(0);
 `;
 
@@ -96,12 +117,23 @@ function main(): void {
   // Inside the package, so that Deno finds node_modules from it (tmp/ is git-ignored).
   const script = join(ROOT, "tmp", "cold-start-child.mjs");
   writeFileSync(script, CHILD);
-  const variants: Record<string, [string, string[]]> = {
-    node: [process.execPath, [script]],
-    "node + CLI flags": [process.execPath, [...CLI_V8_FLAGS, script]],
-    bun: [bin("bun"), [script]],
-    deno: [join(ROOT, "node_modules/deno/deno"), ["run", "-A", script]],
-  };
+  const mode = oneShot ? "one-shot" : "create";
+  const builds: [string, string][] = [["", join(ROOT, "dist")]];
+  if (AGAINST !== null) {
+    if (!existsSync(join(AGAINST, "mod.js"))) throw new Error(`no mod.js in ${AGAINST}`);
+    builds.push([" (against)", AGAINST]);
+  }
+  // Each runtime's builds side by side in the table.
+  const runtimes: [string, string, string[]][] = [
+    ["node", process.execPath, []],
+    ["node + CLI flags", process.execPath, [...CLI_V8_FLAGS]],
+    ["bun", bin("bun"), []],
+    ["deno", join(ROOT, "node_modules/deno/deno"), ["run", "-A"]],
+  ];
+  const variants: Record<string, [string, string[]]> = {};
+  for (const [name, cmd, pre] of runtimes) {
+    for (const [suffix, dist] of builds) variants[`${name}${suffix}`] = [cmd, [...pre, script, dist, mode]];
+  }
   const cliArgs = ["dist/src/cli/bin.js", "detect", "sample/sample.jpg", "--json"];
   const cli: Record<string, [string, string[]]> = {
     node: [process.execPath, cliArgs],
@@ -111,7 +143,10 @@ function main(): void {
   const results: Record<string, Stages[]> = {};
   const cliResults: Record<string, { wall: number; cpu: number }[]> = {};
   for (let i = 0; i < RUNS; i++) {
-    for (const [name, [cmd, args]] of Object.entries(variants)) {
+    // Every other round in reverse order, so no variant always runs right after another.
+    const order = Object.entries(variants);
+    if (i % 2 === 1) order.reverse();
+    for (const [name, [cmd, args]] of order) {
       const r = runOnce(cmd, args);
       if (typeof r === "string") console.log(`${name}: ${r}`);
       else (results[name] ??= []).push(r);
@@ -122,7 +157,7 @@ function main(): void {
       else (cliResults[name] ??= []).push(r);
     }
   }
-  const names = Object.keys(results);
+  const names = Object.keys(variants).filter((n) => results[n] !== undefined);
   const rows: [string, (s: Stages) => number][] = [
     ["process start to script", (s) => s.start],
     ['`import("docedge")`', (s) => s.import],
@@ -134,10 +169,13 @@ function main(): void {
     ["  quad finder", (s) => s.quad],
     ["new process to first result", (s) => s.first],
     ["CPU to first result", (s) => s.cpu],
+    ["  of it: main thread", (s) => s.mainCpu],
+    ["main thread waiting for a core", (s) => s.mainWait],
     ["spawn to exit", (s) => s.wall],
     ["second `detect`", (s) => s.second],
   ];
-  console.log(`\ncold start, ${RUNS} alternating rounds, median (min) ms\n`);
+  const how = oneShot ? "detectDocument (one-shot)" : "createDetector + detect";
+  console.log(`\ncold start, ${how}, ${RUNS} alternating rounds, median (min) ms${AGAINST ? `; (against) = ${AGAINST}` : ""}\n`);
   console.log(`| | ${names.join(" | ")} |`);
   console.log(`|---|${names.map(() => "---:").join("|")}|`);
   for (const [label, f] of rows) console.log(`| ${label} | ${names.map((n) => cell(results[n].map(f))).join(" | ")} |`);
