@@ -129,6 +129,17 @@ async function precompiledOrt(compiling: () => void): Promise<WebAssembly.Module
   }
 }
 
+/**
+ * Whether work is moved into the wait for ONNX Runtime's WASM compile (ORT's JavaScript, and a
+ * first `detectDocument`'s decode). Not on Bun: JavaScriptCore queues other WASM's tier-up behind
+ * that 14 MB compile, so a decode during it runs in its interpreter (measured: 235 ms median
+ * instead of 52, first result 482 ms instead of 444), and importing ORT's JavaScript early measured
+ * 10-25 ms later to the first result there (docs/performance.md, cold start, fourth round).
+ */
+function overlapsLoad(): boolean {
+  return detectRuntime() !== "bun";
+}
+
 /** Hooks into a detector's load (internal: for `detectDocument`'s first call). */
 interface LoadHooks {
   /**
@@ -149,7 +160,7 @@ async function loadParts(opts: DetectorOptions, numThreads: number, progress?: P
   const ortWasm = opts.wasm?.ort !== undefined ? Promise.resolve(opts.wasm.ort) : precompiledOrt(compiling);
   if (opts.wasm?.ort !== undefined) compiling();
   // ORT's JavaScript parses while its WASM is read and compiled; a failure surfaces in createEdgeModel.
-  importOrt().catch(() => {});
+  if (overlapsLoad()) importOrt().catch(() => {});
   const { bytes, preOptimized } = await resolveModel(opts.model, byteReporter(progress, MODEL_FILE));
   const model = await createEdgeModel(bytes, { numThreads, ortWasm: await ortWasm, preOptimized });
   report(progress, { status: "done", file: MODEL_FILE });
@@ -411,7 +422,7 @@ export async function detectDocument(input: ImageInput, options?: DetectOptions 
   const { detectOpts, detectorOpts } = split(options);
   if (detectorOpts === null) {
     if (sharedReady !== null) return sharedReady.detect(input, detectOpts);
-    if (shared !== null || !decodesWhileLoading()) return (await getDefaultDetector()).detect(input, detectOpts);
+    if (shared !== null || !overlapsLoad()) return (await getDefaultDetector()).detect(input, detectOpts);
     return detectWhileLoading(input, detectOpts);
   }
   const detector = await createDetector(detectorOpts);
@@ -422,15 +433,6 @@ export async function detectDocument(input: ImageInput, options?: DetectOptions 
   }
 }
 
-/**
- * Whether a first `detectDocument` decodes while the detector loads. Not on Bun: JavaScriptCore
- * queues the decoder's tier-up behind ONNX Runtime's 14 MB compile, so a decode during that
- * compile runs in its WASM interpreter (measured: 235 ms median instead of 52, new process to the
- * first result 482 ms instead of 444).
- */
-function decodesWhileLoading(): boolean {
-  return detectRuntime() !== "bun";
-}
 
 /**
  * A new process's first `detectDocument`: the input is decoded while the shared detector loads,
