@@ -564,7 +564,7 @@ def coil_style(rng: np.random.Generator, dark: bool | None = None) -> dict:
         sheen = min(255.0, level + rng.uniform(20, 45))
     return {"colour": colour.tolist(), "sheen": [float(sheen)] * 3, "highlight": bool(rng.random() < 0.6),
             "double": bool(rng.random() < 0.45), "pitch": float(rng.uniform(0.024, 0.045)),
-            "wire": float(rng.uniform(0.18, 0.3)), "reach": float(rng.uniform(0.045, 0.09)),
+            "wire": float(rng.uniform(0.18, 0.3)), "reach": float(rng.uniform(0.035, 0.07)),
             "hole_in": float(rng.uniform(0.35, 0.8)), "round": float(rng.uniform(0.3, 0.6))}
 
 
@@ -641,7 +641,7 @@ def handwriting(rng: np.random.Generator, img: np.ndarray, rule: int | None = No
     rule = int(rng.integers(9, 16)) if rule is None else rule
     ink = [int(rng.uniform(20, 60)), int(rng.uniform(30, 80)), int(rng.uniform(110, 190))] if rng.random() < 0.65 \
         else _col(rng, 15, 60)
-    thick = int(rng.integers(1, 3))
+    thick = 1 if rng.random() < 0.8 else 2
     size = rule * rng.uniform(0.3, 0.45)
     left = int(w * rng.uniform(0.05, 0.18))
     for y in range(int(rule * rng.uniform(1.5, 3)), h - rule, rule):

@@ -1,12 +1,12 @@
 """How a network sees the synthetic open spiral notebooks' bound side: its edge map along the
-label's bound side (the coils' outer reach, where people label these), along the paper's own edge
-inside the coils, and along the three free sides, averaged over fresh samples of the v7 family.
+label's bound side (the coil's ring line, where the dev photos are labelled), along the paper's own edge
+beside the coil, and along the three free sides, averaged over fresh samples of the v7 family.
 
 python3 training/spiral_check.py --model models/docedge-fp32.onnx [--n 200] [--seed 0]
 
 Why: on the real spiral notebooks (`mahajialirezaei_*`) the shipped network draws the paper's edge
 4-5.5 map px inside the labelled outline; a fine-tune on the v7 mix should move its line out to the
-coils' reach on the synthetic ones first. A number to watch during and after a run, beside the
+ring line on the synthetic ones first. A number to watch during and after a run, beside the
 dev eval (which alone decides).
 """
 from __future__ import annotations

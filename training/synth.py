@@ -1007,7 +1007,7 @@ class Mix:
     desk_negative: float = 0.0
     desk_page: float = 0.0
     # v7's family (0 draws nothing, as above): an open spiral notebook with thick dark coils and the
-    # facing page beyond them, labelled out to the coils' outer reach (see `open_spiral_notebook`).
+    # facing page beyond them, labelled out to the coil's ring line (see `open_spiral_notebook`).
     spiral: float = 0.0
     # Decide first whether the image has a document, so that a negative's desk clutter holds no sheet
     # of paper. Off in v3-v5, whose negatives drew their clutter (papers included) before deciding:

@@ -259,7 +259,7 @@ def main() -> None:
             # Per pixel, unweighted: the teacher's probabilities carry its soft edges and its
             # "no edge here" everywhere else, which is what the small network should copy; with
             # --distill-boundary-px, not next to the label's outline, where the teacher's line
-            # (a spiral's paper edge, inside the coils) and the label's (their outer reach) differ.
+            # (a spiral's paper edge, beside the coil) and the label's (the ring line) differ.
             keep = boundary_keep(y, boundary_px)
             soft = map_distillation(fused.float(), target.float(), keep)
             if keep is not None:
