@@ -139,6 +139,9 @@ def main() -> None:
     boundary_px = args.distill_boundary_px if args.distill_boundary_px >= 0 else int((ckpt or {}).get("distill_boundary_px", 0))
     if boundary_px > 0 and not teacher_path:
         raise SystemExit("--distill-boundary-px needs a teacher (--teacher)")
+    if boundary_px > 0 and distill_w >= 1.0:
+        raise SystemExit("--distill-boundary-px with --distill 1.0: the label has no weight, so nothing would train the band "
+                         "(use --distill below 1, e.g. 0.5)")
     # What the weights had already learnt before this run's first step (the model card counts it).
     based_on = (ckpt or {}).get("based_on") or ({"checkpoint": os.path.basename(args.init_weights),
                                                  "images_seen": init["images_seen"]} if init else None)

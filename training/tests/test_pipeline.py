@@ -1254,6 +1254,12 @@ class BoundaryDistillation(unittest.TestCase):
                                                os.path.join(tmp, "bare")], capture_output=True, text=True)
             self.assertNotEqual(refused.returncode, 0)
             self.assertIn("needs a teacher", refused.stderr)
+            # nor with the label at no weight: nothing would train the band
+            refused = subprocess.run(common + ["--max-steps", "1", "--init-weights", init, "--teacher", teacher,
+                                               "--distill", "1.0", "--distill-boundary-px", "3", "--out",
+                                               os.path.join(tmp, "unweighted")], capture_output=True, text=True)
+            self.assertNotEqual(refused.returncode, 0)
+            self.assertIn("the label has no weight", refused.stderr)
 
 
 class Interpolation(unittest.TestCase):
