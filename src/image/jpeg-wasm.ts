@@ -28,6 +28,7 @@ export const MAX_JPEG_SCANS = 64;
 // dj_decode flags (wasm/jpeg/decoder.c).
 const FAST = 1;
 const ALL_SCANS = 2;
+const LIBJPEG = 4;
 
 const KEEP_MEMORY = 128 * 1024 * 1024;
 
@@ -40,6 +41,11 @@ export interface JpegDecodeOptions {
   fast?: boolean;
   /** At 1/8, decode a progressive file's AC scans too (normally skipped: 1/8 uses DC only). For tests. */
   allScans?: boolean;
+  /**
+   * At 1/8 with `fast`, hand a progressive file's DC scans to libjpeg rather than docedge's own DC
+   * decoder (wasm/jpeg/dc.c: the same pixels without libjpeg's whole-image coefficient buffer). For tests.
+   */
+  libjpeg?: boolean;
 }
 
 /** The module's exports; `dj_area`, `dj_area_rows` (wasm/jpeg/area.c, used by area-wasm.ts) and `dj_orient` (orient.c) are absent from older builds. */
@@ -52,6 +58,8 @@ export interface DecoderExports {
   dj_width(): number;
   dj_height(): number;
   dj_decode(data: number, len: number, scale: number, flags: number, maxScans: number): number;
+  /** 1 when the last decode came from dc.c (absent from older builds). */
+  dj_dc_only?: () => number;
   dj_area?: (...args: number[]) => number;
   dj_area_rows?: (...args: number[]) => number;
   dj_orient?: (src: number, width: number, height: number, orientation: number, dst: number) => number;
@@ -187,6 +195,8 @@ export interface HeldPixels {
   readonly at: number;
   readonly width: number;
   readonly height: number;
+  /** Decoded from a progressive file's DC scans by wasm/jpeg/dc.c rather than by libjpeg. */
+  readonly dcOnly?: boolean;
 }
 
 /**
@@ -226,13 +236,13 @@ export async function decodeJpegHeld(bytes: Uint8Array, options: JpegDecodeOptio
     input = x.dj_alloc(bytes.length);
     if (input === 0) throw new Error("out of memory for the input");
     new Uint8Array(x.memory.buffer, input, bytes.length).set(bytes);
-    const flags = (options.fast ? FAST : 0) | (options.allScans ? ALL_SCANS : 0);
+    const flags = (options.fast ? FAST : 0) | (options.allScans ? ALL_SCANS : 0) | (options.libjpeg ? LIBJPEG : 0);
     const at = x.dj_decode(input, bytes.length, scale, flags, MAX_JPEG_SCANS);
     x.dj_free(input);
     // A decode that grew the memory past KEEP_MEMORY drops the instance for the next one; this
     // one's pixels stay readable through `x`.
     if (x.memory.buffer.byteLength > KEEP_MEMORY && live === x) live = null;
-    return { x, at, width: x.dj_width(), height: x.dj_height() };
+    return { x, at, width: x.dj_width(), height: x.dj_height(), dcOnly: x.dj_dc_only?.() === 1 };
   } catch (error) {
     if (live === x) live = null;
     const text = error instanceof WebAssembly.RuntimeError ? cString(x.memory, x.dj_message()) : "";

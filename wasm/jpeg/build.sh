@@ -1,6 +1,7 @@
 #!/bin/sh
-# Rebuild wasm/jpeg/decoder.wasm from libjpeg-turbo 2.1.5, decoder.c, area.c (the model input's
-# area average, in WASM SIMD) and orient.c (EXIF orientation in place) (`npm run build:wasm`).
+# Rebuild wasm/jpeg/decoder.wasm from libjpeg-turbo 2.1.5, decoder.c, dc.c (a progressive file's
+# 1/8 from its DC scans alone), area.c (the model input's area average, in WASM SIMD) and orient.c
+# (EXIF orientation in place) (`npm run build:wasm`).
 #
 #   wasm/jpeg/build.sh [path/to/libjpeg-turbo_2.1.5.orig.tar.gz | path/to/libjpeg-turbo-2.1.5/]
 #
@@ -49,6 +50,6 @@ cmake -S "$SRC" -B "$WORK/build" -DCMAKE_TOOLCHAIN_FILE="$WORK/wasi.cmake" -DCMA
 cmake --build "$WORK/build" --target jpeg-static -j 2 >"$WORK/make.log" 2>&1 || { tail -40 "$WORK/make.log" >&2; exit 1; }
 
 clang --target=wasm32-wasi $CFLAGS -mexec-model=reactor -I"$SRC" -I"$WORK/build" \
-  -Wl,--strip-all -Wl,--gc-sections -o "$HERE/decoder.wasm" "$HERE/decoder.c" "$HERE/area.c" "$HERE/orient.c" "$WORK/build/libjpeg.a"
+  -Wl,--strip-all -Wl,--gc-sections -o "$HERE/decoder.wasm" "$HERE/decoder.c" "$HERE/dc.c" "$HERE/area.c" "$HERE/orient.c" "$WORK/build/libjpeg.a"
 chmod 644 "$HERE/decoder.wasm"
 echo "wrote $HERE/decoder.wasm ($(wc -c <"$HERE/decoder.wasm") bytes)"

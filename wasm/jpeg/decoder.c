@@ -13,11 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include "jpeglib.h"
+#include "dc.h"
 
 #define EXPORT(name) __attribute__((export_name(#name)))
 
 static char message[JMSG_LENGTH_MAX];
-static int out_width, out_height, scan_count, warnings, source_space, adobe;
+static int out_width, out_height, scan_count, warnings, source_space, adobe, dc_only_used;
 
 EXPORT(dj_alloc) void *dj_alloc(size_t n) { return malloc(n); }
 EXPORT(dj_free) void dj_free(void *p) { free(p); }
@@ -29,6 +30,8 @@ EXPORT(dj_warnings) int dj_warnings(void) { return warnings; }
 /* The file's colour space (J_COLOR_SPACE) and whether it had an Adobe APP14 marker. */
 EXPORT(dj_source_space) int dj_source_space(void) { return source_space; }
 EXPORT(dj_adobe) int dj_adobe(void) { return adobe; }
+/* Whether the last decode came from dc.c (a progressive file's DC scans, at 1/8) rather than libjpeg. */
+EXPORT(dj_dc_only) int dj_dc_only(void) { return dc_only_used; }
 
 static void error_exit(j_common_ptr cinfo) {
   (*cinfo->err->format_message)(cinfo, message);
@@ -140,6 +143,7 @@ static void cmyk_row_to_rgba(unsigned char *row, int width, int inverted) {
 
 #define DJ_FAST 1      /* fast integer IDCT and plain upsampling (detection) */
 #define DJ_ALL_SCANS 2 /* decode AC scans even at 1/8 (to show that leaving them out changes nothing) */
+#define DJ_LIBJPEG 4   /* at 1/8, give the DC-only stream to libjpeg rather than dc.c (tests compare the two) */
 
 /*
  * Decode `len` bytes at `data` to RGBA at 1/`scale_denom` size (1, 2, 4 or 8). Without DJ_FAST:
@@ -153,7 +157,7 @@ unsigned char *dj_decode(const unsigned char *data, size_t len, int scale_denom,
   struct jpeg_error_mgr jerr;
   struct jpeg_progress_mgr prog;
   message[0] = 0;
-  out_width = out_height = scan_count = warnings = 0;
+  out_width = out_height = scan_count = warnings = dc_only_used = 0;
   max_scans = scans_limit;
   scan_count = count_sos(data, len);
   if (scan_count > scans_limit) {
@@ -167,6 +171,18 @@ unsigned char *dj_decode(const unsigned char *data, size_t len, int scale_denom,
     if (n > 0) {
       data = dc_only;
       len = n;
+      /* The fast path's output from the DC scans alone (dc.c), without libjpeg's coefficient buffer. */
+      if (fast && !(flags & DJ_LIBJPEG)) {
+        int w = 0, h = 0;
+        unsigned char *out = dc_decode(data, len, &w, &h, &source_space, &adobe);
+        if (out != NULL) {
+          free(dc_only);
+          out_width = w;
+          out_height = h;
+          dc_only_used = 1;
+          return out;
+        }
+      }
     }
   }
 

@@ -1,0 +1,124 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { copyHeld, decodeJpegHeld, freeHeld, type JpegDecodeOptions } from "../../src/image/jpeg-wasm.ts";
+import { decodeImage } from "../../src/image/decode.ts";
+import { encodeJpeg } from "../../src/image/codecs.ts";
+import { DocedgeError } from "../../src/errors.ts";
+import type { RgbaImage } from "../../src/types.ts";
+import { SAMPLE, blockPattern, readBytes } from "./helpers.ts";
+
+// wasm/jpeg/dc.c decodes a progressive JPEG at 1/8 from its DC scans without libjpeg; libjpeg
+// decoding the same DC scans (`libjpeg: true`) is the reference, byte for byte.
+
+const fixture = (name: string): Uint8Array => readBytes(fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url)));
+
+type Outcome = { dcOnly: boolean; width: number; height: number; data: Uint8ClampedArray } | { error: string };
+
+async function decode(bytes: Uint8Array, options: JpegDecodeOptions): Promise<Outcome> {
+  try {
+    const held = await decodeJpegHeld(bytes, { scale: 8, fast: true, ...options });
+    const image = copyHeld(held);
+    freeHeld(held);
+    return { dcOnly: held.dcOnly === true, ...image };
+  } catch (error) {
+    assert.ok(error instanceof DocedgeError, String(error));
+    return { error: `${error.code}: ${error.message}` };
+  }
+}
+
+/** Decodes both ways and asserts the same outcome; returns whether dc.c made it. */
+async function sameBothWays(bytes: Uint8Array, what: string): Promise<boolean> {
+  const ours = await decode(bytes, {});
+  const reference = await decode(bytes, { libjpeg: true });
+  if ("error" in ours || "error" in reference) {
+    assert.deepEqual(ours, reference, `${what}: the same error`);
+    return false;
+  }
+  assert.equal(reference.dcOnly, false, `${what}: the reference is libjpeg's`);
+  assert.deepEqual([ours.width, ours.height], [reference.width, reference.height], `${what}: size`);
+  assert.ok(Buffer.from(ours.data).equals(Buffer.from(reference.data)), `${what}: RGBA bytes differ`);
+  return ours.dcOnly;
+}
+
+/** The image cropped to an odd size, so blocks and MCUs overhang the edges. */
+function crop(image: RgbaImage, width: number, height: number): RgbaImage {
+  const data = new Uint8ClampedArray(width * height * 4);
+  for (let y = 0; y < height; y++) data.set(image.data.subarray(y * image.width * 4, (y * image.width + width) * 4), y * width * 4);
+  return { data, width, height };
+}
+
+/** [start, end) of each SOS segment's entropy-coded data whose spectral start is 0 (a DC scan). */
+function dcScans(b: Uint8Array): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  let i = 2;
+  while (i + 3 < b.length && b[i + 1] !== 0xd9) {
+    const header = i + 2 + ((b[i + 2] << 8) | b[i + 3]);
+    let end = header;
+    if (b[i + 1] === 0xda) {
+      while (end + 1 < b.length && !(b[end] === 0xff && b[end + 1] !== 0 && (b[end + 1] < 0xd0 || b[end + 1] > 0xd7))) end++;
+      if (b[i + 5 + 2 * b[i + 4]] === 0) out.push([header, end]);
+    }
+    i = end;
+  }
+  return out;
+}
+
+test("committed progressive fixtures (4:4:0, 4:2:0 and 4:2:2, DC scans per component with two refinements, restart intervals, grayscale 2x2, Adobe YCbCr, 16-bit tables): the DC decoder's 1/8 is libjpeg's byte for byte", async () => {
+  const ours = ["dc-440.jpg", "dc-420-separate.jpg", "dc-420-separate-rst5.jpg", "dc-422-rst1.jpg", "dc-gray-2x2-rst3.jpg", "dc-adobe-ycc.jpg", "dc-q1-16bit.jpg"];
+  for (const name of ours) assert.equal(await sameBothWays(fixture(name), name), true, `${name} is decoded by dc.c`);
+  // 4:1:1 and RGB are left to libjpeg, which gives the same pixels as before.
+  for (const name of ["dc-411.jpg", "dc-rgb.jpg"]) assert.equal(await sameBothWays(fixture(name), name), false, `${name} falls back to libjpeg`);
+});
+
+test("mozjpeg's progressive files at odd sizes and qualities: the DC decoder's 1/8 is libjpeg's byte for byte", async () => {
+  const sample = await decodeImage(readBytes(SAMPLE));
+  const sizes: Array<[number, number]> = [[1, 1], [7, 9], [17, 33], [100, 75], [257, 131], [sample.width, sample.height - 5]];
+  for (const [w, h] of sizes) {
+    for (const quality of [10, 75, 98]) {
+      const bytes = await encodeJpeg(crop(sample, w, h), { quality });
+      assert.equal(await sameBothWays(bytes, `${w}x${h} q${quality}`), true, `${w}x${h} q${quality} is decoded by dc.c`);
+    }
+  }
+  const pattern = await encodeJpeg(blockPattern(333, 222), { quality: 60 });
+  assert.equal(await sameBothWays(pattern, "block pattern"), true);
+});
+
+test("the 12 MP progressive bench file (bench/detect.ts writes it): the DC decoder's 1/8 is libjpeg's byte for byte", { skip: !existsSync(join(tmpdir(), "docedge-bench", "photo-4000x3000.jpg")) && "no bench file: run bench/detect.ts once" }, async () => {
+  const bytes = new Uint8Array(readFileSync(join(tmpdir(), "docedge-bench", "photo-4000x3000.jpg")));
+  assert.equal(await sameBothWays(bytes, "12 MP"), true);
+});
+
+test("damaged DC scans (cut short, bits flipped, bytes overwritten) give exactly what libjpeg gives: the DC decoder hands every doubtful stream to it", async () => {
+  const files = [fixture("dc-420-separate-rst5.jpg"), fixture("dc-422-rst1.jpg"), fixture("dc-gray-2x2-rst3.jpg"), await encodeJpeg(blockPattern(90, 70), { quality: 80 })];
+  let seed = 7;
+  const next = (n: number): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return (seed >>> 8) % n;
+  };
+  let dcDecoded = 0;
+  let cases = 0;
+  for (const file of files) {
+    const scans = dcScans(file);
+    assert.ok(scans.length > 0, "the file has DC scans");
+    for (const [start, end] of scans) {
+      for (let k = 0; k < 12; k++) {
+        const at = start + next(end - start);
+        const cut = file.slice(0, at);
+        const flipped = file.slice();
+        flipped[at] ^= 1 << next(8);
+        const overwritten = file.slice();
+        overwritten[at] = next(256);
+        for (const [kind, bytes] of [["cut", cut], ["flip", flipped], ["overwrite", overwritten]] as const) {
+          if (await sameBothWays(bytes, `${kind} at ${at}`)) dcDecoded++;
+          cases++;
+        }
+      }
+    }
+  }
+  // Some damage leaves a valid stream (a flipped bit inside a value): those dc.c still decodes.
+  assert.ok(dcDecoded > 0 && dcDecoded < cases, `${dcDecoded} of ${cases} decoded by dc.c`);
+});

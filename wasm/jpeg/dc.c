@@ -1,0 +1,452 @@
+/*
+ * A progressive JPEG's 1/8-scale decode from its DC scans alone (decoder.c calls it after
+ * drop_ac_scans). libjpeg's progressive mode allocates and zero-fills a coefficient buffer of 64
+ * coefficients for every block of the image (36 MB for 12 MP) and runs its output pass over it,
+ * even when only DC scans are left; this keeps one int16 per block and does the same arithmetic.
+ *
+ * The output is meant to be bit-identical to libjpeg-turbo 2.1.5's decode of the same DC-only
+ * stream at scale 1/8 with JDCT_IFAST and no fancy upsampling:
+ *  - each block's IDCT is jidctred.c's, which for a block whose AC coefficients are all zero (all of
+ *    them are, here) gives one flat value: jpeg_idct_1x1 DESCALE(DC * q, 3); jpeg_idct_2x2/4x4 (the
+ *    sizes libjpeg gives chroma it can scale up instead of upsampling) DESCALE(LEFT_SHIFT(DC * q, 2), 5),
+ *    which differ only where the shift overflows 32 bits; both through the IDCT range-limit table;
+ *  - upsampling without the fancy filter (jdsample.c, jdmerge.c) replicates samples, so an output
+ *    pixel takes each component's block under it;
+ *  - jdcolor.c's YCbCr->RGB tables, alpha 255; grayscale is replicated into R, G and B.
+ * Anything this does not reproduce exactly returns NULL, and the caller decodes with libjpeg as
+ * before: an arithmetic or 12-bit file, sampling factors other than 1 and 2, RGB or Adobe-transformed
+ * colour, component counts other than 1 and 3, a scan that is not DC, a progression libjpeg would
+ * warn about, a restart marker out of place, or a stream that runs out of data or holds a bad
+ * Huffman code (where libjpeg warns and pads with zeros). Work is bounded by blocks x scans: each
+ * scan visits each block once, and a scan that runs out of bits ends the attempt.
+ */
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "dc.h"
+
+#define MAX_COMPS 3
+
+typedef struct {
+  int present;
+  uint8_t bits[17];    /* bits[l]: codes of length l */
+  uint8_t vals[256];
+  /* Canonical decoding: maxcode[l] (-1 if none), valoff[l] = index of the first code of length l minus that code. */
+  int32_t maxcode[17];
+  int32_t valoff[17];
+  /* 9-bit lookahead: (length << 8) | symbol, or 0 when the code is longer. */
+  uint16_t look[512];
+} huff_t;
+
+typedef struct {
+  int id, h, v, tq;
+  int quant;        /* the DC quantizer latched at the component's first scan */
+  int al;           /* the bit position its DC is known to (-1: no scan yet) */
+  int wb, hb;       /* blocks per row and rows of blocks allocated (padded to whole MCUs) */
+  int16_t *dc;
+} comp_t;
+
+typedef struct {
+  const uint8_t *p;
+  size_t pos, end;  /* end: where the file ends */
+  uint64_t buf;     /* bits, most significant first */
+  int nbits;        /* bits in buf */
+  int padbits;      /* of those, how many (the last) are zeros fed after a marker: reading them fails */
+  int marker;       /* a marker stopped the reading at pos */
+} bits_t;
+
+static void fill(bits_t *b) {
+  while (b->nbits <= 56) {
+    int c = 0;
+    if (!b->marker && b->pos < b->end) {
+      c = b->p[b->pos];
+      if (c == 0xFF) {
+        size_t q = b->pos + 1;
+        while (q < b->end && b->p[q] == 0xFF) q++;
+        if (q < b->end && b->p[q] == 0) {
+          b->pos = q + 1;
+        } else {
+          b->marker = 1; /* pos stays on the first 0xFF */
+          c = -1;
+        }
+      } else {
+        b->pos++;
+      }
+    } else {
+      c = -1;
+    }
+    if (c < 0) {
+      b->buf |= (uint64_t)0 << (56 - b->nbits);
+      b->nbits += 8;
+      b->padbits += 8;
+    } else {
+      b->buf |= (uint64_t)c << (56 - b->nbits);
+      b->nbits += 8;
+    }
+  }
+}
+
+/* Take n (0..16) bits; -1 when they would include padding. */
+static inline int32_t take(bits_t *b, int n) {
+  if (n == 0) return 0;
+  if (b->nbits < n) fill(b);
+  if (b->nbits - n < b->padbits) return -1;
+  int32_t v = (int32_t)(b->buf >> (64 - n));
+  b->buf <<= n;
+  b->nbits -= n;
+  return v;
+}
+
+static inline int decode_huff(bits_t *b, const huff_t *t) {
+  if (b->nbits < 16) fill(b);
+  unsigned peek = (unsigned)(b->buf >> (64 - 9));
+  unsigned e = t->look[peek];
+  if (e != 0) {
+    int len = (int)(e >> 8);
+    if (b->nbits - len < b->padbits) return -1;
+    b->buf <<= len;
+    b->nbits -= len;
+    return (int)(e & 0xFF);
+  }
+  int32_t code = (int32_t)(b->buf >> (64 - 10));
+  for (int l = 10; l <= 16; l++, code = (int32_t)(b->buf >> (64 - l))) {
+    if (code <= t->maxcode[l]) {
+      if (b->nbits - l < b->padbits) return -1;
+      b->buf <<= l;
+      b->nbits -= l;
+      return t->vals[(t->valoff[l] + code) & 0xFF];
+    }
+  }
+  return -1; /* a bad code: libjpeg warns and decodes zeros */
+}
+
+/* Mirrors jpeg_make_d_derived_tbl's checks for a DC table; 0 where libjpeg would fail. */
+static int build_huff(huff_t *t) {
+  int32_t code = 0;
+  int k = 0;
+  memset(t->look, 0, sizeof t->look);
+  for (int l = 1; l <= 16; l++) {
+    t->valoff[l] = k - code;
+    for (int i = 0; i < t->bits[l]; i++) {
+      if (l <= 9) {
+        int shift = 9 - l;
+        for (int f = 0; f < (1 << shift); f++) t->look[(code << shift) | f] = (uint16_t)((l << 8) | t->vals[k]);
+      }
+      code++;
+      k++;
+    }
+    if (code >= (1 << l)) return 0; /* JERR_BAD_HUFF_TABLE: over-subscribed, or an all-ones code */
+    t->maxcode[l] = t->bits[l] ? code - 1 : -1;
+    code <<= 1;
+  }
+  for (int i = 0; i < k; i++) {
+    if (t->vals[i] > 15) return 0; /* DC symbols are 0..15 */
+  }
+  return 1;
+}
+
+static inline int extend(int32_t r, int s) {
+  return r < (1 << (s - 1)) ? r + (int)(((uint32_t)-1 << s) + 1) : r;
+}
+
+static int u16(const uint8_t *p) { return (p[0] << 8) | p[1]; }
+
+/* Skip any 0xFF fill and expect marker RSTn at b->pos; advance past it. */
+static int restart(bits_t *b, int n) {
+  /* Leftover bits: fewer than a byte of padding, as encoders write it. */
+  if (b->nbits - b->padbits >= 8) return 0;
+  if (!b->marker) {
+    /* The reader stopped before reaching the marker: it must be next. */
+    if (b->pos >= b->end || b->p[b->pos] != 0xFF) return 0;
+  }
+  size_t q = b->pos;
+  while (q < b->end && b->p[q] == 0xFF) q++;
+  if (q >= b->end || b->p[q] != 0xD0 + (n & 7)) return 0;
+  b->pos = q + 1;
+  b->buf = 0;
+  b->nbits = b->padbits = 0;
+  b->marker = 0;
+  return 1;
+}
+
+static int ycc_ready;
+static int cr_r[256], cb_b[256];
+static int32_t cr_g[256], cb_g[256];
+
+/* jdcolor.c's build_ycc_rgb_table (SCALEBITS 16). */
+#define FIX(x) ((int32_t)((x) * (1L << 16) + 0.5))
+static void ycc_tables(void) {
+  if (ycc_ready) return;
+  for (int i = 0, x = -128; i < 256; i++, x++) {
+    cr_r[i] = (int)((FIX(1.40200) * x + 32768) >> 16);
+    cb_b[i] = (int)((FIX(1.77200) * x + 32768) >> 16);
+    cr_g[i] = -FIX(0.71414) * x;
+    cb_g[i] = -FIX(0.34414) * x + 32768;
+  }
+  ycc_ready = 1;
+}
+
+static inline uint8_t clamp255(int v) { return (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v); }
+
+/* jidctred.c's flat block value, through the IDCT range-limit table (values wrap at 10 bits). */
+static inline uint8_t block_value(int dc, int quant, int scaled) {
+  int32_t v = (int32_t)dc * quant, t;
+  if (scaled) {
+    int32_t w = (int32_t)((uint32_t)v << 2);
+    t = (int32_t)((uint32_t)w + 16) >> 5;
+  } else {
+    t = (int32_t)((uint32_t)v + 4) >> 3;
+  }
+  int r = t & 1023;
+  if (r >= 512) r -= 1024;
+  return clamp255(r + 128);
+}
+
+unsigned char *dc_decode(const unsigned char *p, size_t len, int *out_w, int *out_h, int *space, int *saw_adobe) {
+  huff_t *tables = NULL;
+  comp_t comp[MAX_COMPS];
+  int quant[4] = {-1, -1, -1, -1};
+  int nf = 0, width = 0, height = 0, hmax = 1, vmax = 1, restart_interval = 0, jfif = 0, adobe = 0, transform = -1;
+  unsigned char *out = NULL;
+  size_t i = 2;
+  memset(comp, 0, sizeof comp);
+  if (len < 4 || p[0] != 0xFF || p[1] != 0xD8) return NULL;
+  tables = calloc(4, sizeof(huff_t));
+  if (tables == NULL) return NULL;
+
+  for (;;) {
+    if (i + 2 > len || p[i] != 0xFF) goto fail;
+    while (i + 1 < len && p[i + 1] == 0xFF) i++;
+    if (i + 2 > len) goto fail;
+    int m = p[i + 1];
+    if (m == 0xD9) break;
+    if (i + 4 > len) goto fail;
+    size_t seglen = (size_t)u16(p + i + 2);
+    if (seglen < 2 || i + 2 + seglen > len) goto fail;
+    const uint8_t *s = p + i + 4;
+    size_t n = seglen - 2;
+    size_t next = i + 2 + seglen;
+    if (m == 0xE0) {
+      if (n >= 14 && memcmp(s, "JFIF", 5) == 0) jfif = 1;
+    } else if (m == 0xEE) {
+      if (n >= 12 && memcmp(s, "Adobe", 5) == 0) {
+        adobe = 1;
+        transform = s[11];
+      }
+    } else if ((m >= 0xE1 && m <= 0xEF) || m == 0xFE) {
+      /* other APPn, COM */
+    } else if (m == 0xDB) {
+      size_t k = 0;
+      while (k < n) {
+        int pq = s[k] >> 4, tq = s[k] & 15;
+        size_t size = pq ? 128 : 64;
+        if (tq >= 4 || pq > 1 || k + 1 + size > n) goto fail;
+        quant[tq] = pq ? u16(s + k + 1) : s[k + 1];
+        k += 1 + size;
+      }
+    } else if (m == 0xC4) {
+      size_t k = 0;
+      while (k < n) {
+        if (k + 17 > n) goto fail;
+        int tc = s[k] >> 4, th = s[k] & 15, count = 0;
+        if (tc > 1 || th >= 4) goto fail;
+        for (int l = 1; l <= 16; l++) count += s[k + l];
+        if (count > 256 || k + 17 + (size_t)count > n) goto fail;
+        if (tc == 0) {
+          huff_t *t = &tables[th];
+          for (int l = 1; l <= 16; l++) t->bits[l] = s[k + l];
+          memset(t->vals, 0, sizeof t->vals);
+          memcpy(t->vals, s + k + 17, (size_t)count);
+          t->present = build_huff(t);
+        }
+        k += 17 + (size_t)count;
+      }
+    } else if (m == 0xDD) {
+      if (n != 2) goto fail;
+      restart_interval = u16(s);
+    } else if (m == 0xC2) {
+      if (nf != 0 || n < 6 || s[0] != 8) goto fail;
+      height = u16(s + 1);
+      width = u16(s + 3);
+      nf = s[5];
+      if (width == 0 || height == 0 || (nf != 1 && nf != 3) || n != 6 + 3 * (size_t)nf) goto fail;
+      for (int c = 0; c < nf; c++) {
+        comp[c].id = s[6 + 3 * c];
+        comp[c].h = s[7 + 3 * c] >> 4;
+        comp[c].v = s[7 + 3 * c] & 15;
+        comp[c].tq = s[8 + 3 * c];
+        comp[c].al = -1;
+        if (comp[c].h < 1 || comp[c].h > 2 || comp[c].v < 1 || comp[c].v > 2 || comp[c].tq >= 4) goto fail;
+        for (int d = 0; d < c; d++) {
+          if (comp[d].id == comp[c].id) goto fail;
+        }
+        if (comp[c].h > hmax) hmax = comp[c].h;
+        if (comp[c].v > vmax) vmax = comp[c].v;
+      }
+      int mcux = (width + 8 * hmax - 1) / (8 * hmax), mcuy = (height + 8 * vmax - 1) / (8 * vmax);
+      for (int c = 0; c < nf; c++) {
+        comp[c].wb = mcux * comp[c].h;
+        comp[c].hb = mcuy * comp[c].v;
+        comp[c].dc = calloc((size_t)comp[c].wb * (size_t)comp[c].hb, sizeof(int16_t));
+        if (comp[c].dc == NULL) goto fail;
+      }
+    } else if (m == 0xDA) {
+      if (nf == 0 || n < 1) goto fail;
+      int ns = s[0];
+      if (ns < 1 || ns > nf || n != 4 + 2 * (size_t)ns) goto fail;
+      comp_t *sc[MAX_COMPS];
+      huff_t *st[MAX_COMPS];
+      for (int k = 0; k < ns; k++) {
+        int id = s[1 + 2 * k], tdc = s[2 + 2 * k] >> 4;
+        sc[k] = NULL;
+        for (int c = 0; c < nf; c++) {
+          if (comp[c].id == id) sc[k] = &comp[c];
+        }
+        if (sc[k] == NULL || tdc >= 4) goto fail;
+        for (int d = 0; d < k; d++) {
+          if (sc[d] == sc[k]) goto fail;
+        }
+        st[k] = &tables[tdc];
+      }
+      int ss = s[1 + 2 * ns], se = s[2 + 2 * ns], ah = s[3 + 2 * ns] >> 4, al = s[3 + 2 * ns] & 15;
+      if (ss != 0 || se != 0 || al > 13) goto fail;
+      if (ah != 0 && al != ah - 1) goto fail;
+      for (int k = 0; k < ns; k++) {
+        if (ah == 0 ? sc[k]->al != -1 : sc[k]->al != ah) goto fail; /* libjpeg would warn: bogus progression */
+        if (ah == 0 && !st[k]->present) goto fail;
+        if (sc[k]->al == -1) {
+          /* libjpeg latches a component's quantization table at its first scan. */
+          if (quant[sc[k]->tq] < 0) goto fail;
+          sc[k]->quant = quant[sc[k]->tq];
+        }
+        sc[k]->al = al;
+      }
+      /* MCU layout: one block for a single-component scan, h x v blocks per component otherwise. */
+      int mcus_x, mcus_y;
+      if (ns == 1) {
+        mcus_x = (width * sc[0]->h + 8 * hmax - 1) / (8 * hmax);
+        mcus_y = (height * sc[0]->v + 8 * vmax - 1) / (8 * vmax);
+      } else {
+        int blocks = 0;
+        for (int k = 0; k < ns; k++) blocks += sc[k]->h * sc[k]->v;
+        if (blocks > 10) goto fail;
+        mcus_x = (width + 8 * hmax - 1) / (8 * hmax);
+        mcus_y = (height + 8 * vmax - 1) / (8 * vmax);
+      }
+      bits_t b = {p, next, len, 0, 0, 0, 0};
+      int pred[MAX_COMPS] = {0, 0, 0};
+      int togo = restart_interval, rst = 0;
+      for (int my = 0; my < mcus_y; my++) {
+        for (int mx = 0; mx < mcus_x; mx++) {
+          if (restart_interval) {
+            if (togo == 0) {
+              if (!restart(&b, rst)) goto fail;
+              rst++;
+              togo = restart_interval;
+              pred[0] = pred[1] = pred[2] = 0;
+            }
+            togo--;
+          }
+          for (int k = 0; k < ns; k++) {
+            comp_t *c = sc[k];
+            int bh = ns == 1 ? 1 : c->h, bv = ns == 1 ? 1 : c->v;
+            for (int by = 0; by < bv; by++) {
+              int16_t *row = c->dc + (size_t)(my * bv + by) * (size_t)c->wb + (size_t)mx * (size_t)bh;
+              for (int bx = 0; bx < bh; bx++) {
+                if (ah == 0) {
+                  int t = decode_huff(&b, st[k]);
+                  if (t < 0) goto fail;
+                  int diff = 0;
+                  if (t) {
+                    int32_t r = take(&b, t);
+                    if (r < 0) goto fail;
+                    diff = extend(r, t);
+                  }
+                  if ((pred[k] >= 0 && diff > INT_MAX - pred[k]) || (pred[k] < 0 && diff < INT_MIN - pred[k])) goto fail;
+                  pred[k] += diff;
+                  row[bx] = (int16_t)(uint16_t)((uint32_t)pred[k] << al);
+                } else {
+                  int32_t r = take(&b, 1);
+                  if (r < 0) goto fail;
+                  if (r) row[bx] = (int16_t)(uint16_t)(row[bx] | (1 << al));
+                }
+              }
+            }
+          }
+        }
+      }
+      /* The scan's data runs to the next marker that is neither a stuffed 0xFF nor a restart. */
+      size_t end = b.pos;
+      while (end + 1 < len && !(p[end] == 0xFF && p[end + 1] != 0 && (p[end + 1] < 0xD0 || p[end + 1] > 0xD7))) end++;
+      if (end + 1 >= len) goto fail;
+      next = end;
+    } else {
+      goto fail; /* another frame type, DNL, DAC, a stray restart: libjpeg's business */
+    }
+    i = next;
+  }
+
+  if (nf == 0) goto fail;
+  for (int c = 0; c < nf; c++) {
+    if (comp[c].al != 0) goto fail; /* a component without its whole DC: leave it to libjpeg */
+  }
+  int ycc = 0;
+  if (nf == 3) {
+    if (jfif) ycc = 1;
+    else if (adobe) ycc = transform == 1;
+    else ycc = !(comp[0].id == 82 && comp[1].id == 71 && comp[2].id == 66);
+    if (!ycc) goto fail;
+  }
+
+  int w = (width + 7) / 8, h = (height + 7) / 8;
+  out = malloc((size_t)w * (size_t)h * 4);
+  if (out == NULL) goto fail;
+  /* libjpeg scales a component's IDCT up (2x2 or 4x4) where both its sampling ratios allow: same value, other rounding. */
+  int scaled[MAX_COMPS];
+  for (int c = 0; c < nf; c++) scaled[c] = hmax / comp[c].h >= 2 && vmax / comp[c].v >= 2;
+  if (nf == 1) {
+    for (int y = 0; y < h; y++) {
+      const int16_t *row = comp[0].dc + (size_t)(y * comp[0].v / vmax) * (size_t)comp[0].wb;
+      uint8_t *o = out + (size_t)y * (size_t)w * 4;
+      for (int x = 0; x < w; x++) {
+        uint8_t g = block_value(row[x * comp[0].h / hmax], comp[0].quant, scaled[0]);
+        o[0] = o[1] = o[2] = g;
+        o[3] = 255;
+        o += 4;
+      }
+    }
+  } else {
+    ycc_tables();
+    for (int y = 0; y < h; y++) {
+      const int16_t *ry = comp[0].dc + (size_t)(y * comp[0].v / vmax) * (size_t)comp[0].wb;
+      const int16_t *rb = comp[1].dc + (size_t)(y * comp[1].v / vmax) * (size_t)comp[1].wb;
+      const int16_t *rr = comp[2].dc + (size_t)(y * comp[2].v / vmax) * (size_t)comp[2].wb;
+      uint8_t *o = out + (size_t)y * (size_t)w * 4;
+      for (int x = 0; x < w; x++) {
+        int yy = block_value(ry[x * comp[0].h / hmax], comp[0].quant, scaled[0]);
+        int cb = block_value(rb[x * comp[1].h / hmax], comp[1].quant, scaled[1]);
+        int cr = block_value(rr[x * comp[2].h / hmax], comp[2].quant, scaled[2]);
+        o[0] = clamp255(yy + cr_r[cr]);
+        o[1] = clamp255(yy + (int)((cb_g[cb] + cr_g[cr]) >> 16));
+        o[2] = clamp255(yy + cb_b[cb]);
+        o[3] = 255;
+        o += 4;
+      }
+    }
+  }
+  for (int c = 0; c < nf; c++) free(comp[c].dc);
+  free(tables);
+  *out_w = w;
+  *out_h = h;
+  *space = nf == 1 ? 1 : 3; /* JCS_GRAYSCALE, JCS_YCbCr */
+  *saw_adobe = adobe;
+  return out;
+
+fail:
+  for (int c = 0; c < MAX_COMPS; c++) free(comp[c].dc);
+  free(tables);
+  free(out);
+  return NULL;
+}
