@@ -9,17 +9,22 @@
  *     input in and the map out), the quad finder; and what the pixels' copy out of the decoder
  *     costs (what a second look, or detection before the pixels stayed in place, pays);
  *   - the finder on the same map back to back (warm caches), against its time right after an
- *     inference.
+ *     inference;
+ *   - the progressive file's 1/8 decode by libjpeg (`libjpeg: true`: its DC scans through libjpeg's
+ *     whole-image coefficient buffer, as before wasm/jpeg/dc.c), against dc.c's, and each one's
+ *     WASM memory in a fresh decoder instance;
+ *   - with `--old DIR` (the `dist` of an earlier build), that build's `detect()` on the same files,
+ *     in the same rounds.
  *
  * The files are bench/detect.ts's (made on its first run, in the temp folder).
  *
- *   node --import tsx bench/above-decode.ts --runs 60
+ *   node --import tsx bench/above-decode.ts --runs 60 [--old /tmp/old/dist]
  */
 import process from "node:process";
 import { existsSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const ORT_GLUE = join(ROOT, "node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.mjs");
@@ -68,6 +73,23 @@ function quantile(values: readonly number[], p: number): number {
   return s[Math.min(s.length - 1, Math.max(0, Math.round(p * (s.length - 1))))];
 }
 
+/** WASM memory after one 1/8 decode of `bytes` in a fresh instance of the decoder (its peak: memory never shrinks). */
+async function freshDecoderMemory(bytes: Uint8Array, libjpeg: boolean): Promise<number> {
+  const stubs = { fd_close: () => 8, fd_seek: () => 8, fd_write: () => 8, proc_exit: (code: number) => { throw new Error(`exit ${code}`); } };
+  const module = new WebAssembly.Module(readFileSync(join(ROOT, "wasm/jpeg/decoder.wasm")));
+  const x = new WebAssembly.Instance(module, { wasi_snapshot_preview1: stubs }).exports as unknown as {
+    memory: WebAssembly.Memory;
+    _initialize(): void;
+    dj_alloc(n: number): number;
+    dj_decode(data: number, len: number, scale: number, flags: number, maxScans: number): number;
+  };
+  x._initialize();
+  const at = x.dj_alloc(bytes.length);
+  new Uint8Array(x.memory.buffer, at, bytes.length).set(bytes);
+  x.dj_decode(at, bytes.length, 8, libjpeg ? 1 | 4 : 1, 64); // DJ_FAST, DJ_LIBJPEG (wasm/jpeg/decoder.c)
+  return x.memory.buffer.byteLength;
+}
+
 async function main(): Promise<void> {
   timeOrtRun();
   const { createDetector } = await import("../mod.ts");
@@ -80,6 +102,10 @@ async function main(): Promise<void> {
   const files = { progressive: join(dir, "photo-4000x3000.jpg"), baseline: join(dir, "photo-4000x3000-baseline.jpg") };
   if (!Object.values(files).every((f) => existsSync(f))) throw new Error(`no 12 MP files in ${dir}: run bench/detect.ts once first`);
   const detector = await createDetector({ numThreads: 1 });
+  const oldDist = arg("old", "");
+  type Detector = Awaited<ReturnType<typeof createDetector>>;
+  const old: Detector | null =
+    oldDist === "" ? null : await ((await import(pathToFileURL(join(oldDist, "mod.js")).href)) as { createDetector: typeof createDetector }).createDetector({ numThreads: 1 });
   // A session of its own on the same model file detection loads, for the by-hand steps.
   const ort = await loadOrt({ numThreads: 1 });
   const session = await ort.InferenceSession.create(readFileSync(join(ROOT, "models/docedge-int8.opt.onnx")), {
@@ -101,6 +127,14 @@ async function main(): Promise<void> {
       await decodeJpegWasm(bytes, { scale: 8, fast: true });
       const alone = performance.now() - t;
       rows.push(["detect()", wall], ["1/8 decode alone", alone]);
+      t = performance.now();
+      await decodeJpegWasm(bytes, { scale: 8, fast: true, libjpeg: true });
+      rows.push(["1/8 decode alone, DC scans through libjpeg", performance.now() - t]);
+      if (old !== null) {
+        t = performance.now();
+        await old.detect(bytes);
+        rows.push(["--old build: detect()", performance.now() - t]);
+      }
       for (const s of ["decode", "preprocess", "inference", "quad"] as const) rows.push([`  detect stage: ${s}`, r.timings[s]]);
       // By hand.
       t = performance.now();
@@ -141,7 +175,13 @@ async function main(): Promise<void> {
     const m = (s: string): number => quantile(samples[`${kind}: ${s}`], 0.5);
     const above = m("detect()") - m("1/8 decode alone");
     console.log(`${kind}: detect / 1/8 decode alone ${(m("detect()") / m("1/8 decode alone")).toFixed(3)} (target <= 1.15); above the decode ${above.toFixed(2)} ms (difference of medians)`);
+    console.log(`${kind}: 1/8 decode, dc.c / libjpeg ${(m("1/8 decode alone") / m("1/8 decode alone, DC scans through libjpeg")).toFixed(3)}`);
+    if (old !== null) console.log(`${kind}: detect(), this build / --old build ${(m("detect()") / m("--old build: detect()")).toFixed(3)}`);
   }
+  const progressive = new Uint8Array(readFileSync(files.progressive));
+  const mib = (n: number): string => (n / 2 ** 20).toFixed(1);
+  console.log(`progressive 1/8, WASM memory of a fresh decoder after it: dc.c ${mib(await freshDecoderMemory(progressive, false))} MiB, libjpeg ${mib(await freshDecoderMemory(progressive, true))} MiB`);
+  await old?.dispose();
   await detector.dispose();
   await session.release();
 }
