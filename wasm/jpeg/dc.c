@@ -88,40 +88,6 @@ static void fill(bits_t *b) {
   }
 }
 
-/* Take n (0..16) bits; -1 when they would include padding. */
-static inline int32_t take(bits_t *b, int n) {
-  if (n == 0) return 0;
-  if (b->nbits < n) fill(b);
-  if (b->nbits - n < b->padbits) return -1;
-  int32_t v = (int32_t)(b->buf >> (64 - n));
-  b->buf <<= n;
-  b->nbits -= n;
-  return v;
-}
-
-static inline int decode_huff(bits_t *b, const huff_t *t) {
-  if (b->nbits < 16) fill(b);
-  unsigned peek = (unsigned)(b->buf >> (64 - 9));
-  unsigned e = t->look[peek];
-  if (e != 0) {
-    int len = (int)(e >> 8);
-    if (b->nbits - len < b->padbits) return -1;
-    b->buf <<= len;
-    b->nbits -= len;
-    return (int)(e & 0xFF);
-  }
-  int32_t code = (int32_t)(b->buf >> (64 - 10));
-  for (int l = 10; l <= 16; l++, code = (int32_t)(b->buf >> (64 - l))) {
-    if (code <= t->maxcode[l]) {
-      if (b->nbits - l < b->padbits) return -1;
-      b->buf <<= l;
-      b->nbits -= l;
-      return t->vals[(t->valoff[l] + code) & 0xFF];
-    }
-  }
-  return -1; /* a bad code: libjpeg warns and decodes zeros */
-}
-
 /* Mirrors jpeg_make_d_derived_tbl's checks for a DC table; 0 where libjpeg would fail. */
 static int build_huff(huff_t *t) {
   int32_t code = 0;
@@ -338,45 +304,96 @@ unsigned char *dc_decode(const unsigned char *p, size_t len, int *out_w, int *ou
       bits_t b = {p, next, len, 0, 0, 0, 0};
       int pred[MAX_COMPS] = {0, 0, 0};
       int togo = restart_interval, rst = 0;
+      /* The MCU's blocks as slots: component and offset from the MCU's first block of it. */
+      int nslots = 0, slot_k[10];
+      size_t slot_off[10], step_x[MAX_COMPS], step_y[MAX_COMPS];
+      for (int k = 0; k < ns; k++) {
+        int bh = ns == 1 ? 1 : sc[k]->h, bv = ns == 1 ? 1 : sc[k]->v;
+        for (int by = 0; by < bv; by++) {
+          for (int bx = 0; bx < bh; bx++) {
+            slot_k[nslots] = k;
+            slot_off[nslots++] = (size_t)by * (size_t)sc[k]->wb + (size_t)bx;
+          }
+        }
+        step_x[k] = (size_t)bh;
+        step_y[k] = (size_t)bv * (size_t)sc[k]->wb;
+      }
+      const uint32_t bit = 1u << al;
+      /* The bit reader's state in locals (registers) through the hot loop; `b` holds it across fill() and restart(). */
+      uint64_t buf = 0;
+      int nbits = 0, padbits = 0;
+#define LOAD_BITS() (buf = b.buf, nbits = b.nbits, padbits = b.padbits)
+#define SAVE_BITS() (b.buf = buf, b.nbits = nbits, b.padbits = padbits)
       for (int my = 0; my < mcus_y; my++) {
+        int16_t *at[MAX_COMPS];
+        for (int k = 0; k < ns; k++) at[k] = sc[k]->dc + (size_t)my * step_y[k];
         for (int mx = 0; mx < mcus_x; mx++) {
           if (restart_interval) {
             if (togo == 0) {
+              SAVE_BITS();
               if (!restart(&b, rst)) goto fail;
+              LOAD_BITS();
               rst++;
               togo = restart_interval;
               pred[0] = pred[1] = pred[2] = 0;
             }
             togo--;
           }
-          for (int k = 0; k < ns; k++) {
-            comp_t *c = sc[k];
-            int bh = ns == 1 ? 1 : c->h, bv = ns == 1 ? 1 : c->v;
-            for (int by = 0; by < bv; by++) {
-              int16_t *row = c->dc + (size_t)(my * bv + by) * (size_t)c->wb + (size_t)mx * (size_t)bh;
-              for (int bx = 0; bx < bh; bx++) {
-                if (ah == 0) {
-                  int t = decode_huff(&b, st[k]);
-                  if (t < 0) goto fail;
-                  int diff = 0;
-                  if (t) {
-                    int32_t r = take(&b, t);
-                    if (r < 0) goto fail;
-                    diff = extend(r, t);
-                  }
-                  if ((pred[k] >= 0 && diff > INT_MAX - pred[k]) || (pred[k] < 0 && diff < INT_MIN - pred[k])) goto fail;
-                  pred[k] += diff;
-                  row[bx] = (int16_t)(uint16_t)((uint32_t)pred[k] << al);
-                } else {
-                  int32_t r = take(&b, 1);
-                  if (r < 0) goto fail;
-                  if (r) row[bx] = (int16_t)(uint16_t)(row[bx] | (1 << al));
-                }
+          if (ah == 0) {
+            for (int j = 0; j < nslots; j++) {
+              int k = slot_k[j];
+              const huff_t *t = st[k];
+              /* A DC symbol is at most 16 code bits and 15 value bits: one refill covers the block. */
+              if (nbits < 31) {
+                SAVE_BITS();
+                fill(&b);
+                LOAD_BITS();
               }
+              int len, sym;
+              unsigned e = t->look[buf >> (64 - 9)];
+              if (e != 0) {
+                len = (int)(e >> 8);
+                sym = (int)(e & 0xFF);
+              } else {
+                len = 10;
+                while (len <= 16 && (int32_t)(buf >> (64 - len)) > t->maxcode[len]) len++;
+                if (len > 16) goto fail; /* a bad code: libjpeg warns and decodes zeros */
+                sym = t->vals[(t->valoff[len] + (int32_t)(buf >> (64 - len))) & 0xFF];
+              }
+              if (nbits - len - sym < padbits) goto fail; /* into the zeros fed after a marker */
+              buf <<= len;
+              nbits -= len;
+              int diff = 0;
+              if (sym) {
+                diff = extend((int32_t)(buf >> (64 - sym)), sym);
+                buf <<= sym;
+                nbits -= sym;
+              }
+              if ((pred[k] >= 0 && diff > INT_MAX - pred[k]) || (pred[k] < 0 && diff < INT_MIN - pred[k])) goto fail;
+              pred[k] += diff;
+              at[k][slot_off[j]] = (int16_t)(uint16_t)((uint32_t)pred[k] << al);
+            }
+          } else {
+            for (int j = 0; j < nslots; j++) {
+              if (nbits < 1) {
+                SAVE_BITS();
+                fill(&b);
+                LOAD_BITS();
+              }
+              if (nbits - 1 < padbits) goto fail;
+              int r = (int)(buf >> 63);
+              buf <<= 1;
+              nbits--;
+              int16_t *v = &at[slot_k[j]][slot_off[j]];
+              if (r) *v = (int16_t)(uint16_t)((uint32_t)*v | bit);
             }
           }
+          for (int k = 0; k < ns; k++) at[k] += step_x[k];
         }
       }
+      SAVE_BITS();
+#undef LOAD_BITS
+#undef SAVE_BITS
       /* The scan's data runs to the next marker that is neither a stuffed 0xFF nor a restart. */
       size_t end = b.pos;
       while (end + 1 < len && !(p[end] == 0xFF && p[end + 1] != 0 && (p[end + 1] < 0xD0 || p[end + 1] > 0xD7))) end++;
@@ -403,36 +420,42 @@ unsigned char *dc_decode(const unsigned char *p, size_t len, int *out_w, int *ou
   int w = (width + 7) / 8, h = (height + 7) / 8;
   out = malloc((size_t)w * (size_t)h * 4);
   if (out == NULL) goto fail;
-  /* libjpeg scales a component's IDCT up (2x2 or 4x4) where both its sampling ratios allow: same value, other rounding. */
-  int scaled[MAX_COMPS];
-  for (int c = 0; c < nf; c++) scaled[c] = hmax / comp[c].h >= 2 && vmax / comp[c].v >= 2;
+  /* Each block's sample value, once (chroma blocks cover several pixels). libjpeg scales a
+   * component's IDCT up (2x2 or 4x4) where both its sampling ratios allow: same value, other rounding. */
+  int sx[MAX_COMPS], sy[MAX_COMPS];
+  for (int c = 0; c < nf; c++) {
+    int scaled = hmax / comp[c].h >= 2 && vmax / comp[c].v >= 2;
+    size_t blocks = (size_t)comp[c].wb * (size_t)comp[c].hb;
+    uint8_t *value = (uint8_t *)comp[c].dc; /* in place: byte i is written after int16 i is read */
+    for (size_t k = 0; k < blocks; k++) value[k] = block_value(comp[c].dc[k], comp[c].quant, scaled);
+    sx[c] = hmax / comp[c].h == 2;
+    sy[c] = vmax / comp[c].v == 2;
+  }
+  const uint8_t *v0 = (const uint8_t *)comp[0].dc;
   if (nf == 1) {
     for (int y = 0; y < h; y++) {
-      const int16_t *row = comp[0].dc + (size_t)(y * comp[0].v / vmax) * (size_t)comp[0].wb;
+      const uint8_t *row = v0 + (size_t)(y >> sy[0]) * (size_t)comp[0].wb;
       uint8_t *o = out + (size_t)y * (size_t)w * 4;
-      for (int x = 0; x < w; x++) {
-        uint8_t g = block_value(row[x * comp[0].h / hmax], comp[0].quant, scaled[0]);
+      for (int x = 0; x < w; x++, o += 4) {
+        uint8_t g = row[x >> sx[0]];
         o[0] = o[1] = o[2] = g;
         o[3] = 255;
-        o += 4;
       }
     }
   } else {
     ycc_tables();
+    const uint8_t *v1 = (const uint8_t *)comp[1].dc, *v2 = (const uint8_t *)comp[2].dc;
     for (int y = 0; y < h; y++) {
-      const int16_t *ry = comp[0].dc + (size_t)(y * comp[0].v / vmax) * (size_t)comp[0].wb;
-      const int16_t *rb = comp[1].dc + (size_t)(y * comp[1].v / vmax) * (size_t)comp[1].wb;
-      const int16_t *rr = comp[2].dc + (size_t)(y * comp[2].v / vmax) * (size_t)comp[2].wb;
+      const uint8_t *ry = v0 + (size_t)(y >> sy[0]) * (size_t)comp[0].wb;
+      const uint8_t *rb = v1 + (size_t)(y >> sy[1]) * (size_t)comp[1].wb;
+      const uint8_t *rr = v2 + (size_t)(y >> sy[2]) * (size_t)comp[2].wb;
       uint8_t *o = out + (size_t)y * (size_t)w * 4;
-      for (int x = 0; x < w; x++) {
-        int yy = block_value(ry[x * comp[0].h / hmax], comp[0].quant, scaled[0]);
-        int cb = block_value(rb[x * comp[1].h / hmax], comp[1].quant, scaled[1]);
-        int cr = block_value(rr[x * comp[2].h / hmax], comp[2].quant, scaled[2]);
+      for (int x = 0; x < w; x++, o += 4) {
+        int yy = ry[x >> sx[0]], cb = rb[x >> sx[1]], cr = rr[x >> sx[2]];
         o[0] = clamp255(yy + cr_r[cr]);
         o[1] = clamp255(yy + (int)((cb_g[cb] + cr_g[cr]) >> 16));
         o[2] = clamp255(yy + cb_b[cb]);
         o[3] = 255;
-        o += 4;
       }
     }
   }
