@@ -15,8 +15,8 @@ import { compileWasm, type WasmSource } from "../runtime/wasm-source.ts";
  * dropped after any failure (libjpeg's error exit traps, leaving its heap half-built) and after a
  * decode that grew its memory past `KEEP_MEMORY`, so one huge image does not pin its peak for good.
  * Below that it is kept on purpose: a fresh instance pays for touching its memory again, which
- * measured here as 3-4x the time of a 1/8-scale decode of a progressive 12 MP photo (whose
- * coefficient buffer alone is 36 MB).
+ * measured here as 3-4x the time of a 1/8-scale decode of a progressive 12 MP photo when libjpeg
+ * decoded its DC scans (its coefficient buffer alone was 72 MB; wasm/jpeg/dc.c now needs 4 MB).
  */
 
 /** The file, relative to the package root. */
