@@ -237,7 +237,8 @@ unsigned char *dc_decode(const unsigned char *p, size_t len, int *out_w, int *ou
       height = u16(s + 1);
       width = u16(s + 3);
       nf = s[5];
-      if (width == 0 || height == 0 || (nf != 1 && nf != 3) || n != 6 + 3 * (size_t)nf) goto fail;
+      /* libjpeg refuses a side over JPEG_MAX_DIMENSION (65500): so does this, by leaving it to libjpeg. */
+      if (width == 0 || height == 0 || width > 65500 || height > 65500 || (nf != 1 && nf != 3) || n != 6 + 3 * (size_t)nf) goto fail;
       for (int c = 0; c < nf; c++) {
         comp[c].id = s[6 + 3 * c];
         comp[c].h = s[7 + 3 * c] >> 4;
