@@ -63,8 +63,11 @@ static void progress(j_common_ptr cinfo) {
  */
 static int count_sos(const unsigned char *p, size_t n) {
   int count = 0;
-  for (size_t i = 0; i + 1 < n; i++) {
-    if (p[i] == 0xFF && p[i + 1] == 0xDA) count++;
+  /* memchr to each 0xFF: a few per kilobyte in entropy-coded data. */
+  for (const unsigned char *q = p, *end = p + n; q + 1 < end; q++) {
+    q = memchr(q, 0xFF, (size_t)(end - 1 - q));
+    if (q == NULL) break;
+    if (q[1] == 0xDA) count++;
   }
   return count;
 }
@@ -105,8 +108,13 @@ static size_t drop_ac_scans(const unsigned char *data, size_t len, unsigned char
     size_t end = i + seg;
     if (m == 0xDA) {
       /* Entropy-coded data runs to the next marker that is not a stuffed 0xFF or a restart. */
-      while (end + 1 < len && !(data[end] == 0xFF && data[end + 1] != 0 && (data[end + 1] < 0xD0 || data[end + 1] > 0xD7))) end++;
-      if (end + 1 >= len) return 0;
+      for (;;) {
+        const unsigned char *ff = end + 1 < len ? memchr(data + end, 0xFF, len - 1 - end) : NULL;
+        if (ff == NULL) return 0;
+        end = (size_t)(ff - data);
+        if (data[end + 1] != 0 && (data[end + 1] < 0xD0 || data[end + 1] > 0xD7)) break;
+        end++;
+      }
       int ns = data[i + 4];
       size_t ss_at = i + 5 + 2 * (size_t)ns;
       if (ss_at >= i + seg) return 0;
