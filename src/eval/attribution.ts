@@ -1,5 +1,5 @@
 import type { Point, Quad } from "../types.ts";
-import { along, clipLineToFrame, pointAt, type Line } from "../quad/line.ts";
+import { along, clipLineToFrame, frameBorderLines, pointAt, type Line } from "../quad/line.ts";
 
 /**
  * Where a photo's JI was lost, judged in the edge map's pixels:
@@ -44,7 +44,7 @@ export const LINE_TOLERANCE = 2.5;
  * ```
  */
 export function attributeLoss(truth: Quad, lines: readonly Line[], answer: Quad | null, width: number, height: number): LossAttribution {
-  const candidates = [...lines, ...frameBorders(width, height)];
+  const candidates = [...lines, ...frameBorderLines(width, height)];
   const answerLines = answer ? answer.map((p, k) => lineThrough(p, answer[(k + 1) % 4])) : null;
   const lineGap = [0, 0, 0, 0] as [number, number, number, number];
   const answerGap = answerLines ? ([0, 0, 0, 0] as [number, number, number, number]) : null;
@@ -86,13 +86,4 @@ function inFrameEnds(a: Point, b: Point, width: number, height: number): [Point,
   const lo = Math.max(ta, range[0]), hi = Math.min(tb, range[1]);
   if (!(hi > lo)) return null;
   return [pointAt(l, lo), pointAt(l, hi)];
-}
-
-function frameBorders(width: number, height: number): Line[] {
-  return [
-    { nx: 1, ny: 0, c: 0 },
-    { nx: 1, ny: 0, c: width },
-    { nx: 0, ny: 1, c: 0 },
-    { nx: 0, ny: 1, c: height },
-  ];
 }

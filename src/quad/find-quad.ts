@@ -6,7 +6,7 @@ import { refineCornersLocally } from "./corners.ts";
 import { extractEdges } from "./edges.ts";
 import { lineEvidence, type LineEvidence } from "./evidence.ts";
 import { houghLines } from "./hough.ts";
-import { along, intersect, type Line } from "./line.ts";
+import { along, frameBorderLines, intersect, type Line } from "./line.ts";
 import { closeBorderSides } from "./close.ts";
 import { insideQuad, preferInnerPage } from "./nested.ts";
 import { sideEndEvidence, searchQuads, type Candidate, type SearchLine, type SearchParams } from "./search.ts";
@@ -159,7 +159,7 @@ function searchMap(input: SearchInput): { detail: QuadFindingDetail; confidence:
   const found = houghLines(ev, W, H, maxLines, minVotes);
   const lines: SearchLine[] = found.map((l) => ({ line: l, support: ev.support(l), border: false }));
   if (offFrame) {
-    for (const l of frameBorders(W, H)) lines.push({ line: l, support: borderSupport(map, l), border: true });
+    for (const l of frameBorderLines(W, H)) lines.push({ line: l, support: borderSupport(map, l), border: true });
   }
   const params: SearchParams = {
     width: W,
@@ -363,15 +363,6 @@ function shapeFactor(c: readonly Point[], sx: number): number {
 
 /** Short/long side ratio below which a quad is no page, and from which it is one (linear between). */
 const SLIVER = { reject: 0.12, accept: 0.25 };
-
-function frameBorders(W: number, H: number): Line[] {
-  return [
-    { nx: 1, ny: 0, c: 0 },
-    { nx: 1, ny: 0, c: W },
-    { nx: 0, ny: 1, c: 0 },
-    { nx: 0, ny: 1, c: H },
-  ];
-}
 
 function inFrameLength(t0: number, t1: number, a: number, b: number): number {
   const lo = Math.max(Math.min(a, b), t0), hi = Math.min(Math.max(a, b), t1);

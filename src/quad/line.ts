@@ -83,3 +83,13 @@ export function fitLineFromSums(
   const nx = -Math.sin(dirAngle), ny = Math.cos(dirAngle);
   return { nx, ny, c: nx * mx + ny * my };
 }
+
+/** The frame's four borders as lines: x = 0, x = w, y = 0, y = h. */
+export function frameBorderLines(w: number, h: number): Line[] {
+  return [
+    { nx: 1, ny: 0, c: 0 },
+    { nx: 1, ny: 0, c: w },
+    { nx: 0, ny: 1, c: 0 },
+    { nx: 0, ny: 1, c: h },
+  ];
+}

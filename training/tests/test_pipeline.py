@@ -45,6 +45,13 @@ def write_tiny_assets(folder: str) -> None:
             cv2.imwrite(os.path.join(folder, sub, f"{i}.jpg"), img)
 
 
+def tiny_run_command(out: str, assets: str) -> list[str]:
+    """train.py on tiny 64 px batches of two, one thread, no data workers: the command the run
+    tests extend with their own options (--max-steps, --resume, ...)."""
+    return [sys.executable, os.path.join(os.path.dirname(HERE), "train.py"), "--out", out, "--minutes", "5",
+            "--size", "64", "--batch", "2", "--workers", "0", "--threads", "1", "--assets", assets]
+
+
 def point_segment_distance(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
     ab = b - a
     t = np.clip(np.dot(p - a, ab) / max(np.dot(ab, ab), 1e-9), 0, 1)
@@ -907,9 +914,7 @@ class SmallArchitectures(unittest.TestCase):
                     m.running_mean.uniform_(-0.5, 0.5)
             export_fp32(teacher_net.eval(), 64, teacher)
             out = os.path.join(tmp, "run")
-            common = [sys.executable, os.path.join(os.path.dirname(HERE), "train.py"), "--out", out, "--minutes", "5",
-                      "--size", "64", "--batch", "2", "--workers", "0", "--threads", "1",
-                      "--assets", os.path.join(tmp, "assets")]
+            common = tiny_run_command(out, os.path.join(tmp, "assets"))
             first = subprocess.run(common + ["--max-steps", "1", "--arch", "lean", "--teacher", teacher, "--distill", "0.3",
                                              "--lr", "4e-4"],
                                    check=True, capture_output=True, text=True)
@@ -1131,9 +1136,7 @@ class FeatureDistillation(unittest.TestCase):
         with tempfile.TemporaryDirectory() as tmp:
             teacher, init, _ = Pruning.distillation_start(tmp, 10)
             out = os.path.join(tmp, "run")
-            common = [sys.executable, os.path.join(os.path.dirname(HERE), "train.py"), "--out", out, "--minutes", "5",
-                      "--size", "64", "--batch", "2", "--workers", "0", "--threads", "1",
-                      "--assets", os.path.join(tmp, "assets")]
+            common = tiny_run_command(out, os.path.join(tmp, "assets"))
             first = subprocess.run(common + ["--max-steps", "1", "--init-weights", init, "--teacher", teacher,
                                              "--distill", "0.5", "--distill-features", "2.0"],
                                    check=True, capture_output=True, text=True)
@@ -1234,9 +1237,7 @@ class BoundaryDistillation(unittest.TestCase):
         with tempfile.TemporaryDirectory() as tmp:
             teacher, init, _ = Pruning.distillation_start(tmp, 12)
             out = os.path.join(tmp, "run")
-            common = [sys.executable, os.path.join(os.path.dirname(HERE), "train.py"), "--out", out, "--minutes", "5",
-                      "--size", "64", "--batch", "2", "--workers", "0", "--threads", "1",
-                      "--assets", os.path.join(tmp, "assets")]
+            common = tiny_run_command(out, os.path.join(tmp, "assets"))
             first = subprocess.run(common + ["--max-steps", "1", "--init-weights", init, "--teacher", teacher,
                                              "--distill", "0.5", "--distill-features", "1.0", "--mix", "v7",
                                              "--distill-boundary-px", "3"],
