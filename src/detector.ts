@@ -252,6 +252,17 @@ async function openDetector(options?: DetectorOptions, hooks?: LoadHooks): Promi
     return result;
   }
 
+  /** detectImage on decoded pixels (decoding ended now), which are released after it, whatever happens. */
+  async function detectReleasing(decoded: DetectionImage, start: number, o: DetectOptions): Promise<DetectOutput> {
+    try {
+      checkOpen();
+      return await detectImage(decoded, start, now(), o);
+    } finally {
+      // A JPEG's pixels were held in its decoder's memory for the whole detection.
+      decoded.pixels.release();
+    }
+  }
+
   async function scan(input: ImageInput, options?: ScanOptions): Promise<ScanResult> {
     checkOpen();
     // The bytes are read once: the page is warped from a full decode, while a JPEG's corners come
@@ -265,8 +276,7 @@ async function openDetector(options?: DetectorOptions, hooks?: LoadHooks): Promi
       const seen: DetectionImage = jpeg
         ? await decodeForDetection(source, minShortSide, limits)
         : { pixels: jsPixels(image), width: image.width, height: image.height, scale: 1, setupMs: 0 };
-      const t = now();
-      const found = await detectImage(seen, t, t, {}).finally(() => seen.pixels.release());
+      const found = await detectReleasing(seen, now(), {});
       if (!found.found) {
         throw new InvalidQuadError(`no document found (confidence ${found.confidence.toFixed(2)}); pass options.quad to scan anyway`);
       }
@@ -285,14 +295,8 @@ async function openDetector(options?: DetectorOptions, hooks?: LoadHooks): Promi
       const o = await parseDetectOptions(options);
       const start = now();
       const decoded = await decodeForDetection(input, minShortSide, limits, o.signal);
-      try {
-        checkOpen();
-        // Loading a decoder's WASM on first use is not decoding; it is left out of every timing.
-        return await detectImage(decoded, start + decoded.setupMs, now(), o);
-      } finally {
-        // A JPEG's pixels were held in its decoder's memory for the whole detection.
-        decoded.pixels.release();
-      }
+      // Loading a decoder's WASM on first use is not decoding; it is left out of every timing.
+      return detectReleasing(decoded, start + decoded.setupMs, o);
     },
     scan,
     async scanToPdf(inputs, options) {
@@ -316,9 +320,7 @@ async function openDetector(options?: DetectorOptions, hooks?: LoadHooks): Promi
     minShortSide,
     limits,
     detectDecoded(decoded, decodeMs, o) {
-      checkOpen();
-      const t1 = now();
-      return detectImage(decoded, t1 - decodeMs, t1, o);
+      return detectReleasing(decoded, now() - decodeMs, o);
     },
   });
   return detector;
@@ -459,10 +461,18 @@ async function detectWhileLoading(input: ImageInput, options: DetectOptions): Pr
     return { decoded, ms: now() - start - decoded.setupMs };
   });
   decoding.catch(() => {});
-  const detector = await pending;
+  // An early decode that is not used gives its pixels back to the decoder.
+  const discard = (): void => void decoding.then(({ decoded }) => decoded.pixels.release(), () => {});
+  const detector = await pending.catch((error: unknown) => {
+    discard();
+    throw error;
+  });
   const entry = earlyEntry.get(detector);
   const fits = entry !== undefined && entry.minShortSide === guess && entry.limits.maxBytes === limits.maxBytes && entry.limits.maxPixels === limits.maxPixels;
-  if (!fits) return detector.detect(await reading, o);
+  if (!fits) {
+    discard();
+    return detector.detect(await reading, o);
+  }
   const { decoded, ms } = await decoding;
   return entry.detectDecoded(decoded, ms, o);
 }

@@ -115,9 +115,14 @@ function uprightPixels(stored: Stored, orientation: Orientation): DetectionPixel
   const upright = orientHeld(held, orientation);
   if (upright !== null) return heldPixels(upright);
   // An older decoder build without dj_orient: copy out and turn in JavaScript.
+  return jsPixels(applyOrientation(copyReleased(held), orientation));
+}
+
+/** Held pixels copied into JavaScript memory, their block given back to the decoder. */
+function copyReleased(held: HeldPixels): RgbaImage {
   const image = copyHeld(held);
   freeHeld(held);
-  return jsPixels(applyOrientation(image, orientation));
+  return image;
 }
 
 /**
@@ -140,8 +145,8 @@ export async function decodeImageWithInfo(
   const lim = resolveLimits(limits);
   if (isRgbaImage(input)) return { image: validateRgba(input, lim), format: null, orientation: 1 };
   const { stored, header } = await decodeBytes(input, lim, signal, () => 1, false, false);
-  // Not held (hold false): the pixels are in JavaScript memory.
-  const decoded = stored.held === undefined ? stored.image : copyHeld(stored.held);
+  // Not held (hold false): the pixels are in JavaScript memory already.
+  const decoded = stored.held === undefined ? stored.image : copyReleased(stored.held);
   return { image: applyOrientation(decoded, header.orientation), format: header.format, orientation: header.orientation };
 }
 
