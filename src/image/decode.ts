@@ -3,7 +3,7 @@ import { CorruptImageError, DocedgeError, InvalidInputError } from "../errors.ts
 import { decodePng, decodeWebp, prepareDecoder } from "./codecs.ts";
 import { checkPng } from "./png-check.ts";
 import { checkCodedSize, readImageHeader, type ImageFormat, type ImageHeader, type Orientation } from "./header.ts";
-import { copyHeld, decodeJpegHeld, decodeJpegWasm, freeHeld, orientHeld, type HeldPixels, type JpegScale } from "./jpeg-wasm.ts";
+import { copyReleased, decodeJpegHeld, decodeJpegWasm, freeHeld, orientHeld, type HeldPixels, type JpegScale } from "./jpeg-wasm.ts";
 import { heldPixels, jsPixels, type DetectionPixels } from "./detection-pixels.ts";
 import { applyOrientation, orientedSize } from "./orientation.ts";
 import {
@@ -116,13 +116,6 @@ function uprightPixels(stored: Stored, orientation: Orientation): DetectionPixel
   if (upright !== null) return heldPixels(upright);
   // An older decoder build without dj_orient: copy out and turn in JavaScript.
   return jsPixels(applyOrientation(copyReleased(held), orientation));
-}
-
-/** Held pixels copied into JavaScript memory, their block given back to the decoder. */
-function copyReleased(held: HeldPixels): RgbaImage {
-  const image = copyHeld(held);
-  freeHeld(held);
-  return image;
 }
 
 /**

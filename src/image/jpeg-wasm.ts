@@ -211,10 +211,7 @@ export interface HeldPixels {
  * ```
  */
 export async function decodeJpegWasm(bytes: Uint8Array, options: JpegDecodeOptions = {}): Promise<RgbaImage> {
-  const held = await decodeJpegHeld(bytes, options);
-  const image = copyHeld(held);
-  freeHeld(held);
-  return image;
+  return copyReleased(await decodeJpegHeld(bytes, options));
 }
 
 /**
@@ -254,6 +251,13 @@ export async function decodeJpegHeld(bytes: Uint8Array, options: JpegDecodeOptio
 export function copyHeld(held: HeldPixels): RgbaImage {
   const { x, at, width, height } = held;
   return { data: new Uint8ClampedArray(x.memory.buffer.slice(at, at + width * height * 4)), width, height };
+}
+
+/** The held pixels copied into JavaScript memory, their block given back to the decoder. */
+export function copyReleased(held: HeldPixels): RgbaImage {
+  const image = copyHeld(held);
+  freeHeld(held);
+  return image;
 }
 
 /** Give the held pixels' block back to the decoder. Call once. */
