@@ -67,8 +67,13 @@ def resumed_peak_lr(ckpt: dict) -> float:
     last = ckpt["optim"]["param_groups"][0]["lr"]
     total = ckpt.get("plan_seconds") or ckpt["train_seconds"]
     frac = min(1.0, ckpt["train_seconds"] / total) if total > 0 else 1.0
-    factor = min(1.0, max(1, ckpt["steps"]) / 100) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * frac)))
-    return float(f"{last / factor:.2g}")
+    return float(f"{last / schedule_factor(max(1, ckpt['steps']), frac):.2g}")
+
+
+def schedule_factor(step: int, frac: float) -> float:
+    """The share of the peak learning rate at a 1-based step, `frac` of the planned time in:
+    a 100-step linear warm-up, then a cosine to 5%."""
+    return min(1.0, step / 100) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * frac)))
 
 
 def main() -> None:
@@ -245,8 +250,7 @@ def main() -> None:
         if elapsed >= budget or stop["now"]:
             break
         frac = min(1.0, (prior_s + elapsed) / total_s)
-        # Warm up, then cosine to 5% over the budget of this run.
-        lr = peak_lr * min(1.0, (steps + 1) / 100) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * frac)))
+        lr = peak_lr * schedule_factor(steps + 1, frac)
         for grp in opt.param_groups:
             grp["lr"] = lr
         x = x.to(device, non_blocking=True).float().div_(255.0).contiguous(memory_format=torch.channels_last)
