@@ -43,6 +43,9 @@ typedef struct {
 typedef struct {
   int id, h, v, tq;
   int quant;        /* the DC quantizer latched at the component's first scan */
+  int qt[64];       /* the whole table, natural order (a baseline file's 2x2-scaled components) */
+  int scaled;       /* libjpeg gives it a 2x2 IDCT at 1/8 rather than upsampling it */
+  uint8_t *px;      /* a baseline file's scaled component: 2x2 samples a block */
   int al;           /* the bit position its DC is known to (-1: no scan yet) */
   int wb, hb;       /* blocks per row and rows of blocks allocated (padded to whole MCUs) */
   int16_t *dc;
@@ -58,6 +61,21 @@ typedef struct {
 } bits_t;
 
 static void fill(bits_t *b) {
+  /* Eight bytes at once where none is 0xFF (no stuffing, no marker): as many as fit. */
+  if (!b->marker && b->end - b->pos >= 8 && b->nbits <= 56) {
+    uint64_t v;
+    memcpy(&v, b->p + b->pos, 8);
+    uint64_t inv = ~v;
+    if (((inv - 0x0101010101010101ull) & ~inv & 0x8080808080808080ull) == 0) {
+      int n = (64 - b->nbits) >> 3;
+      v = __builtin_bswap64(v);
+      if (n < 8) v &= ~(~0ull >> (8 * n));
+      b->buf |= v >> b->nbits;
+      b->nbits += 8 * n;
+      b->pos += (size_t)n;
+      return;
+    }
+  }
   while (b->nbits <= 56) {
     int c = 0;
     if (!b->marker && b->pos < b->end) {
@@ -88,8 +106,8 @@ static void fill(bits_t *b) {
   }
 }
 
-/* Mirrors jpeg_make_d_derived_tbl's checks for a DC table; 0 where libjpeg would fail. */
-static int build_huff(huff_t *t) {
+/* Mirrors jpeg_make_d_derived_tbl's checks; 0 where libjpeg would fail. */
+static int build_huff(huff_t *t, int dc) {
   int32_t code = 0;
   int k = 0;
   memset(t->look, 0, sizeof t->look);
@@ -107,14 +125,60 @@ static int build_huff(huff_t *t) {
     t->maxcode[l] = t->bits[l] ? code - 1 : -1;
     code <<= 1;
   }
-  for (int i = 0; i < k; i++) {
+  for (int i = 0; dc && i < k; i++) {
     if (t->vals[i] > 15) return 0; /* DC symbols are 0..15 */
   }
   return 1;
 }
 
+/* The code length of the Huffman symbol at the top of `buf` (0 for a bad code), and the symbol. */
+static inline int decode_symbol(const huff_t *t, uint64_t buf, int *sym) {
+  unsigned e = t->look[buf >> (64 - 9)];
+  if (e != 0) {
+    *sym = (int)(e & 0xFF);
+    return (int)(e >> 8);
+  }
+  int len = 10;
+  while (len <= 16 && (int32_t)(buf >> (64 - len)) > t->maxcode[len]) len++;
+  if (len > 16) return 0;
+  *sym = t->vals[(t->valoff[len] + (int32_t)(buf >> (64 - len))) & 0xFF];
+  return len;
+}
+
 static inline int extend(int32_t r, int s) {
   return r < (1 << (s - 1)) ? r + (int)(((uint32_t)-1 << s) + 1) : r;
+}
+
+/*
+ * A baseline file's AC coefficients, where the output does not need them, are skipped rather than
+ * decoded: skip[the next SKIP_BITS bits] packs, for the next few whole symbols there (code and
+ * magnitude bits, up to and including an end of block), the bits they take (bits 0-7), the
+ * coefficient positions they cover (bits 8-15: run + 1 each, 16 for a ZRL, and 1 for an end of
+ * block, so that a block of 63 positions cannot take more) and whether the last ends the block
+ * (SKIP_EOB); 0 where the first symbol does not fit.
+ */
+#define SKIP_BITS 12
+#define SKIP_EOB (1u << 16)
+
+static void build_skip(const huff_t *t, uint32_t *skip) {
+  for (uint32_t idx = 0; idx < (1u << SKIP_BITS); idx++) {
+    int used = 0, pos = 0;
+    uint32_t e = 0;
+    while (pos < 63 && used < SKIP_BITS) {
+      /* The bits not used yet, at the top; below them zeros, which a symbol that fits never reads. */
+      int sym, len = decode_symbol(t, (uint64_t)idx << (64 - SKIP_BITS + used), &sym);
+      int run = sym >> 4, size = sym & 15;
+      if (len == 0 || len + size > SKIP_BITS - used) break;
+      used += len + size;
+      if (size == 0 && run != 15) {
+        e = (uint32_t)used | ((uint32_t)(pos + 1) << 8) | SKIP_EOB;
+        break;
+      }
+      pos += size ? run + 1 : 16;
+      e = (uint32_t)used | ((uint32_t)pos << 8);
+    }
+    skip[idx] = e;
+  }
 }
 
 static int u16(const uint8_t *p) { return (p[0] << 8) | p[1]; }
@@ -156,6 +220,61 @@ static void ycc_tables(void) {
 
 static inline uint8_t clamp255(int v) { return (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v); }
 
+/* jutils.c's jpeg_natural_order: zigzag index to natural, with 16 extra entries for a run past the end (as libjpeg). */
+static const uint8_t natural[80] = {
+  0,  1,  8,  16, 9,  2,  3,  10, 17, 24, 32, 25, 18, 11, 4,  5,  12, 19, 26, 33, 40, 48,
+  41, 34, 27, 20, 13, 6,  7,  14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23,
+  30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63, 63, 63,
+  63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63};
+
+/* jidctred.c's post-IDCT range limit: the value wraps at 10 bits, then clamps around 128. */
+static inline uint8_t range_limit(int32_t v) {
+  int r = v & 1023;
+  if (r >= 512) r -= 1024;
+  return clamp255(r + 128);
+}
+
+/*
+ * jidctred.c's jpeg_idct_2x2 (CONST_BITS 13, PASS1_BITS 2, 32-bit JLONG as on wasm32, int
+ * multipliers as in a build without SIMD), in unsigned arithmetic where libjpeg's wraps. Writes
+ * out[0], out[1] (first row) and out[stride], out[stride + 1].
+ */
+#define MUL(a, c) ((int32_t)((uint32_t)(a) * (uint32_t)(c)))
+#define SHL(a, n) ((int32_t)((uint32_t)(a) << (n)))
+#define DESCALE(x, n) ((int32_t)((uint32_t)(x) + (1u << ((n) - 1))) >> (n))
+static void idct_2x2(const int16_t *in, const int *q, uint8_t *out, size_t stride) {
+  int32_t ws[16];
+  static const int cols[5] = {0, 1, 3, 5, 7};
+  for (int i = 0; i < 5; i++) {
+    int c = cols[i];
+    if (in[8 + c] == 0 && in[24 + c] == 0 && in[40 + c] == 0 && in[56 + c] == 0) {
+      int32_t dcval = SHL(MUL(in[c], q[c]), 2);
+      ws[c] = ws[8 + c] = dcval;
+      continue;
+    }
+    int32_t tmp10 = SHL(MUL(in[c], q[c]), 13 + 2);
+    int32_t tmp0 = MUL(MUL(in[56 + c], q[56 + c]), -5906);
+    tmp0 = (int32_t)((uint32_t)tmp0 + (uint32_t)MUL(MUL(in[40 + c], q[40 + c]), 6967));
+    tmp0 = (int32_t)((uint32_t)tmp0 + (uint32_t)MUL(MUL(in[24 + c], q[24 + c]), -10426));
+    tmp0 = (int32_t)((uint32_t)tmp0 + (uint32_t)MUL(MUL(in[8 + c], q[8 + c]), 29692));
+    ws[c] = DESCALE((uint32_t)tmp10 + (uint32_t)tmp0, 13 - 2 + 2);
+    ws[8 + c] = DESCALE((uint32_t)tmp10 - (uint32_t)tmp0, 13 - 2 + 2);
+  }
+  for (int r = 0; r < 2; r++) {
+    const int32_t *w = ws + 8 * r;
+    uint8_t *o = out + (size_t)r * stride;
+    if (w[1] == 0 && w[3] == 0 && w[5] == 0 && w[7] == 0) {
+      o[0] = o[1] = range_limit(DESCALE(w[0], 2 + 3));
+      continue;
+    }
+    int32_t tmp10 = SHL(w[0], 13 + 2);
+    int32_t tmp0 = (int32_t)((uint32_t)MUL(w[7], -5906) + (uint32_t)MUL(w[5], 6967) + (uint32_t)MUL(w[3], -10426) +
+                             (uint32_t)MUL(w[1], 29692));
+    o[0] = range_limit(DESCALE((uint32_t)tmp10 + (uint32_t)tmp0, 13 + 2 + 3 + 2));
+    o[1] = range_limit(DESCALE((uint32_t)tmp10 - (uint32_t)tmp0, 13 + 2 + 3 + 2));
+  }
+}
+
 /* jidctred.c's flat block value, through the IDCT range-limit table (values wrap at 10 bits). */
 static inline uint8_t block_value(int dc, int quant, int scaled) {
   int32_t v = (int32_t)dc * quant, t;
@@ -171,15 +290,16 @@ static inline uint8_t block_value(int dc, int quant, int scaled) {
 }
 
 unsigned char *dc_decode(const unsigned char *p, size_t len, int *out_w, int *out_h, int *space, int *saw_adobe) {
-  huff_t *tables = NULL;
+  huff_t *tables = NULL; /* DC tables 0-3, AC tables 4-7 */
+  uint32_t *skip = NULL;  /* AC tables' skip tables, a baseline file's only */
   comp_t comp[MAX_COMPS];
-  int quant[4] = {-1, -1, -1, -1};
-  int nf = 0, width = 0, height = 0, hmax = 1, vmax = 1, restart_interval = 0, jfif = 0, adobe = 0, transform = -1;
+  int quant[4][64], have_quant[4] = {0, 0, 0, 0};
+  int nf = 0, sequential = 0, width = 0, height = 0, hmax = 1, vmax = 1, restart_interval = 0, jfif = 0, adobe = 0, transform = -1;
   unsigned char *out = NULL;
   size_t i = 2;
   memset(comp, 0, sizeof comp);
   if (len < 4 || p[0] != 0xFF || p[1] != 0xD8) return NULL;
-  tables = calloc(4, sizeof(huff_t));
+  tables = calloc(8, sizeof(huff_t));
   if (tables == NULL) return NULL;
 
   for (;;) {
@@ -209,7 +329,8 @@ unsigned char *dc_decode(const unsigned char *p, size_t len, int *out_w, int *ou
         int pq = s[k] >> 4, tq = s[k] & 15;
         size_t size = pq ? 128 : 64;
         if (tq >= 4 || pq > 1 || k + 1 + size > n) goto fail;
-        quant[tq] = pq ? u16(s + k + 1) : s[k + 1];
+        for (int z = 0; z < 64; z++) quant[tq][natural[z]] = pq ? u16(s + k + 1 + 2 * z) : s[k + 1 + z];
+        have_quant[tq] = 1;
         k += 1 + size;
       }
     } else if (m == 0xC4) {
@@ -220,20 +341,20 @@ unsigned char *dc_decode(const unsigned char *p, size_t len, int *out_w, int *ou
         if (tc > 1 || th >= 4) goto fail;
         for (int l = 1; l <= 16; l++) count += s[k + l];
         if (count > 256 || k + 17 + (size_t)count > n) goto fail;
-        if (tc == 0) {
-          huff_t *t = &tables[th];
-          for (int l = 1; l <= 16; l++) t->bits[l] = s[k + l];
-          memset(t->vals, 0, sizeof t->vals);
-          memcpy(t->vals, s + k + 17, (size_t)count);
-          t->present = build_huff(t);
-        }
+        huff_t *t = &tables[4 * tc + th];
+        for (int l = 1; l <= 16; l++) t->bits[l] = s[k + l];
+        memset(t->vals, 0, sizeof t->vals);
+        memcpy(t->vals, s + k + 17, (size_t)count);
+        t->present = build_huff(t, tc == 0);
         k += 17 + (size_t)count;
       }
     } else if (m == 0xDD) {
       if (n != 2) goto fail;
       restart_interval = u16(s);
-    } else if (m == 0xC2) {
+    } else if (m == 0xC0 || m == 0xC1 || m == 0xC2) {
+      /* Baseline, extended sequential (8-bit) or progressive, Huffman-coded. */
       if (nf != 0 || n < 6 || s[0] != 8) goto fail;
+      sequential = m != 0xC2;
       height = u16(s + 1);
       width = u16(s + 3);
       nf = s[5];
@@ -252,6 +373,8 @@ unsigned char *dc_decode(const unsigned char *p, size_t len, int *out_w, int *ou
         if (comp[c].h > hmax) hmax = comp[c].h;
         if (comp[c].v > vmax) vmax = comp[c].v;
       }
+      /* libjpeg scales a component's IDCT up (2x2) where both its sampling ratios allow. */
+      for (int c = 0; c < nf; c++) comp[c].scaled = hmax / comp[c].h >= 2 && vmax / comp[c].v >= 2;
       int mcux = (width + 8 * hmax - 1) / (8 * hmax), mcuy = (height + 8 * vmax - 1) / (8 * vmax);
       for (int c = 0; c < nf; c++) {
         comp[c].wb = mcux * comp[c].h;
@@ -264,29 +387,52 @@ unsigned char *dc_decode(const unsigned char *p, size_t len, int *out_w, int *ou
       int ns = s[0];
       if (ns < 1 || ns > nf || n != 4 + 2 * (size_t)ns) goto fail;
       comp_t *sc[MAX_COMPS];
-      huff_t *st[MAX_COMPS];
+      huff_t *st[MAX_COMPS], *sa[MAX_COMPS];
+      const uint32_t *sk[MAX_COMPS];
       for (int k = 0; k < ns; k++) {
-        int id = s[1 + 2 * k], tdc = s[2 + 2 * k] >> 4;
+        int id = s[1 + 2 * k], tdc = s[2 + 2 * k] >> 4, tac = s[2 + 2 * k] & 15;
         sc[k] = NULL;
         for (int c = 0; c < nf; c++) {
           if (comp[c].id == id) sc[k] = &comp[c];
         }
-        if (sc[k] == NULL || tdc >= 4) goto fail;
+        if (sc[k] == NULL || tdc >= 4 || tac >= 4) goto fail;
         for (int d = 0; d < k; d++) {
           if (sc[d] == sc[k]) goto fail;
         }
         st[k] = &tables[tdc];
+        sa[k] = &tables[4 + tac];
+        sk[k] = NULL;
       }
       int ss = s[1 + 2 * ns], se = s[2 + 2 * ns], ah = s[3 + 2 * ns] >> 4, al = s[3 + 2 * ns] & 15;
-      if (ss != 0 || se != 0 || al > 13) goto fail;
+      if (sequential) {
+        /* One scan of every component, as baseline encoders write; other layouts are libjpeg's. */
+        if (ns != nf || ss != 0 || se != 63 || ah != 0 || al != 0) goto fail;
+        if (skip == NULL && (skip = malloc(4 * sizeof(uint32_t) << SKIP_BITS)) == NULL) goto fail;
+        int built[4] = {0, 0, 0, 0};
+        for (int k = 0; k < ns; k++) {
+          int tac = (int)(sa[k] - &tables[4]);
+          if (!sa[k]->present) goto fail;
+          if (sc[k]->scaled) {
+            sc[k]->px = malloc((size_t)sc[k]->wb * (size_t)sc[k]->hb * 4);
+            if (sc[k]->px == NULL) goto fail;
+          } else {
+            if (!built[tac]) build_skip(sa[k], skip + ((size_t)tac << SKIP_BITS));
+            built[tac] = 1;
+            sk[k] = skip + ((size_t)tac << SKIP_BITS);
+          }
+        }
+      } else if (ss != 0 || se != 0 || al > 13) {
+        goto fail;
+      }
       if (ah != 0 && al != ah - 1) goto fail;
       for (int k = 0; k < ns; k++) {
         if (ah == 0 ? sc[k]->al != -1 : sc[k]->al != ah) goto fail; /* libjpeg would warn: bogus progression */
         if (ah == 0 && !st[k]->present) goto fail;
         if (sc[k]->al == -1) {
           /* libjpeg latches a component's quantization table at its first scan. */
-          if (quant[sc[k]->tq] < 0) goto fail;
-          sc[k]->quant = quant[sc[k]->tq];
+          if (!have_quant[sc[k]->tq]) goto fail;
+          memcpy(sc[k]->qt, quant[sc[k]->tq], sizeof sc[k]->qt);
+          sc[k]->quant = sc[k]->qt[0];
         }
         sc[k]->al = al;
       }
@@ -372,7 +518,69 @@ unsigned char *dc_decode(const unsigned char *p, size_t len, int *out_w, int *ou
               }
               if ((pred[k] >= 0 && diff > INT_MAX - pred[k]) || (pred[k] < 0 && diff < INT_MIN - pred[k])) goto fail;
               pred[k] += diff;
-              at[k][slot_off[j]] = (int16_t)(uint16_t)((uint32_t)pred[k] << al);
+              int16_t *dcv = &at[k][slot_off[j]];
+              *dcv = (int16_t)(uint16_t)((uint32_t)pred[k] << al);
+              if (!sequential) continue;
+              if (sk[k] != NULL) {
+                /* The AC symbols skipped: their bits and the positions they cover, several a lookup. */
+                const uint32_t *skt = sk[k];
+                int left = 63;
+                for (;;) {
+                  if (nbits < 32) {
+                    SAVE_BITS();
+                    fill(&b);
+                    LOAD_BITS();
+                  }
+                  uint32_t e = skt[buf >> (64 - SKIP_BITS)];
+                  int cover = (int)((e >> 8) & 0xFF);
+                  if (e != 0 && cover <= left) {
+                    buf <<= e & 0xFF;
+                    nbits -= (int)(e & 0xFF);
+                    left -= cover;
+                    if ((e & SKIP_EOB) || left == 0) break;
+                    continue;
+                  }
+                  /* One symbol the slow way: a long one, or one near the block's end. */
+                  int asym, alen = decode_symbol(sa[k], buf, &asym);
+                  if (alen == 0) goto fail;
+                  int run = asym >> 4, size = asym & 15;
+                  buf <<= alen + size;
+                  nbits -= alen + size;
+                  if (size) left -= run + 1;
+                  else if (run == 15) left -= 16;
+                  else break;
+                  if (left <= 0) break; /* a run past the end: libjpeg ends the block there too */
+                }
+              } else {
+                /* A 2x2-scaled component: the coefficients its IDCT reads, decoded as libjpeg does. */
+                int16_t coef[64];
+                memset(coef, 0, sizeof coef);
+                coef[0] = *dcv;
+                for (int z = 1; z < 64; z++) {
+                  if (nbits < 32) {
+                    SAVE_BITS();
+                    fill(&b);
+                    LOAD_BITS();
+                  }
+                  int asym, alen = decode_symbol(sa[k], buf, &asym);
+                  if (alen == 0) goto fail;
+                  int run = asym >> 4, size = asym & 15;
+                  buf <<= alen;
+                  nbits -= alen;
+                  if (size) {
+                    z += run;
+                    coef[natural[z]] = (int16_t)extend((int32_t)(buf >> (64 - size)), size);
+                    buf <<= size;
+                    nbits -= size;
+                  } else {
+                    if (run != 15) break;
+                    z += 15;
+                  }
+                }
+                size_t idx = (size_t)(dcv - sc[k]->dc), wb = (size_t)sc[k]->wb;
+                idct_2x2(coef, sc[k]->qt, sc[k]->px + 2 * idx + 2 * (idx / wb) * wb, 2 * wb);
+              }
+              if (nbits < padbits) goto fail; /* into the zeros fed after a marker */
             }
           } else {
             for (int j = 0; j < nslots; j++) {
@@ -421,21 +629,31 @@ unsigned char *dc_decode(const unsigned char *p, size_t len, int *out_w, int *ou
   int w = (width + 7) / 8, h = (height + 7) / 8;
   out = malloc((size_t)w * (size_t)h * 4);
   if (out == NULL) goto fail;
-  /* Each block's sample value, once (chroma blocks cover several pixels). libjpeg scales a
-   * component's IDCT up (2x2 or 4x4) where both its sampling ratios allow: same value, other rounding. */
+  /* Each component's samples: a baseline file's 2x2-scaled one has them from its IDCT; for the
+   * rest, each block's value, once (a chroma block covers several pixels, which replicate it). A
+   * scaled component without its AC coefficients (a progressive file's) is flat: the same value,
+   * other rounding. */
+  const uint8_t *plane[MAX_COMPS];
+  size_t stride[MAX_COMPS];
   int sx[MAX_COMPS], sy[MAX_COMPS];
   for (int c = 0; c < nf; c++) {
-    int scaled = hmax / comp[c].h >= 2 && vmax / comp[c].v >= 2;
+    if (comp[c].px != NULL) {
+      plane[c] = comp[c].px;
+      stride[c] = 2 * (size_t)comp[c].wb;
+      sx[c] = sy[c] = 0;
+      continue;
+    }
     size_t blocks = (size_t)comp[c].wb * (size_t)comp[c].hb;
     uint8_t *value = (uint8_t *)comp[c].dc; /* in place: byte i is written after int16 i is read */
-    for (size_t k = 0; k < blocks; k++) value[k] = block_value(comp[c].dc[k], comp[c].quant, scaled);
+    for (size_t k = 0; k < blocks; k++) value[k] = block_value(comp[c].dc[k], comp[c].quant, comp[c].scaled);
+    plane[c] = value;
+    stride[c] = (size_t)comp[c].wb;
     sx[c] = hmax / comp[c].h == 2;
     sy[c] = vmax / comp[c].v == 2;
   }
-  const uint8_t *v0 = (const uint8_t *)comp[0].dc;
   if (nf == 1) {
     for (int y = 0; y < h; y++) {
-      const uint8_t *row = v0 + (size_t)(y >> sy[0]) * (size_t)comp[0].wb;
+      const uint8_t *row = plane[0] + (size_t)(y >> sy[0]) * stride[0];
       uint8_t *o = out + (size_t)y * (size_t)w * 4;
       for (int x = 0; x < w; x++, o += 4) {
         uint8_t g = row[x >> sx[0]];
@@ -445,11 +663,10 @@ unsigned char *dc_decode(const unsigned char *p, size_t len, int *out_w, int *ou
     }
   } else {
     ycc_tables();
-    const uint8_t *v1 = (const uint8_t *)comp[1].dc, *v2 = (const uint8_t *)comp[2].dc;
     for (int y = 0; y < h; y++) {
-      const uint8_t *ry = v0 + (size_t)(y >> sy[0]) * (size_t)comp[0].wb;
-      const uint8_t *rb = v1 + (size_t)(y >> sy[1]) * (size_t)comp[1].wb;
-      const uint8_t *rr = v2 + (size_t)(y >> sy[2]) * (size_t)comp[2].wb;
+      const uint8_t *ry = plane[0] + (size_t)(y >> sy[0]) * stride[0];
+      const uint8_t *rb = plane[1] + (size_t)(y >> sy[1]) * stride[1];
+      const uint8_t *rr = plane[2] + (size_t)(y >> sy[2]) * stride[2];
       uint8_t *o = out + (size_t)y * (size_t)w * 4;
       for (int x = 0; x < w; x++, o += 4) {
         int yy = ry[x >> sx[0]], cb = rb[x >> sx[1]], cr = rr[x >> sx[2]];
@@ -460,8 +677,12 @@ unsigned char *dc_decode(const unsigned char *p, size_t len, int *out_w, int *ou
       }
     }
   }
-  for (int c = 0; c < nf; c++) free(comp[c].dc);
+  for (int c = 0; c < nf; c++) {
+    free(comp[c].dc);
+    free(comp[c].px);
+  }
   free(tables);
+  free(skip);
   *out_w = w;
   *out_h = h;
   *space = nf == 1 ? 1 : 3; /* JCS_GRAYSCALE, JCS_YCbCr */
@@ -469,8 +690,12 @@ unsigned char *dc_decode(const unsigned char *p, size_t len, int *out_w, int *ou
   return out;
 
 fail:
-  for (int c = 0; c < MAX_COMPS; c++) free(comp[c].dc);
+  for (int c = 0; c < MAX_COMPS; c++) {
+    free(comp[c].dc);
+    free(comp[c].px);
+  }
   free(tables);
+  free(skip);
   free(out);
   return NULL;
 }

@@ -176,22 +176,23 @@ unsigned char *dj_decode(const unsigned char *data, size_t len, int scale_denom,
   unsigned char *dc_only = NULL;
   if (scale_denom == 8 && !(flags & DJ_ALL_SCANS) && (dc_only = malloc(len)) != NULL) {
     size_t n = drop_ac_scans(data, len, dc_only);
-    if (n > 0) {
-      data = dc_only;
-      len = n;
-      /* The fast path's output from the DC scans alone (dc.c), without libjpeg's coefficient buffer. */
-      if (fast && !(flags & DJ_LIBJPEG)) {
-        int w = 0, h = 0;
-        unsigned char *out = dc_decode(data, len, &w, &h, &source_space, &adobe);
-        if (out != NULL) {
-          free(dc_only);
-          out_width = w;
-          out_height = h;
-          dc_only_used = 1;
-          return out;
-        }
+    /* The fast path's output by dc.c, without libjpeg's coefficient buffers and per-coefficient
+     * work: a progressive file from its DC scans alone, a baseline file in one entropy pass. */
+    const unsigned char *ours = n > 0 ? dc_only : data;
+    size_t ours_len = n > 0 ? n : len;
+    if (fast && !(flags & DJ_LIBJPEG)) {
+      int w = 0, h = 0;
+      unsigned char *out = dc_decode(ours, ours_len, &w, &h, &source_space, &adobe);
+      if (out != NULL) {
+        free(dc_only);
+        out_width = w;
+        out_height = h;
+        dc_only_used = 1;
+        return out;
       }
     }
+    data = ours;
+    len = ours_len;
   }
 
   cinfo.err = jpeg_std_error(&jerr);
