@@ -3,7 +3,9 @@
  * thread, so that machine noise cancels:
  *
  *   - a 12 MP JPEG (progressive, as mozjpeg writes, and baseline, as cameras write) to corners,
- *     against its full-resolution @jsquash decode and against the reduced-scale decode alone;
+ *     against its full-resolution @jsquash decode, against the reduced-scale decode alone (docedge's
+ *     own at 1/8, wasm/jpeg/dc.c) and against libjpeg-turbo's decode at the same scale (issue 14's
+ *     reference floor; `libjpeg: true`);
  *   - a 1920x1080 RGBA frame to corners, and against its inference alone;
  *   - detection from decoded pixels against the OpenCV.js baseline on the same pixels (dev photos
  *     from ../shared/datasets when present, else the sample);
@@ -173,6 +175,7 @@ async function worker(): Promise<void> {
         if (keep) keepStages(`12 MP ${kind}`, r.timings);
       }, keep);
       await time(`12 MP ${kind}: 1/${scale} decode alone`, () => decodeJpegWasm(bytes, { scale, fast: true }), keep);
+      await time(`12 MP ${kind}: libjpeg 1/${scale} decode`, () => decodeJpegWasm(bytes, { scale, fast: true, libjpeg: true }), keep);
     }
   }
   for (let i = 0; i < runs + 2; i++) {
@@ -313,8 +316,11 @@ async function driver(): Promise<void> {
     };
     for (const kind of ["progressive", "baseline"]) {
       const decodeKey = Object.keys(rep.ops).find((k) => k.startsWith(`12 MP ${kind}: 1/`)) ?? "";
+      const libjpegKey = Object.keys(rep.ops).find((k) => k.startsWith(`12 MP ${kind}: libjpeg 1/`)) ?? "";
       ratio(`12 MP ${kind}: detect / full decode (@jsquash)`, m(`12 MP ${kind}: detect`), m(`12 MP ${kind}: full decode (@jsquash)`), "<= 0.7");
       ratio(`12 MP ${kind}: detect / reduced-scale decode alone`, m(`12 MP ${kind}: detect`), m(decodeKey), "<= 1.15");
+      ratio(`12 MP ${kind}: detect / libjpeg's reduced-scale decode`, m(`12 MP ${kind}: detect`), m(libjpegKey), "<= 1.15");
+      ratio(`12 MP ${kind}: reduced-scale decode, ours / libjpeg's`, m(decodeKey), m(libjpegKey), "as low as can be");
     }
     ratio("frame: detect / inference alone", m("frame: detect"), m("frame: inference"), "as near 1 as can be");
     ratio("frame: preprocess, WASM / JavaScript", m("frame: preprocess (WASM)"), m("frame: preprocess (JavaScript)"), "preprocess <= 1 ms");

@@ -17,6 +17,8 @@ import { compileWasm, type WasmSource } from "../runtime/wasm-source.ts";
  * Below that it is kept on purpose: a fresh instance pays for touching its memory again, which
  * measured here as 3-4x the time of a 1/8-scale decode of a progressive 12 MP photo when libjpeg
  * decoded its DC scans (its coefficient buffer alone was 72 MB; wasm/jpeg/dc.c now needs 4 MB).
+ * At 1/8 with `fast` (detection's decode), dc.c decodes progressive and baseline files alike,
+ * and libjpeg whatever dc.c leaves to it.
  */
 
 /** The file, relative to the package root. */
@@ -42,8 +44,10 @@ export interface JpegDecodeOptions {
   /** At 1/8, decode a progressive file's AC scans too (normally skipped: 1/8 uses DC only). For tests. */
   allScans?: boolean;
   /**
-   * At 1/8 with `fast`, hand a progressive file's DC scans to libjpeg rather than docedge's own DC
-   * decoder (wasm/jpeg/dc.c: the same pixels without libjpeg's whole-image coefficient buffer). For tests.
+   * At 1/8 with `fast`, decode with libjpeg rather than docedge's own 1/8 decoder (wasm/jpeg/dc.c:
+   * a progressive file from its DC scans without libjpeg's whole-image coefficient buffer, a
+   * baseline file in one entropy pass that skips the AC coefficients it does not need; the same
+   * pixels). For tests and the bench.
    */
   libjpeg?: boolean;
 }
@@ -58,7 +62,7 @@ export interface DecoderExports {
   dj_width(): number;
   dj_height(): number;
   dj_decode(data: number, len: number, scale: number, flags: number, maxScans: number): number;
-  /** 1 when the last decode came from dc.c (absent from older builds). */
+  /** 1 when the last decode came from dc.c rather than libjpeg (absent from older builds). */
   dj_dc_only?: () => number;
   dj_area?: (...args: number[]) => number;
   dj_area_rows?: (...args: number[]) => number;
@@ -195,7 +199,7 @@ export interface HeldPixels {
   readonly at: number;
   readonly width: number;
   readonly height: number;
-  /** Decoded from a progressive file's DC scans by wasm/jpeg/dc.c rather than by libjpeg. */
+  /** Decoded by wasm/jpeg/dc.c (a progressive file's DC scans, or a baseline file's entropy pass at 1/8) rather than by libjpeg. */
   readonly dcOnly?: boolean;
 }
 

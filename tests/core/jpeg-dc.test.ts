@@ -3,53 +3,13 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { copyHeld, decodeJpegHeld, freeHeld, type JpegDecodeOptions } from "../../src/image/jpeg-wasm.ts";
 import { decodeImage } from "../../src/image/decode.ts";
 import { encodeJpeg } from "../../src/image/codecs.ts";
-import { DocedgeError } from "../../src/errors.ts";
-import type { RgbaImage } from "../../src/types.ts";
 import { SAMPLE, blockPattern, readBytes } from "./helpers.ts";
+import { crop, damagedAt, decodeEighth as decode, fixture, sameBothWays, seeded } from "./jpeg-both-ways.ts";
 
 // wasm/jpeg/dc.c decodes a progressive JPEG at 1/8 from its DC scans without libjpeg; libjpeg
 // decoding the same DC scans (`libjpeg: true`) is the reference, byte for byte.
-
-const fixture = (name: string): Uint8Array => readBytes(fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url)));
-
-type Outcome = { dcOnly: boolean; width: number; height: number; data: RgbaImage["data"] } | { error: string };
-
-async function decode(bytes: Uint8Array, options: JpegDecodeOptions): Promise<Outcome> {
-  try {
-    const held = await decodeJpegHeld(bytes, { scale: 8, fast: true, ...options });
-    const image = copyHeld(held);
-    freeHeld(held);
-    return { dcOnly: held.dcOnly === true, ...image };
-  } catch (error) {
-    assert.ok(error instanceof DocedgeError, String(error));
-    return { error: `${error.code}: ${error.message}` };
-  }
-}
-
-/** Decodes both ways and asserts the same outcome; returns whether dc.c made it. */
-async function sameBothWays(bytes: Uint8Array, what: string): Promise<boolean> {
-  const ours = await decode(bytes, {});
-  const reference = await decode(bytes, { libjpeg: true });
-  if ("error" in ours || "error" in reference) {
-    assert.deepEqual(ours, reference, `${what}: the same error`);
-    return false;
-  }
-  assert.equal(reference.dcOnly, false, `${what}: the reference is libjpeg's`);
-  assert.deepEqual([ours.width, ours.height], [reference.width, reference.height], `${what}: size`);
-  assert.ok(Buffer.from(ours.data).equals(Buffer.from(reference.data)), `${what}: RGBA bytes differ`);
-  return ours.dcOnly;
-}
-
-/** The image cropped to an odd size, so blocks and MCUs overhang the edges. */
-function crop(image: RgbaImage, width: number, height: number): RgbaImage {
-  const data = new Uint8ClampedArray(width * height * 4);
-  for (let y = 0; y < height; y++) data.set(image.data.subarray(y * image.width * 4, (y * image.width + width) * 4), y * width * 4);
-  return { data, width, height };
-}
 
 /** [start, end) of each SOS segment's entropy-coded data whose spectral start is 0 (a DC scan). */
 function dcScans(b: Uint8Array): Array<[number, number]> {
@@ -94,11 +54,7 @@ test("the 12 MP progressive bench file (bench/detect.ts writes it): the DC decod
 
 test("damaged DC scans (cut short, bits flipped, bytes overwritten) give exactly what libjpeg gives: the DC decoder hands every doubtful stream to it", async () => {
   const files = [fixture("dc-420-separate-rst5.jpg"), fixture("dc-422-rst1.jpg"), fixture("dc-gray-2x2-rst3.jpg"), await encodeJpeg(blockPattern(90, 70), { quality: 80 })];
-  let seed = 7;
-  const next = (n: number): number => {
-    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-    return (seed >>> 8) % n;
-  };
+  const next = seeded(7);
   let dcDecoded = 0;
   let cases = 0;
   for (const file of files) {
@@ -107,12 +63,7 @@ test("damaged DC scans (cut short, bits flipped, bytes overwritten) give exactly
     for (const [start, end] of scans) {
       for (let k = 0; k < 12; k++) {
         const at = start + next(end - start);
-        const cut = file.slice(0, at);
-        const flipped = file.slice();
-        flipped[at] ^= 1 << next(8);
-        const overwritten = file.slice();
-        overwritten[at] = next(256);
-        for (const [kind, bytes] of [["cut", cut], ["flip", flipped], ["overwrite", overwritten]] as const) {
+        for (const [kind, bytes] of damagedAt(file, at, next)) {
           if (await sameBothWays(bytes, `${kind} at ${at}`)) dcDecoded++;
           cases++;
         }

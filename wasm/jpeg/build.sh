@@ -1,6 +1,6 @@
 #!/bin/sh
-# Rebuild wasm/jpeg/decoder.wasm from libjpeg-turbo 2.1.5, decoder.c, dc.c (a progressive file's
-# 1/8 from its DC scans alone), area.c (the model input's area average, in WASM SIMD) and orient.c
+# Rebuild wasm/jpeg/decoder.wasm from libjpeg-turbo 2.1.5, decoder.c, dc.c (a JPEG's 1/8: a
+# progressive file's from its DC scans alone, a baseline file's in one entropy pass), area.c (the model input's area average, in WASM SIMD) and orient.c
 # (EXIF orientation in place) (`npm run build:wasm`).
 #
 #   wasm/jpeg/build.sh [path/to/libjpeg-turbo_2.1.5.orig.tar.gz | path/to/libjpeg-turbo-2.1.5/]

@@ -1,24 +1,38 @@
 /*
- * A progressive JPEG's 1/8-scale decode from its DC scans alone (decoder.c calls it after
- * drop_ac_scans). libjpeg's progressive mode allocates and zero-fills a coefficient buffer of 64
- * coefficients for every block of the image (36 MB for 12 MP) and runs its output pass over it,
- * even when only DC scans are left; this keeps one int16 per block and does the same arithmetic.
+ * A JPEG's 1/8-scale decode, as detection wants it, without libjpeg (decoder.c calls it for the
+ * fast 1/8 decode and falls back to libjpeg on NULL). At 1/8 a block gives one pixel: its DC
+ * coefficient, through jidctred.c's 1x1 IDCT.
+ *  - A progressive file, from its DC scans alone (decoder.c has dropped the AC scans). libjpeg's
+ *    progressive mode allocates and zero-fills a coefficient buffer of 64 coefficients for every
+ *    block of the image (36 MB for 12 MP) and runs its output pass over it, even when only DC scans
+ *    are left; this keeps one int16 per block and does the same arithmetic.
+ *  - A baseline (sequential) file, in one entropy pass. Every Huffman symbol must still be read,
+ *    but an AC coefficient that the output does not use is skipped, not decoded: a lookup on the
+ *    next SKIP_BITS bits gives the bits and coefficient positions of the next few symbols at once,
+ *    where libjpeg decodes each symbol, reads its magnitude bits, zeroes every block and walks
+ *    each MCU through its coefficient controller. The exception is a component sampled 2x2 below
+ *    the others (4:2:0 chroma), which libjpeg decodes with a 2x2 IDCT that reads coefficients in
+ *    rows and columns 0, 1, 3, 5, 7: its blocks are decoded whole, as libjpeg decodes them.
  *
- * The output is meant to be bit-identical to libjpeg-turbo 2.1.5's decode of the same DC-only
- * stream at scale 1/8 with JDCT_IFAST and no fancy upsampling:
- *  - each block's IDCT is jidctred.c's, which for a block whose AC coefficients are all zero (all of
- *    them are, here) gives one flat value: jpeg_idct_1x1 DESCALE(DC * q, 3); jpeg_idct_2x2/4x4 (the
- *    sizes libjpeg gives chroma it can scale up instead of upsampling) DESCALE(LEFT_SHIFT(DC * q, 2), 5),
- *    which differ only where the shift overflows 32 bits; both through the IDCT range-limit table;
+ * The output is meant to be bit-identical to libjpeg-turbo 2.1.5's decode of the same stream at
+ * scale 1/8 with JDCT_IFAST and no fancy upsampling:
+ *  - each block's IDCT is jidctred.c's, which for a block whose AC coefficients are all zero (or
+ *    unused) gives one flat value: jpeg_idct_1x1 DESCALE(DC * q, 3); jpeg_idct_2x2 (the size
+ *    libjpeg gives chroma it can scale up instead of upsampling) DESCALE(LEFT_SHIFT(DC * q, 2), 5)
+ *    when its AC coefficients are zero (a progressive file's DC scans), which differs only where
+ *    the shift overflows 32 bits, and its whole arithmetic otherwise (idct_2x2); all through the
+ *    IDCT range-limit table;
  *  - upsampling without the fancy filter (jdsample.c, jdmerge.c) replicates samples, so an output
- *    pixel takes each component's block under it;
+ *    pixel takes each component's block (or 2x2 IDCT sample) under it;
  *  - jdcolor.c's YCbCr->RGB tables, alpha 255; grayscale is replicated into R, G and B.
  * Anything this does not reproduce exactly returns NULL, and the caller decodes with libjpeg as
  * before: an arithmetic or 12-bit file, sampling factors other than 1 and 2, RGB or Adobe-transformed
- * colour, component counts other than 1 and 3, a scan that is not DC, a progression libjpeg would
- * warn about, a restart marker out of place, or a stream that runs out of data or holds a bad
- * Huffman code (where libjpeg warns and pads with zeros). Work is bounded by blocks x scans: each
- * scan visits each block once, and a scan that runs out of bits ends the attempt.
+ * colour, component counts other than 1 and 3, a progressive scan that is not DC, a progression
+ * libjpeg would warn about, a baseline file in more than one scan, a restart marker out of place,
+ * or a stream that runs out of data or holds a bad Huffman code (where libjpeg warns and pads with
+ * zeros). Work is bounded by blocks x scans: each scan visits each block once (a baseline block's
+ * AC loop at most 63 times: every symbol covers a position), and a scan that runs out of bits ends
+ * the attempt.
  */
 #include <limits.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-/* dc.c: a progressive JPEG's 1/8-scale RGBA from its DC scans alone, or NULL where libjpeg must decode it. */
+/* dc.c: a JPEG's 1/8-scale RGBA (a progressive file from its DC scans alone, a baseline file in one entropy pass), or NULL where libjpeg must decode it. */
 #ifndef DOCEDGE_DC_H
 #define DOCEDGE_DC_H
 #include <stddef.h>

@@ -30,7 +30,7 @@ EXPORT(dj_warnings) int dj_warnings(void) { return warnings; }
 /* The file's colour space (J_COLOR_SPACE) and whether it had an Adobe APP14 marker. */
 EXPORT(dj_source_space) int dj_source_space(void) { return source_space; }
 EXPORT(dj_adobe) int dj_adobe(void) { return adobe; }
-/* Whether the last decode came from dc.c (a progressive file's DC scans, at 1/8) rather than libjpeg. */
+/* Whether the last decode came from dc.c (at 1/8: a progressive file's DC scans, a baseline file's one entropy pass) rather than libjpeg. */
 EXPORT(dj_dc_only) int dj_dc_only(void) { return dc_only_used; }
 
 static void error_exit(j_common_ptr cinfo) {
@@ -151,7 +151,7 @@ static void cmyk_row_to_rgba(unsigned char *row, int width, int inverted) {
 
 #define DJ_FAST 1      /* fast integer IDCT and plain upsampling (detection) */
 #define DJ_ALL_SCANS 2 /* decode AC scans even at 1/8 (to show that leaving them out changes nothing) */
-#define DJ_LIBJPEG 4   /* at 1/8, give the DC-only stream to libjpeg rather than dc.c (tests compare the two) */
+#define DJ_LIBJPEG 4   /* at 1/8, decode with libjpeg (a progressive file's DC-only stream) rather than dc.c (tests and the bench compare the two) */
 
 /*
  * Decode `len` bytes at `data` to RGBA at 1/`scale_denom` size (1, 2, 4 or 8). Without DJ_FAST:
