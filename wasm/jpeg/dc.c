@@ -166,18 +166,20 @@ static inline int extend(int32_t r, int s) {
 /*
  * A baseline file's AC coefficients, where the output does not need them, are skipped rather than
  * decoded: skip[the next SKIP_BITS bits] packs, for the next few whole symbols there (code and
- * magnitude bits, up to and including an end of block), the bits they take (bits 0-7), the
- * coefficient positions they cover (bits 8-15: run + 1 each, 16 for a ZRL, and 1 for an end of
- * block, so that a block of 63 positions cannot take more) and whether the last ends the block
- * (SKIP_EOB); 0 where the first symbol does not fit.
+ * magnitude bits, up to and including an end of block), the bits they take (bits 0-3), the
+ * coefficient positions they cover (bits 4-10: run + 1 each, 16 for a ZRL, and 1 for an end of
+ * block, so that a block of 63 positions cannot take more; at most 62 + 16) and whether the last
+ * ends the block (SKIP_EOB); 0 where the first symbol does not fit. 16 bits an entry keep a
+ * table in 32 KB: the lookup's latency is most of the loop.
  */
-#define SKIP_BITS 12
-#define SKIP_EOB (1u << 16)
+#define SKIP_BITS 14
+#define SKIP_EOB (1u << 11)
+_Static_assert(SKIP_BITS <= 15, "bits taken must fit in 4 bits");
 
-static void build_skip(const huff_t *t, uint32_t *skip) {
+static void build_skip(const huff_t *t, uint16_t *skip) {
   for (uint32_t idx = 0; idx < (1u << SKIP_BITS); idx++) {
     int used = 0, pos = 0;
-    uint32_t e = 0;
+    unsigned e = 0;
     while (pos < 63 && used < SKIP_BITS) {
       /* The bits not used yet, at the top; below them zeros, which a symbol that fits never reads. */
       int sym, len = decode_symbol(t, (uint64_t)idx << (64 - SKIP_BITS + used), &sym);
@@ -185,13 +187,13 @@ static void build_skip(const huff_t *t, uint32_t *skip) {
       if (len == 0 || len + size > SKIP_BITS - used) break;
       used += len + size;
       if (size == 0 && run != 15) {
-        e = (uint32_t)used | ((uint32_t)(pos + 1) << 8) | SKIP_EOB;
+        e = (unsigned)used | ((unsigned)(pos + 1) << 4) | SKIP_EOB;
         break;
       }
       pos += size ? run + 1 : 16;
-      e = (uint32_t)used | ((uint32_t)pos << 8);
+      e = (unsigned)used | ((unsigned)pos << 4);
     }
-    skip[idx] = e;
+    skip[idx] = (uint16_t)e;
   }
 }
 
@@ -305,7 +307,7 @@ static inline uint8_t block_value(int dc, int quant, int scaled) {
 
 unsigned char *dc_decode(const unsigned char *p, size_t len, int *out_w, int *out_h, int *space, int *saw_adobe) {
   huff_t *tables = NULL; /* DC tables 0-3, AC tables 4-7 */
-  uint32_t *skip = NULL;  /* AC tables' skip tables, a baseline file's only */
+  uint16_t *skip = NULL;  /* AC tables' skip tables, a baseline file's only */
   comp_t comp[MAX_COMPS];
   int quant[4][64], have_quant[4] = {0, 0, 0, 0};
   int nf = 0, sequential = 0, width = 0, height = 0, hmax = 1, vmax = 1, restart_interval = 0, jfif = 0, adobe = 0, transform = -1;
@@ -402,7 +404,7 @@ unsigned char *dc_decode(const unsigned char *p, size_t len, int *out_w, int *ou
       if (ns < 1 || ns > nf || n != 4 + 2 * (size_t)ns) goto fail;
       comp_t *sc[MAX_COMPS];
       huff_t *st[MAX_COMPS], *sa[MAX_COMPS];
-      const uint32_t *sk[MAX_COMPS];
+      const uint16_t *sk[MAX_COMPS];
       for (int k = 0; k < ns; k++) {
         int id = s[1 + 2 * k], tdc = s[2 + 2 * k] >> 4, tac = s[2 + 2 * k] & 15;
         sc[k] = NULL;
@@ -421,7 +423,7 @@ unsigned char *dc_decode(const unsigned char *p, size_t len, int *out_w, int *ou
       if (sequential) {
         /* One scan of every component, as baseline encoders write; other layouts are libjpeg's. */
         if (ns != nf || ss != 0 || se != 63 || ah != 0 || al != 0) goto fail;
-        if (skip == NULL && (skip = malloc(4 * sizeof(uint32_t) << SKIP_BITS)) == NULL) goto fail;
+        if (skip == NULL && (skip = malloc(4 * sizeof(uint16_t) << SKIP_BITS)) == NULL) goto fail;
         int built[4] = {0, 0, 0, 0};
         for (int k = 0; k < ns; k++) {
           int tac = (int)(sa[k] - &tables[4]);
@@ -480,6 +482,9 @@ unsigned char *dc_decode(const unsigned char *p, size_t len, int *out_w, int *ou
         step_y[k] = (size_t)bv * (size_t)sc[k]->wb;
       }
       const uint32_t bit = 1u << al;
+      int16_t coef[64];       /* a scaled block's coefficients (baseline) */
+      uint8_t written_at[63]; /* where its AC coefficients went, to zero them for the next */
+      memset(coef, 0, sizeof coef);
       /* The bit reader's state in locals (registers) through the hot loop; `b` holds it across fill() and restart(). */
       uint64_t buf = 0;
       int nbits = 0, padbits = 0;
@@ -537,7 +542,7 @@ unsigned char *dc_decode(const unsigned char *p, size_t len, int *out_w, int *ou
               if (!sequential) continue;
               if (sk[k] != NULL) {
                 /* The AC symbols skipped: their bits and the positions they cover, several a lookup. */
-                const uint32_t *skt = sk[k];
+                const uint16_t *skt = sk[k];
                 int left = 63;
                 for (;;) {
                   if (nbits < 32) {
@@ -545,11 +550,11 @@ unsigned char *dc_decode(const unsigned char *p, size_t len, int *out_w, int *ou
                     fill(&b);
                     LOAD_BITS();
                   }
-                  uint32_t e = skt[buf >> (64 - SKIP_BITS)];
-                  int cover = (int)((e >> 8) & 0xFF);
+                  unsigned e = skt[buf >> (64 - SKIP_BITS)];
+                  int cover = (int)((e >> 4) & 0x7F);
                   if (e != 0 && cover <= left) {
-                    buf <<= e & 0xFF;
-                    nbits -= (int)(e & 0xFF);
+                    buf <<= e & 15;
+                    nbits -= (int)(e & 15);
                     left -= cover;
                     if ((e & SKIP_EOB) || left == 0) break;
                     continue;
@@ -566,9 +571,11 @@ unsigned char *dc_decode(const unsigned char *p, size_t len, int *out_w, int *ou
                   if (left <= 0) break; /* a run past the end: libjpeg ends the block there too */
                 }
               } else {
-                /* A 2x2-scaled component: the coefficients its IDCT reads, decoded as libjpeg does. */
-                int16_t coef[64];
-                memset(coef, 0, sizeof coef);
+                /* A 2x2-scaled component: the coefficients its IDCT reads, decoded as libjpeg does,
+                 * into `coef` (all zeros between blocks: the positions written are zeroed again). */
+                size_t idx = (size_t)(dcv - sc[k]->dc), wb = (size_t)sc[k]->wb;
+                uint8_t *px = sc[k]->px + 2 * idx + 2 * (idx / wb) * wb;
+                int written = 0;
                 coef[0] = *dcv;
                 for (int z = 1; z < 64; z++) {
                   if (nbits < 32) {
@@ -584,6 +591,7 @@ unsigned char *dc_decode(const unsigned char *p, size_t len, int *out_w, int *ou
                   if (size) {
                     z += run;
                     coef[natural[z]] = (int16_t)extend((int32_t)(buf >> (64 - size)), size);
+                    written_at[written++] = natural[z];
                     buf <<= size;
                     nbits -= size;
                   } else {
@@ -591,8 +599,13 @@ unsigned char *dc_decode(const unsigned char *p, size_t len, int *out_w, int *ou
                     z += 15;
                   }
                 }
-                size_t idx = (size_t)(dcv - sc[k]->dc), wb = (size_t)sc[k]->wb;
-                idct_2x2(coef, sc[k]->qt, sc[k]->px + 2 * idx + 2 * (idx / wb) * wb, 2 * wb);
+                if (written == 0) {
+                  /* DC alone (most chroma blocks): the IDCT's flat value. */
+                  px[0] = px[1] = px[2 * wb] = px[2 * wb + 1] = block_value(*dcv, sc[k]->quant, 1);
+                } else {
+                  idct_2x2(coef, sc[k]->qt, px, 2 * wb);
+                  while (written > 0) coef[written_at[--written]] = 0;
+                }
               }
               if (nbits < padbits) goto fail; /* into the zeros fed after a marker */
             }
