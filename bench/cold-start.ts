@@ -5,7 +5,7 @@
  * (src/cli/v8-tuning.ts: the tier-up budget, lazy validation), Bun, Deno; and the CLI's `detect`
  * (spawn to exit, wall and CPU).
  *
- *   node --import tsx bench/cold-start.ts [--runs 6] [--one-shot] [--against path/to/other/dist]
+ *   node --import tsx bench/cold-start.ts [--runs 6] [--one-shot] [--against path/to/other/dist] [--runtimes node,node-flags,bun,deno]
  *
  * `--one-shot`: the first result from `detectDocument(bytes)` (what `npm run bench`'s cold-start
  * line runs, and the one call that decodes while the detector loads) instead of `createDetector()`
@@ -48,6 +48,9 @@ interface Stages {
 }
 
 const oneShot = process.argv.includes("--one-shot");
+const runtimesArg = process.argv.indexOf("--runtimes");
+/** Which of node, node-flags (Node with the CLI's V8 flags), bun and deno to run (default all). */
+const RUNTIMES = runtimesArg > 0 ? new Set(process.argv[runtimesArg + 1].split(",")) : null;
 const againstArg = process.argv.indexOf("--against");
 const AGAINST = againstArg > 0 ? resolve(process.argv[againstArg + 1]) : null;
 
@@ -124,22 +127,24 @@ function main(): void {
     builds.push([" (against)", AGAINST]);
   }
   // Each runtime's builds side by side in the table.
-  const runtimes: [string, string, string[]][] = [
-    ["node", process.execPath, []],
-    ["node + CLI flags", process.execPath, [...CLI_V8_FLAGS]],
-    ["bun", bin("bun"), []],
-    ["deno", join(ROOT, "node_modules/deno/deno"), ["run", "-A"]],
-  ];
+  const runtimes = ([
+    ["node", process.execPath, [], "node"],
+    ["node + CLI flags", process.execPath, [...CLI_V8_FLAGS], "node-flags"],
+    ["bun", bin("bun"), [], "bun"],
+    ["deno", join(ROOT, "node_modules/deno/deno"), ["run", "-A"], "deno"],
+  ] as [string, string, string[], string][]).filter(([, , , key]) => RUNTIMES === null || RUNTIMES.has(key));
   const variants: Record<string, [string, string[]]> = {};
   for (const [name, cmd, pre] of runtimes) {
     for (const [suffix, dist] of builds) variants[`${name}${suffix}`] = [cmd, [...pre, script, dist, mode]];
   }
   const cliArgs = ["dist/src/cli/bin.js", "detect", "sample/sample.jpg", "--json"];
-  const cli: Record<string, [string, string[]]> = {
-    node: [process.execPath, cliArgs],
-    bun: [bin("bun"), cliArgs],
-    deno: [join(ROOT, "node_modules/deno/deno"), ["run", "-A", ...cliArgs]],
-  };
+  const cli: Record<string, [string, string[]]> = Object.fromEntries(
+    Object.entries({
+      node: [process.execPath, cliArgs],
+      bun: [bin("bun"), cliArgs],
+      deno: [join(ROOT, "node_modules/deno/deno"), ["run", "-A", ...cliArgs]],
+    } as Record<string, [string, string[]]>).filter(([name]) => RUNTIMES === null || RUNTIMES.has(name)),
+  );
   const results: Record<string, Stages[]> = {};
   const cliResults: Record<string, { wall: number; cpu: number }[]> = {};
   for (let i = 0; i < RUNS; i++) {

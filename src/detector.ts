@@ -10,6 +10,7 @@ import { jsPixels } from "./image/detection-pixels.ts";
 import { createEdgeModel, type EdgeModel } from "./model/session.ts";
 import { DEFAULT_THRESHOLD, findQuadDetailed } from "./quad/find-quad.ts";
 import { boxShare, combineLooks, cropBox, wantsSecondLook } from "./quad/second-look.ts";
+import { warmUpFinder } from "./quad/warm-up.ts";
 import { MODEL_FILES, SHIPPED_MODEL_INPUT, packageRoot, resolveDependencyFile } from "./runtime/assets.ts";
 import { env, effectiveNumThreads } from "./runtime/env.ts";
 import { detectRuntime, isServerRuntime } from "./runtime/detect.ts";
@@ -121,7 +122,12 @@ async function precompiledOrt(compiling: () => void): Promise<WebAssembly.Module
     if (!isServerRuntime() || env.wasm.ort !== undefined || appliedThreads() !== null) return undefined;
     const file = resolveDependencyFile("onnxruntime-web/ort-wasm-simd-threaded.wasm");
     if (file === null) return undefined;
-    return await compileWasm(file, undefined, compiling);
+    return await compileWasm(file, undefined, () => {
+      compiling();
+      // Then, in the wait for the compile (after a first detectDocument's decode, which starts
+      // on `compiling`), the finder's functions are compiled once.
+      if (overlapsLoad()) setTimeout(warmUpFinder, 0);
+    });
   } catch {
     return undefined;
   } finally {

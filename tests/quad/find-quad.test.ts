@@ -197,3 +197,10 @@ test("rejects malformed maps with a typed error", () => {
   assert.throws(() => findQuad({ data: new Float32Array(10), width: 4, height: 4 }), (e: unknown) => e instanceof DocedgeError && e.code === "INVALID_INPUT");
   assert.throws(() => findQuad(blankMap(), { aspect: -1 }), (e: unknown) => e instanceof DocedgeError && e.code === "INVALID_INPUT");
 });
+
+test("the warm-up map goes all the way to a quad (so a warm-up compiles what a detection runs)", async () => {
+  const { warmUpMap } = await import("../../src/quad/warm-up.ts");
+  const d = findQuadDetailed(warmUpMap());
+  assert.equal(d.found, true, `confidence ${d.confidence}`);
+  assert.ok(d.lines.length >= 4, `${d.lines.length} lines`);
+});
