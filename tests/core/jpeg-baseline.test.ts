@@ -8,7 +8,7 @@ import { encodeJpeg } from "../../src/image/codecs.ts";
 import { applyOrientation } from "../../src/image/orientation.ts";
 import { decodeJpegWasm } from "../../src/image/jpeg-wasm.ts";
 import { DATASETS, SAMPLE, blockPattern, datasetPhotos, readBytes, tagJpeg } from "./helpers.ts";
-import { crop, damagedAt, fixture, sameBothWays, seeded } from "./jpeg-both-ways.ts";
+import { crop, damagedAt, fixture, largestSide, sameBothWays, seeded } from "./jpeg-both-ways.ts";
 
 // wasm/jpeg/dc.c decodes a baseline (sequential) JPEG at 1/8 in one entropy pass: each block's DC,
 // its AC symbols skipped, except where libjpeg's 2x2 IDCT of 4:2:0 chroma reads them. libjpeg's
@@ -85,6 +85,10 @@ test("an EXIF-oriented baseline JPEG decoded for detection at 1/8: libjpeg's pix
       seen.pixels.release();
     }
   }
+});
+
+test("libjpeg's largest side (65500) decodes by dc.c as a baseline file too; one pixel more is libjpeg's error, as before", async () => {
+  await largestSide("baseline");
 });
 
 test("damaged baseline files (cut short, bits flipped, bytes overwritten, in the scan and in the headers) give exactly what libjpeg gives: dc.c hands every doubtful stream to it", async () => {

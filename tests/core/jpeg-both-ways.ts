@@ -55,6 +55,38 @@ export function damagedAt(file: Uint8Array, at: number, next: (n: number) => num
   return [["cut", cut], ["flip", flipped], ["overwrite", overwritten]];
 }
 
+/**
+ * A grayscale JPEG one block row high, made by hand, every block flat mid-grey: progressive, one DC
+ * scan whose every difference is 0 (the 1-bit code "0"); baseline, each block that DC code and an
+ * end of block (the 1-bit AC code "0").
+ */
+export function flatGray(kind: "progressive" | "baseline", width: number): Uint8Array {
+  const blocks = Math.ceil(width / 8);
+  const segment = (marker: number, body: number[]): number[] => [0xff, marker, (body.length + 2) >> 8, (body.length + 2) & 0xff, ...body];
+  const oneCode = (tableClass: number): number[] => [tableClass << 4, 1, ...new Array<number>(15).fill(0), 0];
+  const baseline = kind === "baseline";
+  return new Uint8Array([
+    0xff, 0xd8,
+    ...segment(0xdb, [0x00, ...new Array<number>(64).fill(1)]),
+    ...segment(baseline ? 0xc0 : 0xc2, [8, 0, 1, width >> 8, width & 0xff, 1, 1, 0x11, 0]),
+    ...segment(0xc4, baseline ? [...oneCode(0), ...oneCode(1)] : oneCode(0)),
+    ...segment(0xda, [1, 1, 0x00, 0, baseline ? 63 : 0, 0x00]),
+    ...new Array<number>(Math.ceil((blocks * (baseline ? 2 : 1)) / 8)).fill(0),
+    0xff, 0xd9,
+  ]);
+}
+
+/** libjpeg's largest side (65500) decodes by dc.c, flat mid-grey; one pixel more is libjpeg's error either way. */
+export async function largestSide(kind: "progressive" | "baseline"): Promise<void> {
+  const widest = flatGray(kind, 65500);
+  assert.equal(await sameBothWays(widest, "65500 wide"), true);
+  const image = await decodeEighth(widest, {});
+  assert.ok(!("error" in image) && image.width === 8188 && image.data.every((v, i) => v === (i % 4 === 3 ? 255 : 128)), "flat mid-grey");
+  assert.equal(await sameBothWays(flatGray(kind, 65501), "65501 wide"), false);
+  const refused = await decodeEighth(flatGray(kind, 65501), {});
+  assert.ok("error" in refused && /65500/.test(refused.error), JSON.stringify(refused).slice(0, 200));
+}
+
 /** A deterministic generator of integers in [0, n) (an LCG), for damage that stays the same from run to run. */
 export function seeded(seed: number): (n: number) => number {
   return (n: number): number => {
