@@ -39,6 +39,12 @@ test("committed baseline fixtures (4:4:0, 4:2:0 with restarts, at quality 100 an
   for (const name of ["bl-411.jpg", "bl-rgb.jpg", "bl-per-component.jpg", "arithmetic.jpg"]) {
     assert.equal(await sameBothWays(fixture(name), name), false, `${name} falls back to libjpeg`);
   }
+  // The scan twice: libjpeg's error either way (dc.c gives up at the second SOS).
+  const once = fixture("bl-420-rst5.jpg");
+  const [start, end] = scanData(once);
+  const sos = once.lastIndexOf(0xda, start) - 1;
+  const twice = new Uint8Array([...once.subarray(0, end), ...once.subarray(sos, end), ...once.subarray(end)]);
+  assert.equal(await sameBothWays(twice, "scan twice"), false);
 });
 
 test("mozjpeg's baseline files at odd sizes and qualities (4:2:0 below quality 90, 4:4:4 above): dc.c's 1/8 is libjpeg's byte for byte", async () => {

@@ -427,7 +427,7 @@ unsigned char *dc_decode(const unsigned char *p, size_t len, int *out_w, int *ou
         int built[4] = {0, 0, 0, 0};
         for (int k = 0; k < ns; k++) {
           int tac = (int)(sa[k] - &tables[4]);
-          if (!sa[k]->present) goto fail;
+          if (!sa[k]->present || sc[k]->al != -1) goto fail; /* a component's second scan: libjpeg's */
           if (sc[k]->scaled) {
             sc[k]->px = malloc((size_t)sc[k]->wb * (size_t)sc[k]->hb * 4);
             if (sc[k]->px == NULL) goto fail;
