@@ -136,11 +136,12 @@ async function precompiledOrt(compiling: () => void): Promise<WebAssembly.Module
 }
 
 /**
- * Whether work is moved into the wait for ONNX Runtime's WASM compile (ORT's JavaScript, and a
- * first `detectDocument`'s decode). Not on Bun: JavaScriptCore queues other WASM's tier-up behind
- * that 14 MB compile, so a decode during it runs in its interpreter (measured: 235 ms median
- * instead of 52, first result 482 ms instead of 444), and importing ORT's JavaScript early measured
- * 10-25 ms later to the first result there (docs/performance.md, cold start, fourth round).
+ * Whether work is moved into the wait for ONNX Runtime's WASM compile (ORT's JavaScript, a first
+ * `detectDocument`'s decode, the quad finder's warm-up). Not on Bun: JavaScriptCore queues other
+ * WASM's tier-up behind that 14 MB compile, so a decode during it runs in its interpreter
+ * (measured: 235 ms median instead of 52, first result 482 ms instead of 444), importing ORT's
+ * JavaScript early measured 10-25 ms later to the first result there, and the warm-up was not
+ * clearly better (docs/performance.md, cold start, fourth and fifth rounds).
  */
 function overlapsLoad(): boolean {
   return detectRuntime() !== "bun";
