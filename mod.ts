@@ -50,21 +50,22 @@ export { resizeToTensor, type PixelBox } from "./src/image/resize.ts";
 export { applyOrientation } from "./src/image/orientation.ts";
 
 // --- feature exports ---
-export { scanImage, rectifyImage, type RectifiedPage } from "./src/scan/scan.ts";
+// Scanning and the browser's worker detector load on first call (src/deferred.ts): detection never runs them.
+export { scanImage, rectifyImage, createTracker, createWorkerDetector } from "./src/deferred.ts";
+export type { RectifiedPage } from "./src/scan/scan.ts";
 // The zod schemas (scanOptionsSchema, trackerOptionsSchema) and createQuadTracker live in
 // "docedge/schemas" and "docedge/tracker": importing the root loads no validator.
 export type { ScanOptions, ScanResult, EnhanceMode, ScanFormat } from "./src/scan/options.ts";
 export { estimateAspect, PAPER_RATIOS, type AspectEstimate, type PaperSize } from "./src/scan/aspect.ts";
 export { pagesToPdf, pdfPageSize, type PdfPage } from "./src/scan/pdf.ts";
-export { createTracker, type LiveTracker, type LiveTrackerOptions, type FrameDetector } from "./src/browser/live.ts";
+export type { LiveTracker, LiveTrackerOptions, FrameDetector } from "./src/browser/live.ts";
 export type { QuadTracker, TrackerOptions, TrackerObservation, TrackState, TrackStatus } from "./src/browser/tracker.ts";
-export {
-  createWorkerDetector,
-  type WorkerDetector,
-  type WorkerDetectorOptions,
-  type WorkerDetectOptions,
-  type WorkerImageSource,
-  type BrowserBinary,
+export type {
+  WorkerDetector,
+  WorkerDetectorOptions,
+  WorkerDetectOptions,
+  WorkerImageSource,
+  BrowserBinary,
 } from "./src/browser/worker-detector.ts";
 export { toRgbaImage, toRgbaFrame, grabFrame, decodeBlob, type BrowserImageSource, type GrabbedFrame, type GrabOptions } from "./src/browser/input.ts";
 export { findQuad, findQuadDetailed, type FindQuadOptions, type QuadFinding, type QuadFindingDetail, type QuadFindingTrace } from "./src/quad/find-quad.ts";

@@ -4,8 +4,8 @@ import { resolveDependencyFile } from "../runtime/assets.ts";
 import { compileWasm } from "../runtime/wasm-source.ts";
 import { isServerRuntime } from "../runtime/detect.ts";
 import { CorruptImageError, InvalidInputError } from "../errors.ts";
-import { checkPng } from "./png-check.ts";
-import { isPngCodecModule, PngCodec } from "./png-codec.ts";
+// PNG's check and codec wrapper load with the first PNG (a JPEG user never needs them).
+import type { PngCodec } from "./png-codec.ts";
 import { configureJpegDecoder, decodeJpegWasm, isJpegDecoderModule, prepareJpegDecoder } from "./jpeg-wasm.ts";
 
 /**
@@ -149,7 +149,7 @@ async function checkedModule(key: CodecKey, source: WasmSource): Promise<WebAsse
   if (reference !== null && !sameInterface(module, reference)) {
     throw new InvalidInputError(`wasm.${key} is a WebAssembly module, but not the ${key} codec docedge uses (its imports or exports differ)`);
   }
-  if (key === "png" && !isPngCodecModule(module)) {
+  if (key === "png" && !(await import("./png-codec.ts")).isPngCodecModule(module)) {
     throw new InvalidInputError("wasm.png is a WebAssembly module, but not the PNG codec docedge uses");
   }
   return module;
@@ -202,7 +202,10 @@ let png: Promise<PngCodec> | null = null;
 
 function pngCodec(): Promise<PngCodec> {
   if (png === null) {
-    const p = (async () => new PngCodec(await pngModule()))();
+    const p = (async () => {
+      const [{ PngCodec }, module] = await Promise.all([import("./png-codec.ts"), pngModule()]);
+      return new PngCodec(module);
+    })();
     png = p;
     p.catch(() => {
       if (png === p) png = null;
@@ -317,7 +320,7 @@ export const encodeJpeg = (image: RgbaImage, options: EncodeOptions = {}): Promi
  * the size it claims is refused before the codec allocates that size.
  */
 export const decodePng = async (bytes: Uint8Array): Promise<RgbaImage> => {
-  checkPng(bytes);
+  (await import("./png-check.ts")).checkPng(bytes);
   const codec = await pngCodec();
   try {
     return codec.decode(bytes);

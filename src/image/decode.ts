@@ -1,7 +1,6 @@
 import type { ImageInput, RgbaImage } from "../types.ts";
 import { CorruptImageError, DocedgeError, InvalidInputError } from "../errors.ts";
 import { decodePng, decodeWebp, prepareDecoder } from "./codecs.ts";
-import { checkPng } from "./png-check.ts";
 import { checkCodedSize, readImageHeader, type ImageFormat, type ImageHeader, type Orientation } from "./header.ts";
 import { copyReleased, decodeJpegHeld, decodeJpegWasm, freeHeld, orientHeld, type HeldPixels, type JpegScale } from "./jpeg-wasm.ts";
 import { heldPixels, jsPixels, type DetectionPixels } from "./detection-pixels.ts";
@@ -85,7 +84,7 @@ async function decodeBytes(
   // A PNG's chunks are checked before its codec loads, so a file that check refuses (a 126-byte one
   // claiming 4000x4000) never makes a thread load and compile the PNG codec (first refusal in a new
   // process 2.4-3.0 ms instead of 6.6-10.8).
-  if (header.format === "png") checkPng(bytes);
+  if (header.format === "png") (await import("./png-check.ts")).checkPng(bytes);
   const t0 = performance.now();
   try {
     await prepareDecoder(header.format);
