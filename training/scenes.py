@@ -658,3 +658,127 @@ def handwriting(rng: np.random.Generator, img: np.ndarray, rule: int | None = No
             cv2.polylines(out, [np.round(pts * 4).astype(np.int32)], False, ink, thick, cv2.LINE_AA, shift=2)
             x = xs[-1] + size * rng.uniform(1.0, 2.5)
     return out
+
+
+# ---------------------------------------------------------------- v8's open spiral notebook, closer to the photos
+
+_SCRIPT_FONTS = (cv2.FONT_HERSHEY_SCRIPT_SIMPLEX, cv2.FONT_HERSHEY_SCRIPT_COMPLEX,
+                 cv2.FONT_HERSHEY_SIMPLEX | cv2.FONT_ITALIC, cv2.FONT_HERSHEY_PLAIN | cv2.FONT_ITALIC,
+                 cv2.FONT_HERSHEY_COMPLEX_SMALL | cv2.FONT_ITALIC)
+_LETTERS = "abcdeeefghiilmnnooprrssttuvwy"
+
+
+def letter_handwriting(rng: np.random.Generator, img: np.ndarray, rule: int | None = None) -> np.ndarray:
+    """Lines of handwriting made of letters (OpenCV's Hershey script and italic faces), not zigzags:
+    words of 1-9 letters along the rules, x-height about half a rule, each line's baseline wandering
+    and the whole page's ink bent by a gentle wave; 40% of pages written right to left (mirrored
+    ink, right-aligned), as the real notebooks' Persian notes are. Sometimes a boxed table or a
+    heading underlined, the other strong ink lines those pages show."""
+    h, w = img.shape[:2]
+    rule = int(rng.integers(9, 16)) if rule is None else rule
+    ink_mask = np.zeros((h, w), np.uint8)
+    font = int(_SCRIPT_FONTS[int(rng.integers(len(_SCRIPT_FONTS)))])
+    (_, th), _ = cv2.getTextSize("x", font, 1.0, 1)
+    scale = rule * rng.uniform(0.45, 0.7) / max(th, 1)
+    thick = 1 if rng.random() < 0.75 else 2
+    left = int(w * rng.uniform(0.05, 0.15))
+    for y in range(int(rule * rng.uniform(1.5, 3)), h - rule // 2, rule):
+        if rng.random() < 0.18:
+            continue  # an empty line
+        x = left + int(rng.uniform(0, w * 0.05))
+        end = w * rng.uniform(0.45, 0.97)
+        base = y - int(rule * rng.uniform(0.1, 0.25))
+        while x < end:
+            word = "".join(_LETTERS[i] for i in rng.integers(0, len(_LETTERS), int(rng.integers(1, 10))))
+            (tw, _), _ = cv2.getTextSize(word, font, scale, thick)
+            cv2.putText(ink_mask, word, (int(x), int(base + rng.normal(0, rule * 0.06))), font, scale, 255, thick, cv2.LINE_AA)
+            x += tw + rule * rng.uniform(0.4, 1.0)
+    if rng.random() < 0.3:  # a boxed table, or a heading underlined
+        x0, x1 = sorted(rng.uniform(0.05, 0.95, 2) * w)
+        y0 = int(rng.uniform(0.1, 0.6) * h)
+        y1 = y0 + rule * int(rng.integers(2, 6))
+        cv2.rectangle(ink_mask, (int(x0), y0), (int(x1), int(min(h - 2, y1))), 255, thick, cv2.LINE_AA)
+        if rng.random() < 0.6:
+            cv2.line(ink_mask, (int((x0 + x1) / 2), y0), (int((x0 + x1) / 2), int(min(h - 2, y1))), 255, thick, cv2.LINE_AA)
+    if rng.random() < 0.4:
+        ink_mask = np.ascontiguousarray(ink_mask[:, ::-1])
+    # a hand's slow drift: rows bend by a wave across the page, columns by another
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    amp = rule * rng.uniform(0.05, 0.25)
+    mx = xx + amp * np.sin(yy / (rule * rng.uniform(3, 8)) + rng.uniform(0, 6)).astype(np.float32)
+    my = yy + amp * np.sin(xx / (w * rng.uniform(0.15, 0.4)) + rng.uniform(0, 6)).astype(np.float32)
+    ink_mask = cv2.remap(ink_mask, mx, my, cv2.INTER_LINEAR)
+    ink = np.array([rng.uniform(20, 60), rng.uniform(30, 80), rng.uniform(110, 190)] if rng.random() < 0.65
+                   else _col(rng, 15, 60), np.float32)
+    m = (ink_mask.astype(np.float32) / 255.0 * rng.uniform(0.7, 1.0))[..., None]
+    return (img * (1 - m) + ink * m).astype(np.uint8)
+
+
+def draw_round_coils(rng: np.random.Generator, canvas: np.ndarray, lines_img: list[np.ndarray], widths: list[float],
+                     style: dict, light: np.ndarray, shade: float = 1.0, shadow: bool = True) -> np.ndarray:
+    """Strokes the loops (canvas pixels, `coil_centrelines` in the picture) as round wire: a dark
+    rim where the wire turns away, its colour along the middle, a bright highlight offset toward
+    `light` (a unit vector in the picture) along each loop's arc, the top of the ring (its ends dive
+    into the holes darker), and a soft shadow cast beside it. The silhouette is `stroke_coverage`
+    of the same centrelines and widths as `draw_coils`, so the reach is as exact; returns it."""
+    g = canvas.shape[0]
+    cover = stroke_coverage(lines_img, widths, g)
+    if shadow:
+        off = -light * rng.uniform(0.8, 2.0) + rng.normal(0, 0.4, 2)
+        sm = cv2.warpAffine(cover, np.float32([[1, 0, off[0]], [0, 1, off[1]]]), (g, g))
+        sm = cv2.GaussianBlur(sm, (0, 0), rng.uniform(0.8, 2.0))
+        canvas[:] = (canvas * (1 - rng.uniform(0.25, 0.55) * sm[..., None])).astype(np.uint8)
+    colour = np.asarray(style["colour"], np.float32) * shade
+    _blend(canvas, colour * rng.uniform(0.35, 0.65), cover)
+    core = stroke_coverage(lines_img, [w * 0.55 for w in widths], g)
+    _blend(canvas, colour, core * cover)
+    # the arc (points 1-13 of a centreline) is the ring's top, nearest the light
+    arcs = [pts[2:13] + light * widths[i] * 0.18 for i, pts in enumerate(lines_img)]
+    hi = stroke_coverage(arcs, [max(0.7, w * 0.3) for w in widths], g)
+    sheen = np.maximum(np.asarray(style["sheen"], np.float32), colour + 60.0)
+    _blend(canvas, np.minimum(255.0, sheen * max(shade, 0.6)), hi * core, rng.uniform(0.6, 0.95))
+    return cover
+
+
+def gutter_shade(rng: np.random.Generator, canvas: np.ndarray, hm: np.ndarray, ring: float, h: float,
+                 page_side: float, far_side: float) -> None:
+    """The spread's gutter: both pages darken toward the ring line `ring` (the x = `ring` line of the
+    page frame that `hm` takes to the picture), over `page_side` and `far_side` page-frame px on the
+    two sides, the far (lifted) page more, fading out past the pages' top and bottom (0..h)."""
+    g = canvas.shape[0]
+    inv = np.linalg.inv(hm)
+    ys, xs = np.mgrid[0:g, 0:g].astype(np.float32) + 0.5
+    z = inv[2, 0] * xs + inv[2, 1] * ys + inv[2, 2]
+    ok = z * np.sign(inv[2, 2] if abs(inv[2, 2]) > 1e-12 else 1.0) > 1e-6
+    z = np.where(ok, z, 1.0)
+    u = (inv[0, 0] * xs + inv[0, 1] * ys + inv[0, 2]) / z - ring
+    v = (inv[1, 0] * xs + inv[1, 1] * ys + inv[1, 2]) / z
+    near, far = rng.uniform(0.1, 0.4), rng.uniform(0.15, 0.55)
+    dark = np.where(u < 0, near * np.exp(np.minimum(u, 0) / max(page_side, 1e-3)),
+                    far * np.exp(-np.maximum(u, 0) / max(far_side, 1e-3)))
+    fade = np.clip(np.minimum(v, h - v) / (0.03 * h) + 1.0, 0.0, 1.0)
+    canvas[:] = (canvas * (1 - np.where(ok, dark * fade, 0.0).astype(np.float32))[..., None]).astype(np.uint8)
+
+
+def lifted_facing_page(rng: np.random.Generator, tex: np.ndarray, max_gap: float) -> tuple[np.ndarray, np.ndarray]:
+    """The facing page of an open spiral notebook, lifted off the desk by the coil near the spine
+    (its texture's x = 0 side): seen from above its top and bottom edges curve out or in over the
+    part near the spine, its spine-side edge bows away from the coil by up to `max_gap` texture px
+    (never toward it), and the lifted part is lit brighter or darker. Returns the shaded texture and
+    the outline (texture px, clockwise from the spine side's top) that `render_page` draws."""
+    h, w = tex.shape[:2]
+    reach = w * rng.uniform(0.2, 0.7)
+    top, bottom = rng.uniform(-0.03, 0.09, 2) * h
+    xs = np.linspace(0.0, w, 25)
+    lift = np.clip(1 - xs / reach, 0, 1) ** 2
+    ys = np.linspace(0.0, h, 25)
+    bow = max_gap * rng.uniform(0.2, 1.0) * (np.sin(np.pi * ys / h) if rng.random() < 0.6 else
+                                             np.clip(ys / h if rng.random() < 0.5 else 1 - ys / h, 0, 1))
+    top_edge = np.stack([xs, -top * lift], 1)
+    top_edge[0, 0] = bow[0]
+    bottom_edge = np.stack([xs[::-1], h + bottom * lift[::-1]], 1)
+    bottom_edge[-1, 0] = bow[-1]
+    spine = np.stack([bow[::-1][1:-1], (ys[::-1] + (-top * (1 - ys[::-1] / h) + bottom * ys[::-1] / h))[1:-1]], 1)
+    outline = np.concatenate([top_edge, bottom_edge, spine])
+    gain = 1 + rng.uniform(-0.3, 0.2) * np.exp(-np.arange(w, dtype=np.float32) / max(1.0, reach * 0.6))
+    return np.clip(tex * gain[None, :, None], 0, 255).astype(np.uint8), outline

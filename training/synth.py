@@ -692,9 +692,10 @@ def page_in_cover(rng: np.random.Generator, pools: AssetPools, canvas: np.ndarra
     return quad, cover
 
 
-def notebook_page(rng: np.random.Generator, pools: AssetPools) -> np.ndarray:
+def notebook_page(rng: np.random.Generator, pools: AssetPools, letters: bool = False) -> np.ndarray:
     """A notebook's page: half of them blank ruled paper written on by hand (as the real open
-    notebooks are), else a page from the pack, ruled 65% of the time, or any document."""
+    notebooks are), else a page from the pack, ruled 65% of the time, or any document. `letters`
+    (v8) writes letter-like script (`scenes.letter_handwriting`) rather than v7's zigzag runs."""
     if rng.random() < 0.5:
         # (300 px wide: about the most a page spans on the 256 px canvas)
         shape = (int(300 * rng.uniform(0.95, 1.45)), 300, 1)
@@ -705,7 +706,7 @@ def notebook_page(rng: np.random.Generator, pools: AssetPools) -> np.ndarray:
         colour = (int(rng.integers(150, 200)), int(rng.integers(170, 210)), int(rng.integers(205, 240)))
         for y in range(int(rng.integers(rule, 3 * rule)), h, rule):
             cv2.line(blank, (0, y), (w, y), colour, int(rng.integers(1, 3)), cv2.LINE_AA)
-        return scenes.handwriting(rng, blank, rule)
+        return (scenes.letter_handwriting if letters else scenes.handwriting)(rng, blank, rule)
     page = pools.pages[rng.integers(len(pools.pages))] if rng.random() < 0.8 else page_image(rng, pools)
     return ruled(rng, page) if rng.random() < 0.65 else page
 
@@ -713,7 +714,7 @@ def notebook_page(rng: np.random.Generator, pools: AssetPools) -> np.ndarray:
 def open_spiral_notebook(rng: np.random.Generator, pools: AssetPools, canvas: np.ndarray, allow_out: bool,
                          under=None, page: np.ndarray | None = None, facing: bool | None = None,
                          cover: bool | None = None, dark: bool | None = None,
-                         shadow: bool = True) -> tuple[np.ndarray, dict]:
+                         shadow: bool = True, look: str = "v7") -> tuple[np.ndarray, dict]:
     """An open spiral notebook as the real photos show one: the page (often ruled, often written on)
     bound on one side (right, left or top) by a coil of thick loops whose every turn runs from a hole
     punched in the page, over the page's edge, to the facing page's hole beyond: seen from above, a
@@ -723,12 +724,24 @@ def open_spiral_notebook(rng: np.random.Generator, pools: AssetPools, canvas: np
     (their coil texture runs about as far outside the labelled side as inside it); never the
     facing page, never the cover. Returns the label's quad and the parts drawn: "side" (the bound
     side's index in the quad), "page" (the paper alone, corners in its own frame: bound side 1-2),
-    "facing" and "cover" (quads or None), "reach" and "far_reach" (canvas px from the ring line to
+    "facing" and "cover" (quads or None), "facing_outline" (v8's lifted facing page as drawn, else
+    None), "reach" and "far_reach" (canvas px from the ring line to
     the paper's edge and to the far half's outer end, at the side's middle), "coils" and "far_coils"
-    (the two halves' wire coverage)."""
+    (the two halves' wire coverage).
+
+    `look="v8"` draws the same geometry closer to the photos (v8's family; "v7" is v7's, sample for
+    sample): round wire (a dark rim, its colour, a highlight toward one light along each loop's arc;
+    `scenes.draw_round_coils`), rounder and larger holes, the facing page lifted by the coil (its
+    top and bottom edges curving near the spine, its spine-side edge bowed away from the coil, the
+    lifted part lit differently; `scenes.lifted_facing_page`), a gutter shadow darkening both pages
+    toward the ring line (`scenes.gutter_shade`), and letter-like handwriting. The label is the same
+    quad, and the coil's two halves end on it exactly as in v7's."""
+    if look not in ("v7", "v8"):
+        raise ValueError(f"unknown spiral look {look!r}")
+    v8 = look == "v8"
     g = canvas.shape[0]
     if page is None:
-        page = notebook_page(rng, pools)
+        page = notebook_page(rng, pools, letters=v8)
     # Drawn in the page's own frame with the binding on its right (x grows away from the page);
     # the bound side in the picture is the quad's side `side` (1 right, 3 left, 0 top).
     r = rng.random()
@@ -738,6 +751,9 @@ def open_spiral_notebook(rng: np.random.Generator, pools: AssetPools, canvas: np
     h, wp = tex.shape[:2]
     unit = float(min(wp, h))
     style = scenes.coil_style(rng, dark)
+    if v8:  # one light for the wire's highlights and shadows, from above the picture mostly
+        a = rng.normal(-math.pi / 2, 0.8)
+        sun = np.array([math.cos(a), math.sin(a)])
     reach = style["reach"] * unit
     pitch = style["pitch"] * 1.4 * unit
     wire = style["wire"] * pitch
@@ -747,6 +763,8 @@ def open_spiral_notebook(rng: np.random.Generator, pools: AssetPools, canvas: np
         double_gap = wire * rng.uniform(1.1, 1.5)
     wire = min(wire, reach * 0.45)
     ry = max(wire * 0.9, pitch * rng.uniform(0.12, 0.2))
+    if v8 and not style["double"]:  # open C-shaped rings with the paper showing inside, as photographed
+        ry = max(ry, min(pitch * rng.uniform(0.2, 0.3), (pitch - wire) * 0.45))
     hole_in = style["hole_in"] * reach
     wl = wp + reach
     aspect = h / wl if side % 2 else wl / h
@@ -778,7 +796,7 @@ def open_spiral_notebook(rng: np.random.Generator, pools: AssetPools, canvas: np
     hole_in2 = reach2 * style["hole_in"] * rng.uniform(0.8, 1.2)
     xf = wl + reach2
     dy = h * rng.normal(0, 0.01)
-    facing_quad, facing_w = None, 0.0
+    facing_quad, facing_w, facing_outline = None, 0.0, None
     if facing:
         for frac in (1.0, 0.6, 0.35, 0.15):
             facing_quad = plane(xf, dy, xf + wp * frac, h + dy)
@@ -809,7 +827,7 @@ def open_spiral_notebook(rng: np.random.Generator, pools: AssetPools, canvas: np
     ys = (np.arange(n_loops) + 0.5) * pitch + (h - n_loops * pitch) / 2
 
     def holes(x: float, shade: float) -> None:
-        r = max(wire * 0.5, ry * 0.35)
+        r = max(wire * 0.5, ry * 0.35) if not v8 else max(wire * 0.65, ry * 0.45)
         at = ys if double_gap == 0 else np.concatenate([ys - double_gap / 2, ys + double_gap / 2])
         lines = [to_image([[x, y - r * 0.2], [x, y + r * 0.2]]) for y in at]
         scale = np.linalg.norm(to_image([[x, h / 2 + 1]]) - to_image([[x, h / 2]]))
@@ -823,6 +841,8 @@ def open_spiral_notebook(rng: np.random.Generator, pools: AssetPools, canvas: np
         # direction in which its reach must come out exact)
         widths = [float(np.linalg.norm(to_image(pts[7:8] + [[wire / 2, 0]]) - to_image(pts[7:8] - [[wire / 2, 0]])))
                   for pts in lines]
+        if v8:
+            return scenes.draw_round_coils(rng, canvas, img, widths, style, sun, shade, shadow)
         return scenes.draw_coils(rng, canvas, img, widths, style, shade, shadow)
 
     if facing_quad is not None:
@@ -830,12 +850,17 @@ def open_spiral_notebook(rng: np.random.Generator, pools: AssetPools, canvas: np
         other = cv2.resize(other if side == 1 else np.rot90(other, 2) if side == 3 else np.flipud(other).transpose(1, 0, 2), (int(wp), int(h)), interpolation=cv2.INTER_AREA)
         other = other[:, :max(1, int(round(other.shape[1] * facing_w / wp)))]
         light = rng.uniform(0.6, 1.0) if shadow else 1.0  # the facing page often lies in shade
-        warp_onto(canvas, np.clip(other.astype(np.float32) * light, 0, 255).astype(np.uint8), facing_quad,
-                  alpha_blur=rng.uniform(0.3, 1.0) if shadow else 0.0)
+        if v8:  # lifted by the coil: curved edges near the spine, never reaching back toward the ring line
+            lifted, lifted_outline = scenes.lifted_facing_page(rng, other, hole_in2 * 0.5 * other.shape[1] / max(facing_w, 1e-6))
+            facing_outline = render_page(rng, canvas, np.clip(lifted.astype(np.float32) * light, 0, 255).astype(np.uint8),
+                                         None, lifted_outline, facing_quad, None, shadow=False)
+        else:
+            warp_onto(canvas, np.clip(other.astype(np.float32) * light, 0, 255).astype(np.uint8), facing_quad,
+                      alpha_blur=rng.uniform(0.3, 1.0) if shadow else 0.0)
         holes(xf + hole_in2, light)
     else:
         light = rng.uniform(0.8, 1.0) if shadow else 1.0
-    if shadow and rng.random() < 0.6:  # the gutter: shade where the pages dip toward the coil
+    if not v8 and shadow and rng.random() < 0.6:  # the gutter: shade where the pages dip toward the coil
         band = plane(wp - reach * rng.uniform(0.3, 1.5), -h * 0.05, xf + reach * rng.uniform(0.2, 1.0), h * 1.05)
         if band is not None:
             m = cv2.GaussianBlur(shapes.polygon_coverage(band, g), (0, 0), rng.uniform(1.0, 0.02 * g + 1))
@@ -846,10 +871,14 @@ def open_spiral_notebook(rng: np.random.Generator, pools: AssetPools, canvas: np
     if shadow and rng.random() < 0.4:
         drop_shadow(rng, canvas, page_quad)
     warp_onto(canvas, tex, page_quad, alpha_blur=rng.uniform(0.3, 1.0) if shadow else 0.0)
+    if v8 and shadow and rng.random() < 0.85:  # the gutter, over both pages and the far coil
+        gutter_at = wl + rng.uniform(-0.3, 0.3) * reach
+        scenes.gutter_shade(rng, canvas, hm, gutter_at, h, reach * rng.uniform(0.5, 3.0), reach * rng.uniform(1.0, 5.0))
     holes(wp - hole_in, 1.0)
     drawn = coils(wp, 1.0, reach, hole_in, 1.0)
     mid = to_image([[wp, h / 2], [wl, h / 2], [xf + hole_in2 + wire / 2, h / 2]])
     return quad.astype(np.float32), {"side": side, "page": page_quad, "facing": facing_quad, "cover": cover_quad,
+                                     "facing_outline": facing_outline,
                                      "reach": float(np.linalg.norm(mid[1] - mid[0])),
                                      "far_reach": float(np.linalg.norm(mid[2] - mid[1])),
                                      "coils": drawn, "far_coils": far_drawn}
@@ -1009,6 +1038,10 @@ class Mix:
     # v7's family (0 draws nothing, as above): an open spiral notebook with thick dark coils and the
     # facing page beyond them, labelled out to the coil's ring line (see `open_spiral_notebook`).
     spiral: float = 0.0
+    # v8's family (0 draws nothing, as above): the same notebook drawn closer to the real photos
+    # (round shaded wire, a lifted facing page, a gutter shadow, letter-like handwriting; see
+    # `open_spiral_notebook`'s `look="v8"`), with the same label.
+    spiral_v8: float = 0.0
     # Decide first whether the image has a document, so that a negative's desk clutter holds no sheet
     # of paper. Off in v3-v5, whose negatives drew their clutter (papers included) before deciding:
     # about a fifth of them showed an unlabelled sheet, teaching that paper is not a document.
@@ -1036,14 +1069,18 @@ V6_MIX = Mix(special=0.3, hand=0.12, occluder=0.06, pens=0.08, on_page=0.08, cov
 # special pages' older thin-wire notebooks (0.71 x 0.3 x 0.14 = 3.0%) about 7.5% of them spirals.
 V7_MIX = Mix(special=0.3, hand=0.12, occluder=0.06, pens=0.08, on_page=0.08, cover=0.08, pale_side=0.06,
              sleeve=0.05, marble=0.1, desk_negative=0.4, desk_page=0.05, paperless_negatives=True, spiral=0.045)
-MIXES = {"v3": V3_MIX, "v4": V4_MIX, "v5": V5_MIX, "v6": V6_MIX, "v7": V7_MIX}
+# v8: v7 with its open spiral notebooks drawn the v8 way (see models/MODEL.md, "v8 mix"): the same
+# 4.5% of positives, every one of them closer to the photos; nothing else changes.
+V8_MIX = Mix(special=0.3, hand=0.12, occluder=0.06, pens=0.08, on_page=0.08, cover=0.08, pale_side=0.06,
+             sleeve=0.05, marble=0.1, desk_negative=0.4, desk_page=0.05, paperless_negatives=True, spiral_v8=0.045)
+MIXES = {"v3": V3_MIX, "v4": V4_MIX, "v5": V5_MIX, "v6": V6_MIX, "v7": V7_MIX, "v8": V8_MIX}
 
 
 def pick_family(rng: np.random.Generator, mix: Mix) -> str | None:
-    """Which of v5's, v6's or v7's families a positive image is, if any (draws nothing when none is in
+    """Which of v5's, v6's, v7's or v8's families a positive image is, if any (draws nothing when none is in
     the mix; a family at 0 changes no other family's draws)."""
     shares = (("cover", mix.cover), ("pale_side", mix.pale_side), ("sleeve", mix.sleeve), ("desk_page", mix.desk_page),
-              ("spiral", mix.spiral))
+              ("spiral", mix.spiral), ("spiral_v8", mix.spiral_v8))
     if sum(s for _, s in shares) <= 0:
         return None
     r = rng.random()
@@ -1091,6 +1128,8 @@ def make_sample(rng: np.random.Generator, pools: AssetPools, size: int, negative
             outline, _ = page_among_things(rng, pools, canvas)
         elif family == "spiral":
             outline, _ = open_spiral_notebook(rng, pools, canvas, allow_out, under)
+        elif family == "spiral_v8":
+            outline, _ = open_spiral_notebook(rng, pools, canvas, allow_out, under, look="v8")
         elif rng.random() < mix.special:
             outline = special_page(rng, pools, canvas, allow_out)
         else:

@@ -617,15 +617,20 @@ def side_band(quad: np.ndarray, side: int, depths, n: int = 240) -> tuple[np.nda
 
 class V7Families(unittest.TestCase):
     """v7's open spiral notebook: the label is the page with its half of the coil, out to the ring
-    line; the facing page beyond the coil and the cover under both are drawn, never labelled."""
+    line; the facing page beyond the coil and the cover under both are drawn, never labelled.
+    v8 draws the same notebook closer to the photos (`look="v8"`, `LOOK = "v8"` in V8Spirals below):
+    every test here holds for both."""
+
+    LOOK = "v7"
 
     def render(self, seed: int, desk: int, **kw):
         from synth import open_spiral_notebook
 
         g = 256
         canvas = np.full((g, g, 3), desk, np.uint8)
+        look = {} if self.LOOK == "v7" else {"look": self.LOOK}
         quad, parts = open_spiral_notebook(np.random.default_rng(seed), tiny_pools(), canvas, False,
-                                           page=white_page(), shadow=False, **kw)
+                                           page=white_page(), shadow=False, **look, **kw)
         return canvas, quad, parts
 
     def test_the_page_and_the_facing_page_are_drawn_where_their_quads_say_and_only_the_page_is_labelled(self):
@@ -725,10 +730,62 @@ class V7Families(unittest.TestCase):
 
         pools, rng = tiny_pools(), np.random.default_rng(73)
         for _ in range(10):
-            _, label, outline = make_sample(rng, pools, 64, mix=Mix(negative=0.0, spiral=1.0, marble=0.3))
+            family = {"spiral": 1.0} if self.LOOK == "v7" else {"spiral_v8": 1.0}
+            _, label, outline = make_sample(rng, pools, 64, mix=Mix(negative=0.0, marble=0.3, **family))
             self.assertEqual(len(outline), 4)
             self.assertGreater(float(label.max()), 0.5)
             assert_label_on_outline(self, label, outline)
+
+
+class V8Spirals(V7Families):
+    """v8's open spiral notebook (round shaded wire, a lifted facing page, a gutter shadow, letters):
+    V7Families' tests with `look="v8"`, and the lifted facing page's own."""
+
+    LOOK = "v8"
+
+    def test_the_lifted_facing_page_curves_away_and_never_reaches_the_label(self):
+        curved = 0
+        for seed in range(6):
+            with self.subTest(seed=seed):
+                canvas, quad, parts = self.render(seed + 30, 40, facing=True, cover=False, dark=True)
+                drawn = np.asarray(parts["facing_outline"], np.float64)
+                side = parts["side"]
+                a, b = quad[side].astype(np.float64), quad[(side + 1) % 4].astype(np.float64)
+                inward = np.array([b[1] - a[1], a[0] - b[0]]) / np.linalg.norm(b - a)
+                if np.dot(quad.mean(0) - a, inward) < 0:
+                    inward = -inward
+                # Every point of its drawn outline lies beyond the ring line, by at least the far
+                # half's reach less a pixel (the page frame's perspective bends distances a little).
+                beyond = -((drawn - a) @ inward)
+                self.assertGreater(float(beyond.min()), min(2.0, parts["far_reach"] * 0.5), beyond.min())
+                # It is drawn where its outline says (bright paper on a dark desk), and unlabelled.
+                lum = canvas.astype(np.float64).mean(2)
+                inner = (shapes.polygon_coverage(drawn, 256) > 0.99) & (shapes.segment_distance(quad, 256, 8.0) > 6.0)
+                inner &= shapes.segment_distance(drawn, 256, 4.0) > 3.0  # clear of the far holes and loops by the edge
+                self.assertGreater(int(inner.sum()), 50)
+                self.assertGreater(float(np.median(lum[inner])), 150)
+                ys, xs = np.nonzero(inner)
+                self.assertEqual(float(draw_label(quad, 128, 0.5)[ys // 2, xs // 2].max()), 0.0)
+                # Its outline is not the facing quad's: the edges near the spine curve.
+                straight = np.array([shapes.segment_distance(parts["facing"], 256, 20.0)[int(p[1]), int(p[0])]
+                                     for p in drawn if 0 <= p[0] < 256 and 0 <= p[1] < 256])
+                curved += bool(len(straight) and straight.max() > 1.0)
+        self.assertGreater(curved, 2)
+
+    def test_the_wire_is_shaded_round_not_flat(self):
+        from synth import open_spiral_notebook
+
+        spread = []
+        for seed in range(4):
+            canvas = np.full((256, 256, 3), 230, np.uint8)
+            _, parts = open_spiral_notebook(np.random.default_rng(seed + 40), tiny_pools(), canvas, False, page=white_page(),
+                                            facing=False, cover=False, dark=True, shadow=False, look="v8")
+            solid = (parts["coils"] > 0.99) | (parts["far_coils"] > 0.99)
+            if solid.sum() > 30:
+                spread.append(float(np.percentile(canvas.mean(2)[solid], 95) - np.percentile(canvas.mean(2)[solid], 5)))
+        # a flat stroke of one colour would give ~0; a rim, a core and a highlight give tens of levels
+        self.assertTrue(spread)
+        self.assertGreater(float(np.median(spread)), 15.0, spread)
 
 
 class SpiralCheck(unittest.TestCase):
@@ -740,9 +797,9 @@ class SpiralCheck(unittest.TestCase):
 
         rng = np.random.default_rng(80)
         told = 0
-        for _ in range(6):
+        for i in range(12):
             canvas = np.zeros((256, 256, 3), np.uint8)
-            quad, parts = open_spiral_notebook(rng, tiny_pools(), canvas, False)
+            quad, parts = open_spiral_notebook(rng, tiny_pools(), canvas, False, look=("v7", "v8")[i % 2])
             if parts["reach"] * 0.5 < 3.0:
                 continue  # the two lines closer than the ridge's width: not told apart by design
             told += 1
@@ -755,7 +812,7 @@ class SpiralCheck(unittest.TestCase):
             self.assertLess(on_paper[0], 0.1)
             self.assertGreater(on_label[2], 0.9)  # the free sides are shared by both outlines
             self.assertGreater(on_paper[2], 0.6)
-        self.assertGreater(told, 2)
+        self.assertGreater(told, 4)
 
     def test_the_tool_runs_the_shipped_model_on_fresh_samples(self):
         import subprocess
@@ -841,6 +898,18 @@ class SceneMixes(unittest.TestCase):
         pools, rng = tiny_pools(), np.random.default_rng(24)
         for _ in range(20):
             _, label, outline = make_sample(rng, pools, 64, mix=V6_MIX)
+            assert_label_on_outline(self, label, outline)
+
+    def test_v8_is_v7_with_its_spirals_drawn_the_v8_way(self):
+        from synth import MIXES, V6_MIX, V7_MIX, V8_MIX
+
+        self.assertIs(MIXES["v8"], V8_MIX)
+        assert_mix_extends(self, V6_MIX, V8_MIX, {"spiral_v8"})
+        self.assertEqual(V8_MIX.spiral_v8, V7_MIX.spiral)
+        self.assertEqual(V8_MIX.spiral, 0.0)
+        pools, rng = tiny_pools(), np.random.default_rng(26)
+        for _ in range(20):
+            _, label, outline = make_sample(rng, pools, 64, mix=V8_MIX)
             assert_label_on_outline(self, label, outline)
 
     def test_v7_keeps_v6_and_adds_open_spiral_notebooks(self):
