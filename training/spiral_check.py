@@ -1,8 +1,9 @@
 """How a network sees the synthetic open spiral notebooks' bound side: its edge map along the
 label's bound side (the coil's ring line, where the dev photos are labelled), along the paper's own edge
-beside the coil, and along the three free sides, averaged over fresh samples of the v7 family.
+beside the coil, and along the three free sides, averaged over fresh samples of the v7 family (or, with
+`--look v8`, of v8's: the same notebooks drawn closer to the photos).
 
-python3 training/spiral_check.py --model models/docedge-fp32.onnx [--n 200] [--seed 0]
+python3 training/spiral_check.py --model models/docedge-fp32.onnx [--n 200] [--seed 0] [--look v7|v8]
 
 Why: on the real spiral notebooks (`mahajialirezaei_*`) the shipped network draws the paper's edge
 4-5.5 map px inside the labelled outline; a fine-tune on the v7 mix should move its line out to the
@@ -56,6 +57,7 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=200)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--size", type=int, default=128)
+    ap.add_argument("--look", choices=("v7", "v8"), default="v7", help="which family's notebooks (synth.open_spiral_notebook)")
     ap.add_argument("--assets", default=os.path.join(os.path.dirname(__file__), "assets"))
     args = ap.parse_args()
     import onnxruntime as ort
@@ -68,14 +70,14 @@ def main() -> None:
     for _ in range(args.n):
         g = args.size * 2
         canvas = background(rng, pools, g)
-        quad, parts = open_spiral_notebook(rng, pools, canvas, False)
+        quad, parts = open_spiral_notebook(rng, pools, canvas, False, look=args.look)
         canvas = degrade(rng, lighting(rng, canvas))
         img = jpeg(rng, cv2.resize(canvas, (args.size, args.size), interpolation=cv2.INTER_AREA))
         x = np.ascontiguousarray(img.transpose(2, 0, 1)[None].astype(np.float32) / 255.0)
         emap = sess.run(None, {name: x})[0].reshape(args.size, args.size)
         rows.append((*bound_side_strengths(emap, quad, parts, 0.5), parts["reach"] * 0.5))
     r = np.array(rows)
-    print(json.dumps({"n": len(r), "label_side": round(float(r[:, 0].mean()), 3), "paper_edge": round(float(r[:, 1].mean()), 3),
+    print(json.dumps({"look": args.look, "n": len(r), "label_side": round(float(r[:, 0].mean()), 3), "paper_edge": round(float(r[:, 1].mean()), 3),
                       "free_sides": round(float(r[:, 2].mean()), 3),
                       "paper_edge_stronger": round(float((r[:, 1] > r[:, 0]).mean()), 3),
                       "reach_px": round(float(r[:, 3].mean()), 2)}))
