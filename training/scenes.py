@@ -679,8 +679,8 @@ def letter_handwriting(rng: np.random.Generator, img: np.ndarray, rule: int | No
     ink_mask = np.zeros((h, w), np.uint8)
     font = int(_SCRIPT_FONTS[int(rng.integers(len(_SCRIPT_FONTS)))])
     (_, th), _ = cv2.getTextSize("x", font, 1.0, 1)
-    scale = rule * rng.uniform(0.45, 0.7) / max(th, 1)
-    thick = 1 if rng.random() < 0.75 else 2
+    scale = rule * rng.uniform(0.6, 0.95) / max(th, 1)
+    thick = 1 if rng.random() < 0.6 else 2
     left = int(w * rng.uniform(0.05, 0.15))
     for y in range(int(rule * rng.uniform(1.5, 3)), h - rule // 2, rule):
         if rng.random() < 0.18:
@@ -782,3 +782,18 @@ def lifted_facing_page(rng: np.random.Generator, tex: np.ndarray, max_gap: float
     outline = np.concatenate([top_edge, bottom_edge, spine])
     gain = 1 + rng.uniform(-0.3, 0.2) * np.exp(-np.arange(w, dtype=np.float32) / max(1.0, reach * 0.6))
     return np.clip(tex * gain[None, :, None], 0, 255).astype(np.uint8), outline
+
+
+def plastic_cover(rng: np.random.Generator, w: int, h: int) -> np.ndarray:
+    """A translucent grey plastic folder under an open notebook (8 of the 12 dev notebooks lie in
+    one): mid to light grey, often a little blue, mottled, with a bright rim just inside its edge
+    where the plastic's cut catches the light, and a darker band inside the rim."""
+    base = np.array([rng.uniform(120, 210)] * 3, np.float32) + rng.uniform(-6, 6, 3).astype(np.float32)
+    if rng.random() < 0.5:
+        base[2] += rng.uniform(4, 18)
+    small = rng.normal(0, 1, (max(2, h // 30), max(2, w // 30))).astype(np.float32)
+    img = base[None, None, :] + cv2.resize(small, (w, h), interpolation=cv2.INTER_CUBIC)[..., None] * rng.uniform(2, 8)
+    m = max(1, int(min(w, h) * rng.uniform(0.004, 0.012)))
+    cv2.rectangle(img, (m, m), (w - 1 - m, h - 1 - m), (base * rng.uniform(0.8, 0.92)).tolist(), 2 * m, cv2.LINE_AA)
+    cv2.rectangle(img, (0, 0), (w - 1, h - 1), np.minimum(255.0, base * rng.uniform(1.08, 1.25)).tolist(), m, cv2.LINE_AA)
+    return np.clip(img, 0, 255).astype(np.uint8)

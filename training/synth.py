@@ -714,7 +714,7 @@ def notebook_page(rng: np.random.Generator, pools: AssetPools, letters: bool = F
 def open_spiral_notebook(rng: np.random.Generator, pools: AssetPools, canvas: np.ndarray, allow_out: bool,
                          under=None, page: np.ndarray | None = None, facing: bool | None = None,
                          cover: bool | None = None, dark: bool | None = None,
-                         shadow: bool = True, look: str = "v7") -> tuple[np.ndarray, dict]:
+                         shadow: bool = True, look: str = "v7", plastic: bool | None = None) -> tuple[np.ndarray, dict]:
     """An open spiral notebook as the real photos show one: the page (often ruled, often written on)
     bound on one side (right, left or top) by a coil of thick loops whose every turn runs from a hole
     punched in the page, over the page's edge, to the facing page's hole beyond: seen from above, a
@@ -734,7 +734,8 @@ def open_spiral_notebook(rng: np.random.Generator, pools: AssetPools, canvas: np
     `scenes.draw_round_coils`), rounder and larger holes, the facing page lifted by the coil (its
     top and bottom edges curving near the spine, its spine-side edge bowed away from the coil, the
     lifted part lit differently; `scenes.lifted_facing_page`), a gutter shadow darkening both pages
-    toward the ring line (`scenes.gutter_shade`), and letter-like handwriting. The label is the same
+    toward the ring line (`scenes.gutter_shade`), letter-like handwriting, and half the covers grey
+    translucent plastic folders (`scenes.plastic_cover`; `plastic` decides). The label is the same
     quad, and the coil's two halves end on it exactly as in v7's."""
     if look not in ("v7", "v8"):
         raise ValueError(f"unknown spiral look {look!r}")
@@ -820,7 +821,10 @@ def open_spiral_notebook(rng: np.random.Generator, pools: AssetPools, canvas: np
     if cover_quad is not None:
         if shadow and rng.random() < 0.7:
             drop_shadow(rng, canvas, cover_quad)
-        tex_cover = scenes.dark_cover(rng, *cover_size)
+        if v8 and (rng.random() < 0.5 if plastic is None else plastic):  # the photos' grey plastic folders
+            tex_cover = scenes.plastic_cover(rng, *cover_size)
+        else:
+            tex_cover = scenes.dark_cover(rng, *cover_size)
         warp_onto(canvas, tex_cover, cover_quad, alpha_blur=rng.uniform(0.3, 1.0) if shadow else 0.0)
         hole_colour = np.median(tex_cover[::8, ::8].reshape(-1, 3), 0).tolist()
     n_loops = max(2, int((h - pitch * 0.5) // pitch))

@@ -628,7 +628,7 @@ class V7Families(unittest.TestCase):
 
         g = 256
         canvas = np.full((g, g, 3), desk, np.uint8)
-        look = {} if self.LOOK == "v7" else {"look": self.LOOK}
+        look = {} if self.LOOK == "v7" else {"look": self.LOOK, "plastic": kw.pop("plastic", False)}
         quad, parts = open_spiral_notebook(np.random.default_rng(seed), tiny_pools(), canvas, False,
                                            page=white_page(), shadow=False, **look, **kw)
         return canvas, quad, parts
@@ -771,6 +771,25 @@ class V8Spirals(V7Families):
                                      for p in drawn if 0 <= p[0] < 256 and 0 <= p[1] < 256])
                 curved += bool(len(straight) and straight.max() > 1.0)
         self.assertGreater(curved, 2)
+
+    def test_a_grey_plastic_folder_under_the_spread_is_drawn_and_not_labelled(self):
+        for seed in range(4):
+            with self.subTest(seed=seed):
+                canvas, quad, parts = self.render(seed + 50, 30, facing=True, cover=True, plastic=True)
+                cover = parts["cover"]
+                self.assertIsNotNone(cover)
+                lum = canvas.astype(np.float64).mean(2)
+                cpts = outline_points(cover)
+                inside = np.all((cpts > 4) & (cpts < 252), axis=1) & away_from(cpts, cover, 4.0)
+                gap = shapes.segment_distance(quad, 256, 40.0)[np.clip(cpts[:, 1].astype(int), 0, 255),
+                                                               np.clip(cpts[:, 0].astype(int), 0, 255)]
+                cpts = cpts[inside & (gap > 4.0)]
+                self.assertGreater(len(cpts), 20)
+                # (the points lie on the cover's edge: half plastic, half the dark desk 30)
+                self.assertGreater(float(np.median(sample_bilinear(lum, cpts))), 70)
+                label = draw_label(quad, 128, 0.5)
+                half = cpts * 0.5
+                self.assertEqual(float(label[half[:, 1].astype(int), half[:, 0].astype(int)].max()), 0.0)
 
     def test_the_wire_is_shaded_round_not_flat(self):
         from synth import open_spiral_notebook
