@@ -615,6 +615,16 @@ def side_band(quad: np.ndarray, side: int, depths, n: int = 240) -> tuple[np.nda
     return np.stack([line + inward * d for d in depths]), inward
 
 
+def cover_edge_points(cover, quad):
+    """Points on the outline of a cover under a 256 px spread, inside the canvas, clear of the
+    cover's corners and more than 4 px from the labelled page (whose coil may overlap it)."""
+    cpts = outline_points(cover)
+    inside = np.all((cpts > 4) & (cpts < 252), axis=1) & away_from(cpts, cover, 4.0)
+    gap = shapes.segment_distance(quad, 256, 40.0)[np.clip(cpts[:, 1].astype(int), 0, 255),
+                                                   np.clip(cpts[:, 0].astype(int), 0, 255)]
+    return cpts[inside & (gap > 4.0)]
+
+
 class V7Families(unittest.TestCase):
     """v7's open spiral notebook: the label is the page with its half of the coil, out to the ring
     line; the facing page beyond the coil and the cover under both are drawn, never labelled.
@@ -714,11 +724,7 @@ class V7Families(unittest.TestCase):
                 cover = parts["cover"]
                 self.assertIsNotNone(cover)
                 lum = canvas.astype(np.float64).mean(2)
-                cpts = outline_points(cover)
-                inside = np.all((cpts > 4) & (cpts < 252), axis=1) & away_from(cpts, cover, 4.0)
-                gap = shapes.segment_distance(quad, 256, 40.0)[np.clip(cpts[:, 1].astype(int), 0, 255),
-                                                               np.clip(cpts[:, 0].astype(int), 0, 255)]
-                cpts = cpts[inside & (gap > 4.0)]
+                cpts = cover_edge_points(cover, quad)
                 self.assertGreater(len(cpts), 20)
                 self.assertLess(float(np.median(sample_bilinear(lum, cpts))), 170)  # desk 200 against a dark cover
                 label = draw_label(quad, 128, 0.5)
@@ -779,11 +785,7 @@ class V8Spirals(V7Families):
                 cover = parts["cover"]
                 self.assertIsNotNone(cover)
                 lum = canvas.astype(np.float64).mean(2)
-                cpts = outline_points(cover)
-                inside = np.all((cpts > 4) & (cpts < 252), axis=1) & away_from(cpts, cover, 4.0)
-                gap = shapes.segment_distance(quad, 256, 40.0)[np.clip(cpts[:, 1].astype(int), 0, 255),
-                                                               np.clip(cpts[:, 0].astype(int), 0, 255)]
-                cpts = cpts[inside & (gap > 4.0)]
+                cpts = cover_edge_points(cover, quad)
                 self.assertGreater(len(cpts), 20)
                 # (the points lie on the cover's edge: half plastic, half the dark desk 30)
                 self.assertGreater(float(np.median(sample_bilinear(lum, cpts))), 70)
