@@ -6,7 +6,7 @@ rounding), matches its pattern strictly and leaves anything else alone, so it ap
 model training/export.py produces and does nothing to a graph it does not recognise.
 
 Why these (a per-operator profile of the optimised int8 model in onnxruntime-web 1.30, one WASM
-thread, docs/performance.md): the convolutions are ~95% of inference and run in MLAS kernels no
+thread, docs/performance-log.md, "Inference, per operator"): the convolutions are ~95% of inference and run in MLAS kernels no
 graph rewrite reaches; what a rewrite can remove is the small operators around them, each a
 kernel call plus a pass over its tensor:
 - the HED side outputs' transposed convolutions (im2col GEMM + col2im per side), the Concat of

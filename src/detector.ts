@@ -141,7 +141,7 @@ async function precompiledOrt(compiling: () => void): Promise<WebAssembly.Module
  * WASM's tier-up behind that 14 MB compile, so a decode during it runs in its interpreter
  * (measured: 235 ms median instead of 52, first result 482 ms instead of 444), importing ORT's
  * JavaScript early measured 10-25 ms later to the first result there, and the warm-up was not
- * clearly better (docs/performance.md, cold start, fourth and fifth rounds).
+ * clearly better (docs/performance-log.md, cold start, fourth and fifth rounds).
  */
 function overlapsLoad(): boolean {
   return detectRuntime() !== "bun";

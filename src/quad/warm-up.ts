@@ -25,7 +25,7 @@ export function warmUpMap(): FloatMap {
  * WASM compiles, when the main thread would otherwise wait. A first finder call on Node (14-17 ms
  * of main-thread CPU on the sample's map here) spends about 4 ms compiling its ~80 functions to
  * bytecode and the rest running them in the interpreter; this one costs 6-9 ms and the real first
- * call then takes 8-10 (docs/performance.md, cold start, fifth round). A full-size map with clutter
+ * call then takes 8-10 (docs/performance-log.md, cold start, fifth round). A full-size map with clutter
  * would warm the loops more, but costs ~30 ms there (the fourth round).
  *
  * @example
