@@ -1,6 +1,6 @@
 import type { RgbaImage } from "../types.ts";
 import { heldModelInput, modelInput } from "./area-wasm.ts";
-import { copyHeld, freeHeld, type HeldPixels } from "./jpeg-wasm.ts";
+import { copyHeld, freeHeld, viewHeld, type HeldPixels } from "./jpeg-wasm.ts";
 import type { PixelBox } from "./resize.ts";
 
 /**
@@ -16,6 +16,12 @@ export interface DetectionPixels {
   modelInput(outW: number, outH: number, box?: PixelBox): Promise<Float32Array>;
   /** The pixels in JavaScript memory (copied out of the decoder's at most once). */
   rgba(): RgbaImage;
+  /**
+   * The pixels to read a few of now, without copying them: a view of the decoder's memory where
+   * they are still there. Valid until `release` or the decoder's next call (its memory may grow),
+   * so read it at once and keep nothing of it.
+   */
+  peek(): RgbaImage;
   /** Give back what the decoder's memory holds for them; later calls copy nothing. Safe to call twice. */
   release(): void;
 }
@@ -35,6 +41,7 @@ export function jsPixels(image: RgbaImage): DetectionPixels {
     height: image.height,
     modelInput: (outW, outH, box) => modelInput(image, outW, outH, box),
     rgba: () => image,
+    peek: () => image,
     release: () => {},
   };
 }
@@ -73,6 +80,11 @@ export function heldPixels(held: HeldPixels): DetectionPixels {
       return modelInput(rgba(), outW, outH, box);
     },
     rgba,
+    peek() {
+      if (copied !== null) return copied;
+      if (freed) throw new Error("held pixels were released before they were read");
+      return viewHeld(held);
+    },
     release() {
       if (freed) return;
       freed = true;

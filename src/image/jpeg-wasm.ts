@@ -257,6 +257,12 @@ export function copyHeld(held: HeldPixels): RgbaImage {
   return { data: new Uint8ClampedArray(x.memory.buffer.slice(at, at + width * height * 4)), width, height };
 }
 
+/** The held pixels where they lie in the decoder's memory, not copied (valid until they are freed or the memory grows). */
+export function viewHeld(held: HeldPixels): RgbaImage {
+  const { x, at, width, height } = held;
+  return { data: new Uint8ClampedArray(x.memory.buffer, at, width * height * 4), width, height };
+}
+
 /** The held pixels copied into JavaScript memory, their block given back to the decoder. */
 export function copyReleased(held: HeldPixels): RgbaImage {
   const image = copyHeld(held);
