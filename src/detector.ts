@@ -10,6 +10,7 @@ import { jsPixels } from "./image/detection-pixels.ts";
 import { createEdgeModel, type EdgeModel } from "./model/session.ts";
 import { DEFAULT_THRESHOLD, findQuadDetailed } from "./quad/find-quad.ts";
 import { boxShare, combineLooks, cropBox, wantsSecondLook } from "./quad/second-look.ts";
+import { findCoil, ringLineQuad } from "./quad/coil.ts";
 import { warmUpFinder } from "./quad/warm-up.ts";
 import { MODEL_FILES, SHIPPED_MODEL_INPUT, packageRoot, resolveDependencyFile } from "./runtime/assets.ts";
 import { env, effectiveNumThreads } from "./runtime/env.ts";
@@ -237,6 +238,11 @@ async function openDetector(options?: DetectorOptions, hooks?: LoadHooks): Promi
         : null;
       best = combineLooks(best, seen, Math.hypot(image.width, image.height));
       looked = true;
+    }
+    if (best && best.confidence >= threshold) {
+      // A spiral-bound side answers at the coil's ring line, as such pages are labelled (src/quad/coil.ts).
+      const coil = findCoil(image.peek(), best.quad);
+      if (coil) best = { quad: ringLineQuad(best.quad, coil), confidence: best.confidence };
     }
     const quad = best && best.confidence >= threshold ? toSourcePixels(best.quad, input) : null;
     const t5 = now();

@@ -1,0 +1,114 @@
+// The spiral side (issue 13): a coil beside a page is found in the pixels and the side answered at
+// its ring line; other ridges and patterns beside a page leave the answer as it was.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+
+import { COIL, FINE, bandVerdict, findCoil, ringLineQuad, sideProfile } from "../../src/quad/coil.ts";
+import { detrend, periodicity } from "../../src/quad/periodicity.ts";
+import type { Point, Quad } from "../../src/types.ts";
+import { createDetector } from "../../src/detector.ts";
+import { MODEL_INT8, hasModel } from "../core/helpers.ts";
+import {
+  COIL_DRAWING, PAGE, keyboard, pageOnDesk, pageQuad, parallelLines, render, ruledPage, shadowAndSeam, spiralPage, tiles, toImage,
+} from "./coil-scenes.ts";
+
+/** Distance from a point to the line through the page frame's u = at (image pixels). */
+function offLine(p: Point, at: number): number {
+  const a = toImage(at, 0), b = toImage(at, PAGE.h);
+  const dx = b[0] - a[0], dy = b[1] - a[1];
+  return Math.abs((p[0] - a[0]) * dy - (p[1] - a[1]) * dx) / Math.hypot(dx, dy);
+}
+
+test("a coil beside a page is found, and its side moves to the ring line; the other corners stay", () => {
+  const img = render(spiralPage());
+  const quad = pageQuad();
+  const coil = findCoil(img, quad);
+  assert.ok(coil, "no coil found");
+  assert.equal(coil.side, 1);
+  assert.ok(Math.abs(coil.pitch - COIL_DRAWING.pitch) < 1.5, `pitch ${coil.pitch}`);
+  const moved = ringLineQuad(quad, coil);
+  for (const k of [1, 2]) {
+    const off = offLine(moved[k], COIL_DRAWING.ring);
+    assert.ok(off < 2.5, `corner ${k} is ${off.toFixed(2)} px from the ring line (the side moved ${offLine(moved[k], PAGE.w).toFixed(2)} px)`);
+  }
+  assert.deepEqual([moved[0], moved[3]], [quad[0], quad[3]]);
+});
+
+test("a coil found with the page's seen edge a few pixels inside the holes still lands on the ring line", () => {
+  const img = render(spiralPage(), 7);
+  const coil = findCoil(img, pageQuad(PAGE.w - 4));
+  assert.ok(coil, "no coil found");
+  const moved = ringLineQuad(pageQuad(PAGE.w - 4), coil);
+  for (const k of [1, 2]) assert.ok(offLine(moved[k], COIL_DRAWING.ring) < 3, `corner ${k}: ${offLine(moved[k], COIL_DRAWING.ring).toFixed(2)} px off`);
+});
+
+// Each scene, and why its right side's fine look shows no coil (where the coarse look sees rows
+// that repeat, the band's checks are what rejects them: see the test after these).
+const quiet: [string, () => ReturnType<typeof render>, string][] = [
+  ["a shadow and a folder's seam beside a side", () => render(shadowAndSeam()), "too narrow for a coil"],
+  ["lines parallel to a side beside it (their moire repeats along it)", () => render(parallelLines()), "rows do not rise and fall together"],
+  ["tiles at a coil's pitch running far from the page", () => render(tiles()), "too wide for a coil"],
+  ["a ruled page whose lines meet a side at a coil's pitch", () => render(ruledPage()), "no repeating row at the side"],
+  ["a keyboard beside a side, keys at a coil's pitch", () => render(keyboard(16)), "too wide for a coil"],
+  ["a keyboard beside a side, keys at the longest pitch a coil may have", () => render(keyboard(22)), "too wide for a coil"],
+  ["a keyboard beside a side, keys coarser than a coil", () => render(keyboard(34)), "rows do not rise and fall together"],
+  ["a plain page on a desk", () => render(pageOnDesk()), "too narrow for a coil"],
+];
+for (const [name, scene, why] of quiet) {
+  test(`no coil: ${name}`, () => {
+    const img = scene();
+    const quad = pageQuad();
+    assert.equal(findCoil(img, quad), null);
+    assert.equal(bandVerdict(sideProfile(img, quad, 1, FINE)), why);
+  });
+}
+
+test("the coarse look sees the repeating rows that the band's checks then reject", () => {
+  for (const scene of [parallelLines(), tiles(), keyboard(16), keyboard(22)]) {
+    const rows = sideProfile(render(scene), pageQuad(), 1, COIL.coarse);
+    assert.ok(rows.filter((r) => r && r.score >= COIL.periodic).length >= 2);
+  }
+});
+
+test("periodicity: a repeating row scores high at its pitch; a step and noise do not", () => {
+  const n = 256;
+  const ring = new Float32Array(n), step = new Float32Array(n), noise = new Float32Array(n);
+  let s = 12345;
+  for (let i = 0; i < n; i++) {
+    ring[i] = (i % 11) < 3 ? 40 : 200;
+    step[i] = i < n / 2 ? 60 : 200;
+    s = (s * 1103515245 + 12345) >>> 0;
+    noise[i] = 128 + ((s >>> 16) % 60) - 30;
+  }
+  const p = periodicity(detrend(ring, 40), 4, 20);
+  assert.equal(p.lag, 11);
+  assert.ok(p.score > 0.9, `score ${p.score}`);
+  assert.ok(periodicity(detrend(step, 40), 4, 20).score < 0.5);
+  assert.ok(periodicity(detrend(noise, 40), 4, 20).score < 0.5);
+});
+
+const skip = hasModel() ? false : `no model at ${MODEL_INT8} (the lead ships models/)`;
+
+test("detect() answers a drawn spiral notebook's bound side at the ring line and a plain page's sides where they are", { skip }, async () => {
+  const d = await createDetector({ numThreads: 1 });
+  try {
+    const spiral = await d.detect(render(spiralPage()));
+    assert.ok(spiral.found && spiral.quad, `confidence ${spiral.confidence}`);
+    // The page's right side: the answer's corners nearest the drawn right corners.
+    const right = pickCorners(spiral.quad, [toImage(COIL_DRAWING.ring, 0), toImage(COIL_DRAWING.ring, PAGE.h)]);
+    for (const p of right) assert.ok(offLine(p, COIL_DRAWING.ring) < 4, `right side ${offLine(p, COIL_DRAWING.ring).toFixed(2)} px from the ring line`);
+    const plain = await d.detect(render(shadowAndSeam()));
+    assert.ok(plain.found && plain.quad);
+    const edge = pickCorners(plain.quad, [toImage(PAGE.w, 0), toImage(PAGE.w, PAGE.h)]);
+    for (const p of edge) assert.ok(offLine(p, PAGE.w) < 4, `right side ${offLine(p, PAGE.w).toFixed(2)} px from the paper's edge`);
+  } finally {
+    await d.dispose();
+  }
+});
+
+/** The answer's corners nearest each of the given points. */
+function pickCorners(q: Quad, near: Point[]): Point[] {
+  return near.map((t) => q.reduce((best, p) => (Math.hypot(p[0] - t[0], p[1] - t[1]) < Math.hypot(best[0] - t[0], best[1] - t[1]) ? p : best)));
+}
+
+
