@@ -25,7 +25,7 @@ export const COIL = {
   minPitch: 0.015,
   maxPitch: 0.065,
   /** The coarse look: rows at these offsets outside the side (negative: inside it); a side is looked at closer where two of them repeat. */
-  coarse: [-0.008, 0.005, 0.016] as readonly number[],
+  coarse: [-0.008, 0.004, 0.016, 0.028] as readonly number[],
   /**
    * The coarse look's rows need this contrast (luma levels, after detrending) to be looked at
    * further: the dev photos' coil rows have 19-86 and nine in ten rows beside other sides less
@@ -130,10 +130,11 @@ function sideFrame(quad: Quad, side: number): SideFrame {
 }
 
 /**
- * Per row at each offset (a share of L outward): its periodicity, or null where the row leaves
- * the image. Rows under minContrast are flat without looking further (most rows beside most pages).
+ * Per row at each offset (a share of L outward), in order: its periodicity, or null where the row
+ * leaves the image. Rows under minContrast are flat without looking further (most rows beside
+ * most pages). A generator, so that a look can stop as soon as its question is settled.
  */
-export function sideProfile(img: RgbaImage, quad: Quad, side: number, offsets: readonly number[], minContrast: number = MIN_CONTRAST): (Row | null)[] {
+export function* sideRows(img: RgbaImage, quad: Quad, side: number, offsets: readonly number[], minContrast: number = MIN_CONTRAST): Generator<Row | null> {
   const N = COIL.samples;
   const f = sideFrame(quad, side);
   const L = f.length;
@@ -144,19 +145,25 @@ export function sideProfile(img: RgbaImage, quad: Quad, side: number, offsets: r
   // Two buffers for the detrended rows, taking turns: each row is compared with the one before.
   const buffers = [new Float32Array(N), new Float32Array(N)];
   let prev: { x: Float32Array; from: number } | null = null;
-  return offsets.map((d, k) => {
-    const [from, to] = sampleRow(img, f.a, f.u, f.n, COIL.from * L, dt, d * L, row);
+  for (let k = 0; k < offsets.length; k++) {
+    const [from, to] = sampleRow(img, f.a, f.u, f.n, COIL.from * L, dt, offsets[k] * L, row);
     // A row the frame cuts to under COIL.inFrame of its samples is not seen.
     if (to - from < COIL.inFrame * N) {
       prev = null;
-      return null;
+      yield null;
+      continue;
     }
     const x = detrend(row.subarray(from, to), 2 * maxLag, buffers[k & 1].subarray(0, to - from));
     const p = periodicity(x, minLag, maxLag, minContrast);
     const coherence = prev ? rowCorrelation(prev.x, prev.from, x, from) : 0;
     prev = { x, from };
-    return { lag: p.lag, score: p.score, contrast: p.contrast, coherence };
-  });
+    yield { lag: p.lag, score: p.score, contrast: p.contrast, coherence };
+  }
+}
+
+/** sideRows, all of them. */
+export function sideProfile(img: RgbaImage, quad: Quad, side: number, offsets: readonly number[], minContrast: number = MIN_CONTRAST): (Row | null)[] {
+  return [...sideRows(img, quad, side, offsets, minContrast)];
 }
 
 /** The samples' spacing along a side of this length, in image pixels. */
@@ -272,8 +279,7 @@ export function bandVerdict(profile: readonly (Row | null)[], offsets: readonly 
 /** Whether two of the coarse look's rows repeat (it stops as soon as that is settled either way). */
 function coarseLook(img: RgbaImage, quad: Quad, side: number): boolean {
   let hits = 0, misses = 0;
-  for (const d of COIL.coarse) {
-    const [r] = sideProfile(img, quad, side, [d], COIL.coarseContrast);
+  for (const r of sideRows(img, quad, side, COIL.coarse, COIL.coarseContrast)) {
     if (r && r.score >= COIL.periodic) hits++;
     else misses++;
     if (hits >= 2) return true;

@@ -165,6 +165,10 @@ test("a JPEG decoded for detection keeps its pixels in the decoder: the same upr
       // The whole image's tensor is averaged where the decoder left the pixels, before any copy out.
       const tensor = await seen.pixels.modelInput(64, 48);
       assert.deepEqual(tensor, await modelInput(upright, 64, 48), `orientation ${o}: tensor`);
+      // peek() reads them where they lie (the coil check's few samples), the same pixels.
+      const view = seen.pixels.peek();
+      assert.deepEqual([view.width, view.height], [upright.width, upright.height], `orientation ${o}: peek's size`);
+      assert.deepEqual(new Uint8ClampedArray(view.data), upright.data, `orientation ${o}: peek's pixels`);
       const box = { x0: 7, y0: 11, x1: upright.width - 5, y1: upright.height - 3 };
       assert.deepEqual(await seen.pixels.modelInput(32, 32, box), await modelInput(upright, 32, 32, box), `orientation ${o}: a box's tensor`);
       assert.deepEqual(seen.pixels.rgba().data, upright.data, `orientation ${o}: pixels`);

@@ -42,8 +42,9 @@ test("a coil found with the page's seen edge a few pixels inside the holes still
   for (const k of [1, 2]) assert.ok(offLine(moved[k], COIL_DRAWING.ring) < 3, `corner ${k}: ${offLine(moved[k], COIL_DRAWING.ring).toFixed(2)} px off`);
 });
 
-// Each scene, and why its right side's fine look shows no coil (where the coarse look sees rows
-// that repeat, the band's checks are what rejects them: see the test after these).
+// Each scene, and why its right side's fine look shows no coil (for the tiles and the keys at a
+// coil's pitch the coarse look sees rows that repeat, so the band's checks are what rejects them:
+// see the test after these; the lines' moire repeats in one coarse row, not two).
 const quiet: [string, () => ReturnType<typeof render>, string][] = [
   ["a shadow and a folder's seam beside a side", () => render(shadowAndSeam()), "too narrow for a coil"],
   ["lines parallel to a side beside it (their moire repeats along it)", () => render(parallelLines()), "rows do not rise and fall together"],
@@ -64,9 +65,10 @@ for (const [name, scene, why] of quiet) {
 }
 
 test("the coarse look sees the repeating rows that the band's checks then reject", () => {
-  for (const scene of [parallelLines(), tiles(), keyboard(16), keyboard(22)]) {
+  for (const [name, scene] of [["tiles", tiles()], ["keys at a coil's pitch", keyboard(16)], ["keys at the longest pitch", keyboard(22)]] as const) {
     const rows = sideProfile(render(scene), pageQuad(), 1, COIL.coarse);
-    assert.ok(rows.filter((r) => r && r.score >= COIL.periodic).length >= 2);
+    const repeating = rows.filter((r) => r && r.score >= COIL.periodic).length;
+    assert.ok(repeating >= 2, `${name}: ${repeating} coarse rows repeat`);
   }
 });
 
