@@ -5,6 +5,7 @@ import { copyFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DATASETS, MODEL_INT8, ROOT } from "../core/helpers.ts";
 import type { Quad } from "../../src/types.ts";
+import { bunCandidates, denoCandidates, nativeBinary } from "../support/binaries.ts";
 
 export { DATASETS, ROOT, SAMPLE, hasModel } from "../core/helpers.ts";
 
@@ -27,25 +28,25 @@ function works(command: string, args: string[]): boolean {
 export const node: Runtime = { name: "node", command: process.execPath, args: [DIST_BIN] };
 
 /**
- * Bun from node_modules. `.bin/bun` needs bun's postinstall (skipped by `npm ci --ignore-scripts`),
- * so fall back to the platform package's binary, which is complete either way.
+ * Bun from node_modules (the native binary: see tests/support/binaries.ts). `.bin/bun` needs bun's
+ * postinstall (skipped by `npm ci --ignore-scripts`); the platform package's binary is complete
+ * either way.
  */
-export function findBun(): Runtime | null {
-  for (const c of [join(ROOT, "node_modules/.bin/bun"), join(ROOT, "node_modules/@oven/bun-linux-x64/bin/bun"), join(ROOT, "node_modules/@oven/bun-linux-x64-baseline/bin/bun")]) {
-    if (works(c, ["--version"])) return { name: "bun", command: c, args: [SRC_BIN] };
-  }
-  return null;
+export function findBun(root = ROOT): Runtime | null {
+  const command = nativeBinary(root, bunCandidates());
+  return command !== null && works(command, ["--version"]) ? { name: "bun", command, args: [join(root, "src/cli/bin.ts")] } : null;
 }
 
 /**
- * Deno from node_modules: the real binary, not `.bin/deno` (a Node wrapper that does not pass
- * signals on, so Ctrl-C tests would hit the wrapper instead of docedge).
+ * Deno from node_modules: the native binary, never `.bin/deno` (npm's Node launcher, which runs
+ * Deno as its child and does not pass signals on, so Ctrl-C tests would stop the launcher and
+ * leave Deno running with the test's pipes; see tests/support/binaries.ts).
  */
-export function findDeno(): Runtime | null {
-  for (const c of [join(ROOT, "node_modules/deno/deno"), join(ROOT, "node_modules/.bin/deno")]) {
-    if (works(c, ["--version"])) return { name: "deno", command: c, args: ["run", "-A", `--config=${join(ROOT, "deno.json")}`, SRC_BIN] };
-  }
-  return null;
+export function findDeno(root = ROOT): Runtime | null {
+  const command = nativeBinary(root, denoCandidates());
+  return command !== null && works(command, ["--version"])
+    ? { name: "deno", command, args: ["run", "-A", `--config=${join(root, "deno.json")}`, join(root, "src/cli/bin.ts")] }
+    : null;
 }
 
 export interface CliResult {

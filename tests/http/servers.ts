@@ -3,10 +3,11 @@
  * loopback, the way a user runs it, and hands back its URL and PID (for memory readings).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { ensureBuilt } from "../support/build.ts";
+import { bunCandidates, denoCandidates, nativeBinary } from "../support/binaries.ts";
 import { waitForIdleQueue } from "./client.ts";
 import { startWorkerd } from "./workerd.ts";
 
@@ -32,12 +33,11 @@ export interface StartOptions {
   env?: Record<string, string>;
 }
 
+/** The runtime's own executable, never npm's launcher script (see tests/support/binaries.ts). */
 function realBinary(candidates: string[]): string {
-  for (const c of candidates) {
-    const p = path.join(ROOT, c);
-    if (existsSync(p)) return p;
-  }
-  throw new Error(`none of ${candidates.join(", ")} exists`);
+  const found = nativeBinary(ROOT, candidates);
+  if (found === null) throw new Error(`none of ${candidates.join(", ")} is a native executable`);
+  return found;
 }
 
 export function freePort(): Promise<number> {
@@ -105,11 +105,11 @@ export async function startTarget(runtime: RuntimeName, options: StartOptions = 
       ensureBuilt();
       return startProcess("node", process.execPath, ["examples/node/server.mjs"], env);
     case "bun":
-      return startProcess("bun", realBinary(["node_modules/bun/bin/bun.exe", "node_modules/.bin/bun"]), ["examples/bun/server.ts"], env);
+      return startProcess("bun", realBinary(bunCandidates()), ["examples/bun/server.ts"], env);
     case "deno":
       return startProcess(
         "deno",
-        realBinary(["node_modules/@deno/linux-x64-glibc/deno", "node_modules/.bin/deno"]),
+        realBinary(denoCandidates()),
         ["run", "--allow-net", "--allow-read", "--allow-env", "--allow-sys=uid,gid", "examples/deno/main.ts"],
         env,
       );
