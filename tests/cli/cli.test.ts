@@ -17,6 +17,7 @@ import {
   runCli,
   SAMPLE,
   startCli,
+  whileRunning,
   TONY,
   tonyPhotos,
   type DetectLine,
@@ -274,9 +275,8 @@ test("unwritable outputs fail with a clear message and exit 1", { skip, timeout:
 
 test("Ctrl-C stops a batch after the file in flight, says how far it got, exits 130", { skip, timeout: 600_000 }, async () => {
   const run = startCli(node, ["detect", TONY, "--json", ...T]);
-  await run.waitForStdout(/\n/);
-  run.child.kill("SIGINT");
-  const r = await run.done;
+  await whileRunning(run, () => run.waitForStdout(/\n/));
+  const r = await run.stop("SIGINT");
   assert.equal(r.code, 130, r.stderr);
   assert.match(r.stderr, /interrupted after (\d+) of 5 images/);
   assert.ok(r.lines.length < 5, "stopped before the end");
@@ -298,21 +298,19 @@ test("progress bar: count, rate and time left on a terminal", { skip: skip || (s
 test("serve: HTTP API on Node until Ctrl-C, same corners as detect", { skip, timeout: 600_000 }, async () => {
   const a = photos[0];
   const run = startCli(node, ["serve", "--port", "0", ...T]);
-  const text = await run.waitForStdout(/listening on (http:\/\/\S+)/);
-  const url = /listening on (http:\/\/\S+)/.exec(text)![1];
-  try {
-    const health = await fetch(`${url}/healthz`);
+  await whileRunning(run, async () => {
+    const text = await run.waitForStdout(/listening on (http:\/\/\S+)/);
+    const url = /listening on (http:\/\/\S+)/.exec(text)![1];
+    const health = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(120_000) });
     assert.equal(health.status, 200);
-    const res = await fetch(`${url}/v1/detect`, { method: "POST", body: readFileSync(a.path), headers: { "content-type": "image/jpeg" } });
+    const res = await fetch(`${url}/v1/detect`, { method: "POST", body: readFileSync(a.path), headers: { "content-type": "image/jpeg" }, signal: AbortSignal.timeout(120_000) });
     assert.equal(res.status, 200);
     const body = (await res.json()) as DetectLine;
     const d = detected.get(a.path)!;
     assert.equal(body.found, d.found);
     if (d.found) assert.ok(maxCornerDistance(body.quad!, d.quad!) < 0.02);
-  } finally {
-    run.child.kill("SIGINT");
-  }
-  const r = await run.done;
+  });
+  const r = await run.stop("SIGINT");
   assert.equal(r.code, 0, `clean shutdown\n${r.stderr}`);
   assert.match(r.stderr, /shutting down/);
 });

@@ -1,5 +1,6 @@
-// The CLI tests' process harness itself: it must start the runtime, not a launcher around it
-// (session 24's Deno serve hang).
+// The CLI tests' process harness itself: it must start the runtime (not a launcher around it), and a
+// process that does not end, or that leaves its pipes to a child, must fail in seconds with its
+// output rather than hold a test until its 10-minute timeout (session 24's Deno serve hang).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -7,7 +8,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isNativeExecutable, nativeBinary, denoCandidates } from "../support/binaries.ts";
-import { findDeno, ROOT } from "./helpers.ts";
+import { findDeno, node, ROOT, startCli } from "./helpers.ts";
 
 const platformDeno = denoCandidates()[1]!;
 const realDeno = nativeBinary(ROOT, [platformDeno]);
@@ -46,4 +47,38 @@ test("findDeno on a fresh `npm ci --ignore-scripts` install starts Deno itself, 
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
+});
+
+test("a process that exits while its child holds stdout fails `done` within the grace, with its output", { timeout: 30_000 }, async () => {
+  // Like npm's launcher after a signal: the process we started is gone, a child of it keeps our pipes.
+  const script = "const c = require('child_process').spawn('sleep', ['60'], { stdio: 'inherit' }); c.unref(); console.log(c.pid); console.error('launcher says bye')";
+  const run = startCli({ ...node, args: ["-e", script] }, [], { closeGraceMs: 500 });
+  const t0 = Date.now();
+  try {
+    await assert.rejects(run.done, (error: Error) => {
+      assert.match(error.message, /exited \(0\) but its stdout\/stderr were still open 500 ms later: a process it started holds them/);
+      assert.match(error.message, /launcher says bye/, "stderr in the message");
+      return true;
+    });
+    assert.ok(Date.now() - t0 < 15_000, `${Date.now() - t0} ms`);
+  } finally {
+    const orphan = Number(/--- stdout of [^\n]*\n(\d+)/.exec(run.output())?.[1]);
+    if (orphan > 0) process.kill(orphan, "SIGKILL");
+  }
+});
+
+test("stop() kills a process that ignores the signal and fails with its output, within its bound", { timeout: 30_000 }, async () => {
+  const script = "process.on('SIGINT', () => console.error('ignoring SIGINT')); console.log('up'); setInterval(() => {}, 1000)";
+  const run = startCli({ ...node, args: ["-e", script] }, []);
+  await run.waitForStdout(/up/);
+  await assert.rejects(run.stop("SIGINT", 1000), /did not end within 1000 ms of SIGINT; sent SIGKILL[\s\S]*ignoring SIGINT/);
+  assert.equal((await run.done).signal, "SIGKILL");
+});
+
+test("waitForStdout gives up after its bound, with the output so far", { timeout: 30_000 }, async () => {
+  const run = startCli({ ...node, args: ["-e", "console.log('starting'); setInterval(() => {}, 1000)"] }, []);
+  await run.waitForStdout(/starting/);
+  await assert.rejects(run.waitForStdout(/listening on/, 500), /no \/listening on\/ on stdout within 500 ms[\s\S]*starting/);
+  run.child.kill("SIGKILL");
+  await run.done;
 });

@@ -60,19 +60,45 @@ export interface CliResult {
 
 export interface Started {
   child: ChildProcess;
+  /**
+   * Settles once the process has exited and its stdout and stderr have closed. Rejects (with the
+   * output) when they stay open after the exit: a process it started holds them.
+   */
   done: Promise<CliResult>;
-  /** Resolves with stdout so far once it contains `pattern`. */
-  waitForStdout(pattern: RegExp): Promise<string>;
+  /** Resolves with stdout so far once it contains `pattern`; rejects (with the output) on exit or after `timeoutMs`. */
+  waitForStdout(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  /** stdout and stderr so far, for failure messages. */
+  output(): string;
+  /**
+   * Sends `signal` and waits up to `timeoutMs` for the process to end; past that, SIGKILL and a
+   * rejection with the output, instead of waiting out the test's timeout.
+   */
+  stop(signal: NodeJS.Signals, timeoutMs?: number): Promise<CliResult>;
 }
 
-export function startCli(rt: Runtime, args: string[], options: { cwd?: string; input?: Uint8Array; timeoutMs?: number } = {}): Started {
+export interface StartOptions {
+  cwd?: string;
+  input?: Uint8Array;
+  /** SIGKILL after this long (ms). Default 300 000. */
+  timeoutMs?: number;
+  /** How long stdout/stderr may stay open after the exit before `done` rejects (ms). Default 10 000. */
+  closeGraceMs?: number;
+}
+
+/** Default wait for a line on stdout: a cold start (model load, a cold Deno cache) on a loaded 2-core machine takes seconds, not minutes. */
+const STDOUT_WAIT_MS = 120_000;
+const STOP_WAIT_MS = 60_000;
+
+export function startCli(rt: Runtime, args: string[], options: StartOptions = {}): Started {
   const child = spawn(rt.command, [...rt.args, ...args], {
     cwd: options.cwd ?? ROOT,
     env: { ...process.env, NO_COLOR: "1" },
     stdio: ["pipe", "pipe", "pipe"],
   });
+  const what = `${rt.name} (${rt.command}, pid ${child.pid}) ${args.join(" ")}`;
   const out: Buffer[] = [];
   let err = "";
+  const output = (): string => `--- stdout of ${what}:\n${Buffer.concat(out).toString("utf8")}\n--- stderr:\n${err}`;
   const waiters: { pattern: RegExp; resolve: (s: string) => void }[] = [];
   child.stdout!.on("data", (b: Buffer) => {
     out.push(b);
@@ -86,30 +112,105 @@ export function startCli(rt: Runtime, args: string[], options: { cwd?: string; i
   child.stdin!.on("error", () => {}); // the CLI may exit before reading stdin (usage errors)
   if (options.input) child.stdin!.end(options.input);
   else child.stdin!.end();
-  const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 300_000);
+  const killAfterMs = options.timeoutMs ?? 300_000;
+  const timer = setTimeout(() => {
+    err += `\n[startCli: still running after ${killAfterMs} ms; sent SIGKILL]\n`;
+    child.kill("SIGKILL");
+  }, killAfterMs);
+  const graceMs = options.closeGraceMs ?? 10_000;
+  let closeTimer: ReturnType<typeof setTimeout> | undefined;
   const done = new Promise<CliResult>((resolve, reject) => {
     child.on("error", reject);
+    // 'close' needs the exit and the end of stdout and stderr. A descendant that inherited them (a
+    // launcher's real binary, a forked helper) keeps them open after the exit, and a test awaiting
+    // 'close' would hang until its own timeout with nothing to say why.
+    child.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      closeTimer = setTimeout(() => {
+        reject(
+          new Error(
+            `${what} exited (${signal ?? code}) but its stdout/stderr were still open ${graceMs} ms later: ` +
+              `a process it started holds them (a launcher script that runs the real binary as its child?)\n${output()}`,
+          ),
+        );
+        child.stdout!.destroy();
+        child.stderr!.destroy();
+      }, graceMs);
+    });
     child.on("close", (code, signal) => {
       clearTimeout(timer);
+      clearTimeout(closeTimer);
       const stdout = Buffer.concat(out);
       resolve({ code, signal, stdout, stderr: err, lines: stdout.toString("utf8").split("\n").filter((l) => l.trim() !== "") });
     });
   });
+  done.catch(() => {}); // rejections reach whoever awaits `done`; none is left unhandled meanwhile
   return {
     child,
     done,
-    waitForStdout(pattern) {
+    output,
+    waitForStdout(pattern, timeoutMs = STDOUT_WAIT_MS) {
       const text = Buffer.concat(out).toString("utf8");
       if (pattern.test(text)) return Promise.resolve(text);
       return new Promise((resolve, reject) => {
-        waiters.push({ pattern, resolve });
-        done.then((r) => reject(new Error(`exited (${r.code}) before printing ${pattern}:\n${r.stdout}\n${r.stderr}`)), reject);
+        const late = setTimeout(() => {
+          const at = waiters.indexOf(waiter);
+          if (at >= 0) waiters.splice(at, 1);
+          reject(new Error(`no ${pattern} on stdout within ${timeoutMs} ms\n${output()}`));
+        }, timeoutMs);
+        const waiter = {
+          pattern,
+          resolve: (s: string) => {
+            clearTimeout(late);
+            resolve(s);
+          },
+        };
+        waiters.push(waiter);
+        done.then(
+          (r) => {
+            clearTimeout(late);
+            reject(new Error(`exited (${r.signal ?? r.code}) before printing ${pattern}\n${output()}`));
+          },
+          (error: unknown) => {
+            clearTimeout(late);
+            reject(error);
+          },
+        );
       });
+    },
+    async stop(signal, timeoutMs = STOP_WAIT_MS) {
+      child.kill(signal);
+      let late: ReturnType<typeof setTimeout> | undefined;
+      const gaveUp = new Promise<"late">((resolve) => (late = setTimeout(() => resolve("late"), timeoutMs)));
+      try {
+        const r = await Promise.race([done, gaveUp]);
+        if (r !== "late") return r;
+      } finally {
+        clearTimeout(late);
+      }
+      child.kill("SIGKILL");
+      throw new Error(`${what} did not end within ${timeoutMs} ms of ${signal}; sent SIGKILL\n${output()}`);
     },
   };
 }
 
-export function runCli(rt: Runtime, args: string[], options: { cwd?: string; input?: Uint8Array; timeoutMs?: number } = {}): Promise<CliResult> {
+/**
+ * Runs `body` (requests to a started server, say) and passes its result on; when it fails, the
+ * process is killed and its stdout and stderr join the error, so the failure says what the CLI
+ * saw instead of leaving the process to the test's timeout.
+ */
+export async function whileRunning<T>(run: Started, body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (error) {
+    run.child.kill("SIGKILL");
+    const message = error instanceof Error ? error.message : String(error);
+    if (message.includes("--- stdout of ")) throw error;
+    throw new Error(`${message}\n${run.output()}`, { cause: error });
+  }
+}
+
+export function runCli(rt: Runtime, args: string[], options: StartOptions = {}): Promise<CliResult> {
   return startCli(rt, args, options).done;
 }
 

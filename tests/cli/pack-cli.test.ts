@@ -9,7 +9,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileS
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodeImage } from "../../src/image/decode.ts";
-import { DATASETS, findBun, hasModel, quadArg, ROOT, runCli, SAMPLE, startCli, tonyPhotos, type Runtime } from "./helpers.ts";
+import { DATASETS, findBun, hasModel, quadArg, ROOT, runCli, SAMPLE, startCli, tonyPhotos, type Runtime, whileRunning } from "./helpers.ts";
 import { ensureBuilt } from "../support/build.ts";
 
 const OFFLINE_ENV = { npm_config_prefer_offline: "true", npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false", NO_COLOR: "1" };
@@ -64,17 +64,16 @@ test("bunx docedge scan (installed package, offline)", { skip: skip || (findBun(
 
 test("docedge serve (installed package)", { skip, timeout: 600_000 }, async () => {
   const run = startCli(installed, ["serve", "--port", "0", "--threads", "1"], { cwd: dir });
-  const text = await run.waitForStdout(/listening on (http:\/\/\S+)/);
-  const url = /listening on (http:\/\/\S+)/.exec(text)![1];
-  try {
-    const res = await fetch(`${url}/v1/detect`, { method: "POST", body: readFileSync(join(dir, "photo.jpg")), headers: { "content-type": "image/jpeg" } });
+  await whileRunning(run, async () => {
+    const text = await run.waitForStdout(/listening on (http:\/\/\S+)/);
+    const url = /listening on (http:\/\/\S+)/.exec(text)![1];
+    const res = await fetch(`${url}/v1/detect`, { method: "POST", body: readFileSync(join(dir, "photo.jpg")), headers: { "content-type": "image/jpeg" }, signal: AbortSignal.timeout(120_000) });
     assert.equal(res.status, 200);
     const body = (await res.json()) as { width: number; height: number };
     assert.deepEqual([body.width, body.height], [photo.width, photo.height]);
-  } finally {
-    run.child.kill("SIGINT");
-  }
-  assert.equal((await run.done).code, 0);
+  });
+  const r = await run.stop("SIGINT");
+  assert.equal(r.code, 0, r.stderr);
 });
 
 test("docedge eval ../shared/datasets (installed package; one photo per folder to spare the CPU)", { skip, timeout: 900_000 }, async () => {

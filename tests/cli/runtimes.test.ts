@@ -19,6 +19,7 @@ import {
   tonyPhotos,
   type DetectLine,
   type Runtime,
+  whileRunning,
 } from "./helpers.ts";
 import { ensureBuilt } from "../support/build.ts";
 
@@ -31,6 +32,8 @@ const runtimes: [string, Runtime | null][] = [
 ];
 
 let reference: DetectLine[] = [];
+/** A request to a warm server takes a second or two; minutes mean it was dropped. */
+const REQUEST_MS = 120_000;
 let tmp = "";
 after(() => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
@@ -77,19 +80,20 @@ for (const [name, rt] of runtimes) {
 
   test(`${name}: serve answers /v1/detect and stops cleanly on Ctrl-C`, { skip: why, timeout: 600_000 }, async () => {
     const run = startCli(rt!, ["serve", "--port", "0", ...T]);
-    const text = await run.waitForStdout(/listening on (http:\/\/\S+)/);
-    assert.match(text, new RegExp(`\\(${name};`), "names the runtime it serves on");
-    const url = /listening on (http:\/\/\S+)/.exec(text)![1];
-    try {
-      const res = await fetch(`${url}/v1/detect`, { method: "POST", body: readFileSync(photos[0].path), headers: { "content-type": "image/jpeg" } });
+    await whileRunning(run, async () => {
+      const text = await run.waitForStdout(/listening on (http:\/\/\S+)/);
+      assert.match(text, new RegExp(`\\(${name};`), "names the runtime it serves on");
+      const url = /listening on (http:\/\/\S+)/.exec(text)![1];
+      // Bounded, so a request the server drops fails here with its output, not at the test's timeout.
+      const res = await fetch(`${url}/v1/detect`, { method: "POST", body: readFileSync(photos[0].path), headers: { "content-type": "image/jpeg" }, signal: AbortSignal.timeout(REQUEST_MS) });
       assert.equal(res.status, 200);
       const body = (await res.json()) as DetectLine;
       assert.equal(body.found, reference[0].found);
       if (body.found) assert.ok(maxCornerDistance(body.quad!, reference[0].quad!) < 0.05, `${JSON.stringify(body.quad)} vs ${JSON.stringify(reference[0].quad)}`);
-    } finally {
-      run.child.kill("SIGINT");
-    }
-    const r = await run.done;
+    });
+    // The Ctrl-C of the test's name: SIGINT to the runtime's own process (findDeno/findBun never
+    // return a launcher that would take the signal instead), bounded by stop().
+    const r = await run.stop("SIGINT");
     assert.equal(r.code, 0, `clean shutdown\n${r.stderr}`);
   });
 }
