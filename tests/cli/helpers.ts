@@ -1,11 +1,11 @@
 // Spawning the real `docedge` CLI under Node (built dist/), Bun and Deno (sources), and reading
 // what it prints. Shared by the CLI tests.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { copyFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DATASETS, MODEL_INT8, ROOT } from "../core/helpers.ts";
 import type { Quad } from "../../src/types.ts";
-import { bunCandidates, denoCandidates, nativeBinary } from "../support/binaries.ts";
+import { findRuntime } from "../support/binaries.ts";
 
 export { DATASETS, ROOT, SAMPLE, hasModel } from "../core/helpers.ts";
 
@@ -19,34 +19,22 @@ export interface Runtime {
   args: string[];
 }
 
-function works(command: string, args: string[]): boolean {
-  if (!existsSync(command)) return false;
-  const r = spawnSync(command, args, { encoding: "utf8", timeout: 60_000 });
-  return r.status === 0;
-}
-
 export const node: Runtime = { name: "node", command: process.execPath, args: [DIST_BIN] };
 
-/**
- * Bun from node_modules (the native binary: see tests/support/binaries.ts). `.bin/bun` needs bun's
- * postinstall (skipped by `npm ci --ignore-scripts`); the platform package's binary is complete
- * either way.
- */
+/** Bun from node_modules: its native binary (tests/support/binaries.ts), running the CLI's sources. */
 export function findBun(root = ROOT): Runtime | null {
-  const command = nativeBinary(root, bunCandidates());
-  return command !== null && works(command, ["--version"]) ? { name: "bun", command, args: [join(root, "src/cli/bin.ts")] } : null;
+  const command = findRuntime("bun", root);
+  return command === null ? null : { name: "bun", command, args: [join(root, "src/cli/bin.ts")] };
 }
 
 /**
- * Deno from node_modules: the native binary, never `.bin/deno` (npm's Node launcher, which runs
+ * Deno from node_modules: its native binary, never `.bin/deno` (npm's Node launcher, which runs
  * Deno as its child and does not pass signals on, so Ctrl-C tests would stop the launcher and
  * leave Deno running with the test's pipes; see tests/support/binaries.ts).
  */
 export function findDeno(root = ROOT): Runtime | null {
-  const command = nativeBinary(root, denoCandidates());
-  return command !== null && works(command, ["--version"])
-    ? { name: "deno", command, args: ["run", "-A", `--config=${join(root, "deno.json")}`, join(root, "src/cli/bin.ts")] }
-    : null;
+  const command = findRuntime("deno", root);
+  return command === null ? null : { name: "deno", command, args: ["run", "-A", `--config=${join(root, "deno.json")}`, join(root, "src/cli/bin.ts")] };
 }
 
 export interface CliResult {

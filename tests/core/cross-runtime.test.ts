@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { BIN, MODEL_INT8, ROOT, SAMPLE, datasetPhotos, hasModel } from "./helpers.ts";
+import { runtimeBinary } from "../support/binaries.ts";
+import { MODEL_INT8, ROOT, SAMPLE, datasetPhotos, hasModel } from "./helpers.ts";
 
 // The same photos through Node (the built dist/, no TypeScript loader: what npm users run), Bun
 // and Deno (the sources): all three must find the same corners.
@@ -66,8 +67,8 @@ test("Node (dist), Bun and Deno give the same corners on real photos (within 1 p
   const model = "default"; // each runtime finds models/docedge-int8.onnx itself
   const results = {
     node: run(process.execPath, [RUNNER, "dist/mod.js", model, "default", ...photos]),
-    bun: run(BIN("bun"), [RUNNER, "mod.ts", model, "default", ...photos]),
-    deno: run(BIN("deno"), ["run", "--allow-read", "--allow-env", RUNNER, "mod.ts", model, "default", ...photos]),
+    bun: run(runtimeBinary("bun"), [RUNNER, "mod.ts", model, "default", ...photos]),
+    deno: run(runtimeBinary("deno"), ["run", "--allow-read", "--allow-env", RUNNER, "mod.ts", model, "default", ...photos]),
   };
   for (const [name, lines] of Object.entries(results)) {
     assert.equal(lines.length, photos.length, `${name}: one result per photo`);

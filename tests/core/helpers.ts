@@ -15,7 +15,6 @@ export const DATASETS = HAS_SHARED_DATASETS ? SHARED_DATASETS : fileURLToPath(ne
 export const SAMPLE = fileURLToPath(new URL("../../sample/sample.jpg", import.meta.url));
 export const MODEL_INT8 = fileURLToPath(new URL("../../models/docedge-int8.onnx", import.meta.url));
 export const MODEL_FP32 = fileURLToPath(new URL("../../models/docedge-fp32.onnx", import.meta.url));
-export const BIN = (name: string): string => fileURLToPath(new URL(`../../node_modules/.bin/${name}`, import.meta.url));
 
 export const hasModel = (): boolean => existsSync(MODEL_INT8);
 

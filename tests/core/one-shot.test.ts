@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createEdgeModel } from "../../src/model/session.ts";
 import { SHIPPED_MODEL_INPUT } from "../../src/runtime/assets.ts";
-import { BIN, MODEL_FP32, MODEL_INT8, ROOT, SAMPLE, hasModel } from "./helpers.ts";
+import { runtimeBinary } from "../support/binaries.ts";
+import { MODEL_FP32, MODEL_INT8, ROOT, SAMPLE, hasModel } from "./helpers.ts";
 import { existsSync } from "node:fs";
 
 // detectDocument's first call in a process decodes its input while the shared detector loads, at
@@ -34,8 +35,8 @@ function run(cmd: string, args: string[]): Line[] {
 
 const runtimes = (file: string): Record<string, Line[]> => ({
   node: run(process.execPath, [RUNNER, "dist/mod.js", file]),
-  bun: run(BIN("bun"), [RUNNER, "mod.ts", file]),
-  deno: run(BIN("deno"), ["run", "--allow-read", "--allow-env", RUNNER, "mod.ts", file]),
+  bun: run(runtimeBinary("bun"), [RUNNER, "mod.ts", file]),
+  deno: run(runtimeBinary("deno"), ["run", "--allow-read", "--allow-env", RUNNER, "mod.ts", file]),
 });
 
 test("the shipped models' input side is SHIPPED_MODEL_INPUT (the scale a first detectDocument decodes at)", { skip }, async () => {

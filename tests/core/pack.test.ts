@@ -4,12 +4,13 @@ import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BIN, ROOT, SAMPLE, hasModel } from "./helpers.ts";
+import { ROOT, SAMPLE, hasModel } from "./helpers.ts";
+import { runtimeBinary } from "../support/binaries.ts";
 import { codeBlocks } from "../support/markdown.ts";
 
 // The published package, as a user gets it: `npm pack`, installed into an empty folder from the
-// npm cache only (no network), then run by `npx docedge` and `bunx docedge` and imported by plain
-// Node (no TypeScript loader).
+// npm cache only (no network), then run by `npx docedge` and `bunx docedge` (as `bun x`, Bun's own
+// binary) and imported by plain Node (no TypeScript loader).
 
 function sh(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> {
   return spawnSync(cmd, args, {
@@ -57,7 +58,7 @@ test("npm pack -> offline install -> npx/bunx docedge detect and import from pla
     copyFileSync(SAMPLE, join(dir, "photo.jpg"));
 
     const viaNpx = ok(sh("npx", ["--prefer-offline", "docedge", "detect", "photo.jpg", "--json"], dir), "npx docedge detect");
-    const viaBunx = ok(sh(BIN("bunx"), ["docedge", "detect", "photo.jpg", "--json"], dir), "bunx docedge detect");
+    const viaBunx = ok(sh(runtimeBinary("bun"), ["x", "docedge", "detect", "photo.jpg", "--json"], dir), "bunx docedge detect");
     const parse = (out: string): { quad?: unknown; found?: boolean } =>
       JSON.parse(out.split("\n").find((l) => l.startsWith("{")) ?? "{}");
     const a = parse(viaNpx);

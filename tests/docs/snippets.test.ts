@@ -18,11 +18,11 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DATASETS, ROOT, SAMPLE, hasModel } from "../core/helpers.ts";
+import { findRuntime, runtimeBinary } from "../support/binaries.ts";
 import { codeBlocks, type CodeBlock } from "../support/markdown.ts";
 
 const PAGES = ["README.md", ...readdirSync(join(ROOT, "docs")).filter((f) => f.endsWith(".md")).sort().map((f) => `docs/${f}`)];
-const BIN = (name: string): string => join(ROOT, "node_modules/.bin", name);
-const DENO = [join(ROOT, "node_modules/@deno/linux-x64-glibc/deno"), join(ROOT, "node_modules/deno/deno")].find(existsSync);
+const DENO = findRuntime("deno");
 const hasCurl = spawnSync("curl", ["--version"]).error === undefined;
 const skip = !hasModel() ? "no model in models/" : !DENO ? "no Deno binary in node_modules" : !hasCurl ? "no curl" : false;
 
@@ -181,7 +181,7 @@ test("server blocks start on Node, Bun and Deno (deno serve too) and answer /hea
       : s.tags.includes("deno")
         ? [DENO!, ["run", "--allow-net", "--allow-read", "--allow-env", "--allow-sys=uid,gid", source]]
         : s.tags.includes("bun")
-          ? [BIN("bun"), [source]]
+          ? [runtimeBinary("bun"), [source]]
           : [process.execPath, [compiled]];
     const child = await startServer(cmd, args, project, port);
     stop(child);

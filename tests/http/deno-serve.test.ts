@@ -1,12 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT, SAMPLE, hasModel } from "../core/helpers.ts";
+import { findRuntime } from "../support/binaries.ts";
 
 // `deno serve` wants a module whose default export has `fetch`: examples/deno/serve.ts is one.
-const deno = [join(ROOT, "node_modules/@deno/linux-x64-glibc/deno"), join(ROOT, "node_modules/deno/deno")].find(existsSync);
+const deno = findRuntime("deno");
 const skip = !hasModel() ? "no model in models/" : !deno ? "no Deno binary in node_modules" : false;
 
 test("deno serve examples/deno/serve.ts answers /healthz and /v1/detect, and stops with its process", { skip, timeout: 300_000 }, async () => {

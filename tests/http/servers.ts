@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { ensureBuilt } from "../support/build.ts";
-import { bunCandidates, denoCandidates, nativeBinary } from "../support/binaries.ts";
+import { runtimeBinary } from "../support/binaries.ts";
 import { waitForIdleQueue } from "./client.ts";
 import { startWorkerd } from "./workerd.ts";
 
@@ -31,13 +31,6 @@ export interface StartOptions {
   maxBytes?: number;
   /** Extra environment for the example server (e.g. TIMEOUT_MS, THREADS). */
   env?: Record<string, string>;
-}
-
-/** The runtime's own executable, never npm's launcher script (see tests/support/binaries.ts). */
-function realBinary(candidates: string[]): string {
-  const found = nativeBinary(ROOT, candidates);
-  if (found === null) throw new Error(`none of ${candidates.join(", ")} is a native executable`);
-  return found;
 }
 
 export function freePort(): Promise<number> {
@@ -105,11 +98,11 @@ export async function startTarget(runtime: RuntimeName, options: StartOptions = 
       ensureBuilt();
       return startProcess("node", process.execPath, ["examples/node/server.mjs"], env);
     case "bun":
-      return startProcess("bun", realBinary(bunCandidates()), ["examples/bun/server.ts"], env);
+      return startProcess("bun", runtimeBinary("bun"), ["examples/bun/server.ts"], env);
     case "deno":
       return startProcess(
         "deno",
-        realBinary(denoCandidates()),
+        runtimeBinary("deno"),
         ["run", "--allow-net", "--allow-read", "--allow-env", "--allow-sys=uid,gid", "examples/deno/main.ts"],
         env,
       );

@@ -7,13 +7,12 @@
  * dispatcher). workerd itself is the same runtime `wrangler dev` starts.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { runtimeBinary } from "../support/binaries.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const BIN = path.join(ROOT, "node_modules/.bin");
 
 function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -37,7 +36,7 @@ function offlineEnv(): NodeJS.ProcessEnv {
 export async function bundleWorker(dir: string): Promise<{ outDir: string; main: string }> {
   const outDir = await mkdtemp(path.join(tmpdir(), "docedge-worker-"));
   await run(
-    path.join(BIN, "bun"),
+    runtimeBinary("bun"),
     [path.join(ROOT, "node_modules/wrangler/bin/wrangler.js"), "deploy", "--dry-run", "--outdir", outDir],
     dir,
     offlineEnv(),
@@ -87,7 +86,7 @@ export interface RunningWorkerd {
 export async function startWorkerd(dir: string, port: number): Promise<RunningWorkerd> {
   const { outDir, main } = await bundleWorker(dir);
   const config = await writeConfig(outDir, main, port);
-  const child = spawn(workerdBinary(), ["serve", config, "--verbose"], {
+  const child = spawn(runtimeBinary("workerd"), ["serve", config, "--verbose"], {
     cwd: outDir,
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -121,8 +120,3 @@ export async function startWorkerd(dir: string, port: number): Promise<RunningWo
   return { url, child, stop, log: () => log };
 }
 
-/** The workerd executable itself (node_modules/.bin/workerd is a Node wrapper around it). */
-function workerdBinary(): string {
-  const direct = path.join(ROOT, `node_modules/@cloudflare/workerd-${process.platform}-${process.arch === "x64" ? "64" : process.arch}/bin/workerd`);
-  return existsSync(direct) ? direct : path.join(BIN, "workerd");
-}

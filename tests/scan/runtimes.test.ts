@@ -8,12 +8,12 @@ import { fileURLToPath } from "node:url";
 import { decodePng } from "../../src/image/codecs.ts";
 import { meanAbsDiff } from "./synthetic.ts";
 import { DATASETS } from "../core/helpers.ts";
+import { runtimeBinary } from "../support/binaries.ts";
 
 // The same scan (real photos, their labelled corners, enhance none and bw) under Node (tsx),
 // Bun and Deno: same sizes, same pixels (the warp and enhancement are plain float math, the codecs
 // the same WASM), same JPEG bytes.
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const BIN = (name: string) => join(ROOT, "node_modules/.bin", name);
 const DIR = join(DATASETS, "tony_xlh_document_scanning_dataset");
 const FILES = ["a4-on-dark-background.jpg", "inner-lines.jpg"].map((f) => join(DIR, f));
 const RUNNER = "tests/scan/runner/scan-files.mjs";
@@ -33,8 +33,8 @@ test("Node, Bun and Deno scan real photos to the same pages", { skip, timeout: 9
     const labels = join(DIR, "labels.json");
     const results = {
       node: run(process.execPath, ["--import", "tsx", RUNNER, "mod.ts", out, labels, ...FILES]),
-      bun: run(BIN("bun"), [RUNNER, "mod.ts", out, labels, ...FILES]),
-      deno: run(BIN("deno"), ["run", "--allow-read", "--allow-write", "--allow-env", RUNNER, "mod.ts", out, labels, ...FILES]),
+      bun: run(runtimeBinary("bun"), [RUNNER, "mod.ts", out, labels, ...FILES]),
+      deno: run(runtimeBinary("deno"), ["run", "--allow-read", "--allow-write", "--allow-env", RUNNER, "mod.ts", out, labels, ...FILES]),
     };
     for (const [name, lines] of Object.entries(results)) {
       assert.equal(lines.length, FILES.length * 2, `${name}: one line per photo and mode`);

@@ -1,4 +1,4 @@
-// The Bun and Deno executables in node_modules, for tests that spawn them. Only the runtimes
+// The Bun, Deno and workerd executables in node_modules, for tests that spawn them. Only the runtimes
 // themselves, never npm's launcher scripts: after `npm ci --ignore-scripts` (what README and .ci/run
 // do) node_modules/.bin/deno is deno/bin.cjs, a Node process that runs the real binary as its
 // child. A signal sent to the process a test started then ends the launcher, not Deno: Deno keeps
@@ -6,8 +6,13 @@
 // SIGKILL to the (already gone) launcher changes nothing. That was the 600 s hang of
 // `deno: serve ... Ctrl-C` on a fresh machine (session 24); the launcher's first run also
 // hard-links node_modules/deno/deno, which is why reruns found the real binary and passed.
+//
+// Every test that starts Bun, Deno or workerd takes the executable from findRuntime/runtimeBinary below, so
+// the process a test signals, or that spawnSync's timeout kills, is the runtime itself.
+import { spawnSync } from "node:child_process";
 import { closeSync, existsSync, openSync, readSync, realpathSync } from "node:fs";
 import { join } from "node:path";
+import { ROOT } from "../core/helpers.ts";
 
 // File signatures of native executables: ELF, Mach-O (64-bit, 32-bit, universal), PE.
 const MAGICS: readonly (readonly number[])[] = [
@@ -55,4 +60,30 @@ export function denoCandidates(): string[] {
 export function bunCandidates(): string[] {
   const platform = `node_modules/@oven/bun-${process.platform === "win32" ? "windows" : process.platform}-${process.arch}`;
   return ["node_modules/bun/bin/bun.exe", `${platform}/bin/bun${exe}`, `${platform}-baseline/bin/bun${exe}`];
+}
+
+/** workerd's binary is only in its platform package: node_modules/.bin/workerd is a Node launcher too. */
+export function workerdCandidates(): string[] {
+  const platform = process.platform === "win32" ? "windows" : process.platform;
+  return [`node_modules/@cloudflare/workerd-${platform}-${process.arch === "x64" ? "64" : process.arch}/bin/workerd${exe}`];
+}
+
+export type RuntimeBinary = "bun" | "deno" | "workerd";
+
+const CANDIDATES: Record<RuntimeBinary, () => string[]> = { bun: bunCandidates, deno: denoCandidates, workerd: workerdCandidates };
+
+/**
+ * The runtime's own executable under `root` (a checkout or a fixture of an install), or null when
+ * none is there or it does not run: `--version` fails on a binary for another libc or CPU level.
+ */
+export function findRuntime(name: RuntimeBinary, root: string = ROOT): string | null {
+  const command = nativeBinary(root, CANDIDATES[name]());
+  return command !== null && spawnSync(command, ["--version"], { timeout: 60_000 }).status === 0 ? command : null;
+}
+
+/** findRuntime for tests that fail, not skip, without the runtime; the error names where it looked. */
+export function runtimeBinary(name: RuntimeBinary, root: string = ROOT): string {
+  const command = findRuntime(name, root);
+  if (command === null) throw new Error(`no runnable ${name} executable in ${root} (looked at ${CANDIDATES[name]().join(", ")})`);
+  return command;
 }
