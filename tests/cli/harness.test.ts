@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isNativeExecutable, nativeBinary, denoCandidates } from "../support/binaries.ts";
@@ -81,4 +81,14 @@ test("waitForStdout gives up after its bound, with the output so far", { timeout
   await assert.rejects(run.waitForStdout(/listening on/, 500), /no \/listening on\/ on stdout within 500 ms[\s\S]*starting/);
   run.child.kill("SIGKILL");
   await run.done;
+});
+
+test("tests start Bun, Deno and workerd through tests/support/binaries.ts, never npm's launchers in node_modules/.bin", () => {
+  // Only the launcher fixture above names one on purpose.
+  const launcher = /node_modules\/\.bin\/(bun|deno|workerd)\b|\bBIN(\(|,)\s*["'](bun|deno|workerd)["']|\.bin["'`],\s*["'](bun|deno|workerd)["']/;
+  const offenders = readdirSync(join(ROOT, "tests"), { recursive: true, encoding: "utf8" })
+    .filter((f) => /\.(ts|mjs)$/.test(f) && f !== "cli/harness.test.ts" && f !== "support/binaries.ts")
+    .flatMap((f) => readFileSync(join(ROOT, "tests", f), "utf8").split("\n").map((line, i) => `tests/${f}:${i + 1}: ${line.trim()}`))
+    .filter((line) => launcher.test(line));
+  assert.deepEqual(offenders, []);
 });
