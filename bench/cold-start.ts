@@ -7,6 +7,11 @@
  *
  *   node --import tsx bench/cold-start.ts [--runs 6] [--one-shot] [--against path/to/other/dist] [--runtimes node,node-flags,bun,deno]
  *
+ * Bun and Deno are their native binaries (scripts/runtime-binaries.ts). `--runtimes deno,deno-npm`
+ * adds Deno started through npm's launcher (Node running node_modules/deno/bin.cjs, which spawns
+ * Deno: what npm puts in .bin as `deno` and what `npx deno` runs), only when named: the child's own clock
+ * starts with Deno either way, so the launcher's cost shows in "spawn to exit" alone.
+ *
  * `--one-shot`: the first result from `detectDocument(bytes)` (what `npm run bench`'s cold-start
  * line runs, and the one call that decodes while the detector loads) instead of `createDetector()`
  * then `detect()`. `--against DIST`: every variant also runs another build (a copy of an earlier
@@ -24,6 +29,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CLI_V8_FLAGS } from "../src/cli/v8-tuning.ts";
+import { runtimeBinary } from "../scripts/runtime-binaries.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const runsArg = process.argv.indexOf("--runs");
@@ -49,7 +55,7 @@ interface Stages {
 
 const oneShot = process.argv.includes("--one-shot");
 const runtimesArg = process.argv.indexOf("--runtimes");
-/** Which of node, node-flags (Node with the CLI's V8 flags), bun and deno to run (default all). */
+/** Which of node, node-flags (Node with the CLI's V8 flags), bun, deno and deno-npm to run (default all but deno-npm). */
 const RUNTIMES = runtimesArg > 0 ? new Set(process.argv[runtimesArg + 1].split(",")) : null;
 const againstArg = process.argv.indexOf("--against");
 const AGAINST = againstArg > 0 ? resolve(process.argv[againstArg + 1]) : null;
@@ -79,10 +85,6 @@ console.log("STAGES " + JSON.stringify({ start: t0, import: t1 - t0, create: t2 
   cpu: (cpu.user + cpu.system) / 1000, mainCpu, mainWait, second: t4 - t3, quadText: r.quad ? r.quad.flat().map((v) => v.toFixed(2)).join(",") : "none" }));
 process.exit(0);
 `;
-
-function bin(name: string): string {
-  return join(ROOT, "node_modules/.bin", name);
-}
 
 function runOnce(cmd: string, args: string[]): Stages | string {
   const t = performance.now();
@@ -126,24 +128,33 @@ function main(): void {
     if (!existsSync(join(AGAINST, "mod.js"))) throw new Error(`no mod.js in ${AGAINST}`);
     builds.push([" (against)", AGAINST]);
   }
+  const wanted = (key: string): boolean => (RUNTIMES === null ? key !== "deno-npm" : RUNTIMES.has(key));
+  // Looked up only when wanted, so that a Node-only run needs no Bun or Deno installed.
+  const bun = (): string => runtimeBinary("bun");
+  const deno = (): string => runtimeBinary("deno");
+  const launcher = join(ROOT, "node_modules/deno/bin.cjs");
   // Each runtime's builds side by side in the table.
   const runtimes = ([
-    ["node", process.execPath, [], "node"],
-    ["node + CLI flags", process.execPath, [...CLI_V8_FLAGS], "node-flags"],
-    ["bun", bin("bun"), [], "bun"],
-    ["deno", join(ROOT, "node_modules/deno/deno"), ["run", "-A"], "deno"],
-  ] as [string, string, string[], string][]).filter(([, , , key]) => RUNTIMES === null || RUNTIMES.has(key));
+    ["node", () => process.execPath, [], "node"],
+    ["node + CLI flags", () => process.execPath, [...CLI_V8_FLAGS], "node-flags"],
+    ["bun", bun, [], "bun"],
+    ["deno", deno, ["run", "-A"], "deno"],
+    ["deno via npm launcher", () => process.execPath, [launcher, "run", "-A"], "deno-npm"],
+  ] as [string, () => string, string[], string][]).filter(([, , , key]) => wanted(key));
   const variants: Record<string, [string, string[]]> = {};
   for (const [name, cmd, pre] of runtimes) {
-    for (const [suffix, dist] of builds) variants[`${name}${suffix}`] = [cmd, [...pre, script, dist, mode]];
+    for (const [suffix, dist] of builds) variants[`${name}${suffix}`] = [cmd(), [...pre, script, dist, mode]];
   }
   const cliArgs = ["dist/src/cli/bin.js", "detect", "sample/sample.jpg", "--json"];
   const cli: Record<string, [string, string[]]> = Object.fromEntries(
     Object.entries({
-      node: [process.execPath, cliArgs],
-      bun: [bin("bun"), cliArgs],
-      deno: [join(ROOT, "node_modules/deno/deno"), ["run", "-A", ...cliArgs]],
-    } as Record<string, [string, string[]]>).filter(([name]) => RUNTIMES === null || RUNTIMES.has(name)),
+      node: () => [process.execPath, cliArgs],
+      bun: () => [bun(), cliArgs],
+      deno: () => [deno(), ["run", "-A", ...cliArgs]],
+      "deno-npm": () => [process.execPath, [launcher, "run", "-A", ...cliArgs]],
+    } as Record<string, () => [string, string[]]>)
+      .filter(([name]) => wanted(name))
+      .map(([name, command]) => [name, command()]),
   );
   const results: Record<string, Stages[]> = {};
   const cliResults: Record<string, { wall: number; cpu: number }[]> = {};
@@ -188,7 +199,7 @@ function main(): void {
   console.log(`\nsame corners in every run and runtime: ${quads.size === 1 ? "yes" : `no (${[...quads].join(" / ")})`}`);
   console.log(`\nCLI \`docedge detect sample/sample.jpg --json\`, spawn to exit, median (min) ms`);
   for (const [name, rs] of Object.entries(cliResults)) {
-    console.log(`  ${name.padEnd(5)} wall ${cell(rs.map((r) => r.wall))}  CPU ${cell(rs.map((r) => r.cpu))}`);
+    console.log(`  ${name.padEnd(8)} wall ${cell(rs.map((r) => r.wall))}  CPU ${cell(rs.map((r) => r.cpu))}`);
   }
 }
 

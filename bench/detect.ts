@@ -30,6 +30,7 @@ import { modelInput } from "../src/image/area-wasm.ts";
 import { resizeToTensor } from "../src/image/resize.ts";
 import { jpegScaleFor } from "../src/image/decode.ts";
 import { loadOpenCvBaseline } from "../src/eval/baseline-opencv.ts";
+import { runtimeBinary } from "../scripts/runtime-binaries.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const STAGES = ["decode", "preprocess", "inference", "quad", "refine", "total"] as const;
@@ -242,10 +243,10 @@ async function worker(): Promise<void> {
   console.log(`BENCH ${JSON.stringify(report)}`);
 }
 
+/** Bun and Deno as their native binaries: through npm's launcher Deno's cold start would include a Node start. */
 function command(runtime: string, args: string[]): [string, string[]] {
-  const bin = (n: string): string => join(ROOT, "node_modules/.bin", n);
-  if (runtime === "bun") return [bin("bun"), args];
-  if (runtime === "deno") return [bin("deno"), ["run", "--allow-read", "--allow-env", "--allow-sys", ...args]];
+  if (runtime === "bun") return [runtimeBinary("bun"), args];
+  if (runtime === "deno") return [runtimeBinary("deno"), ["run", "--allow-read", "--allow-env", "--allow-sys", ...args]];
   return [process.execPath, args];
 }
 

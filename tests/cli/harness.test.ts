@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { isNativeExecutable, nativeBinary, denoCandidates } from "../support/binaries.ts";
+import { isNativeExecutable, nativeBinary, denoCandidates } from "../../scripts/runtime-binaries.ts";
 import { findDeno, node, ROOT, startCli } from "./helpers.ts";
 
 const platformDeno = denoCandidates()[1]!;
@@ -83,12 +83,14 @@ test("waitForStdout gives up after its bound, with the output so far", { timeout
   await run.done;
 });
 
-test("tests start Bun, Deno and workerd through tests/support/binaries.ts, never npm's launchers in node_modules/.bin", () => {
-  // Only the launcher fixture above names one on purpose.
-  const launcher = /node_modules\/\.bin\/(bun|deno|workerd)\b|\bBIN(\(|,)\s*["'](bun|deno|workerd)["']|\.bin["'`],\s*["'](bun|deno|workerd)["']/;
-  const offenders = readdirSync(join(ROOT, "tests"), { recursive: true, encoding: "utf8" })
-    .filter((f) => /\.(ts|mjs)$/.test(f) && f !== "cli/harness.test.ts" && f !== "support/binaries.ts")
-    .flatMap((f) => readFileSync(join(ROOT, "tests", f), "utf8").split("\n").map((line, i) => `tests/${f}:${i + 1}: ${line.trim()}`))
+test("tests and benchmarks start Bun, Deno and workerd through scripts/runtime-binaries.ts, never npm's launchers in node_modules/.bin", () => {
+  // Only the launcher fixture above names one on purpose (bench:cold's opt-in deno-npm variant runs
+  // deno/bin.cjs with Node, by name, so it cannot pass for Deno).
+  const launcher = /node_modules\/\.bin\/(bun|deno|workerd)\b|\bBIN(\(|,)\s*["'](bun|deno|workerd)["']|\.bin["'`],\s*["'](bun|deno|workerd)["']|\bbin\(\s*["'](bun|deno|workerd)["']\)/;
+  const offenders = ["tests", "bench"]
+    .flatMap((dir) => readdirSync(join(ROOT, dir), { recursive: true, encoding: "utf8" }).map((f) => `${dir}/${f}`))
+    .filter((f) => /\.(ts|mjs)$/.test(f) && f !== "tests/cli/harness.test.ts")
+    .flatMap((f) => readFileSync(join(ROOT, f), "utf8").split("\n").map((line, i) => `${f}:${i + 1}: ${line.trim()}`))
     .filter((line) => launcher.test(line));
   assert.deepEqual(offenders, []);
 });

@@ -5,7 +5,7 @@ import { copyFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DATASETS, MODEL_INT8, ROOT } from "../core/helpers.ts";
 import type { Quad } from "../../src/types.ts";
-import { findRuntime } from "../support/binaries.ts";
+import { findRuntime } from "../../scripts/runtime-binaries.ts";
 
 export { DATASETS, ROOT, SAMPLE, hasModel } from "../core/helpers.ts";
 
@@ -21,7 +21,7 @@ export interface Runtime {
 
 export const node: Runtime = { name: "node", command: process.execPath, args: [DIST_BIN] };
 
-/** Bun from node_modules: its native binary (tests/support/binaries.ts), running the CLI's sources. */
+/** Bun from node_modules: its native binary (scripts/runtime-binaries.ts), running the CLI's sources. */
 export function findBun(root = ROOT): Runtime | null {
   const command = findRuntime("bun", root);
   return command === null ? null : { name: "bun", command, args: [join(root, "src/cli/bin.ts")] };
@@ -30,7 +30,7 @@ export function findBun(root = ROOT): Runtime | null {
 /**
  * Deno from node_modules: its native binary, never `.bin/deno` (npm's Node launcher, which runs
  * Deno as its child and does not pass signals on, so Ctrl-C tests would stop the launcher and
- * leave Deno running with the test's pipes; see tests/support/binaries.ts).
+ * leave Deno running with the test's pipes; see scripts/runtime-binaries.ts).
  */
 export function findDeno(root = ROOT): Runtime | null {
   const command = findRuntime("deno", root);

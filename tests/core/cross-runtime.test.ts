@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { runtimeBinary } from "../support/binaries.ts";
+import { runtimeBinary } from "../../scripts/runtime-binaries.ts";
 import { MODEL_INT8, ROOT, SAMPLE, datasetPhotos, hasModel } from "./helpers.ts";
 
 // The same photos through Node (the built dist/, no TypeScript loader: what npm users run), Bun

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { findRuntime } from "../support/binaries.ts";
+import { findRuntime } from "../../scripts/runtime-binaries.ts";
 import { ROOT, SAMPLE, hasModel } from "./helpers.ts";
 
 // Deno without --allow-read for the package's files: the error names the permission to grant,

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createEdgeModel } from "../../src/model/session.ts";
 import { SHIPPED_MODEL_INPUT } from "../../src/runtime/assets.ts";
-import { runtimeBinary } from "../support/binaries.ts";
+import { runtimeBinary } from "../../scripts/runtime-binaries.ts";
 import { MODEL_FP32, MODEL_INT8, ROOT, SAMPLE, hasModel } from "./helpers.ts";
 import { existsSync } from "node:fs";
 

@@ -5,7 +5,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT, SAMPLE, hasModel } from "./helpers.ts";
-import { runtimeBinary } from "../support/binaries.ts";
+import { runtimeBinary } from "../../scripts/runtime-binaries.ts";
 import { codeBlocks } from "../support/markdown.ts";
 
 // The published package, as a user gets it: `npm pack`, installed into an empty folder from the

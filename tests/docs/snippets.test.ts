@@ -18,7 +18,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DATASETS, ROOT, SAMPLE, hasModel } from "../core/helpers.ts";
-import { findRuntime, runtimeBinary } from "../support/binaries.ts";
+import { findRuntime, runtimeBinary } from "../../scripts/runtime-binaries.ts";
 import { codeBlocks, type CodeBlock } from "../support/markdown.ts";
 
 const PAGES = ["README.md", ...readdirSync(join(ROOT, "docs")).filter((f) => f.endsWith(".md")).sort().map((f) => `docs/${f}`)];

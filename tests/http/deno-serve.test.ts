@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT, SAMPLE, hasModel } from "../core/helpers.ts";
-import { findRuntime } from "../support/binaries.ts";
+import { findRuntime } from "../../scripts/runtime-binaries.ts";
 
 // `deno serve` wants a module whose default export has `fetch`: examples/deno/serve.ts is one.
 const deno = findRuntime("deno");

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { ensureBuilt } from "../support/build.ts";
-import { runtimeBinary } from "../support/binaries.ts";
+import { runtimeBinary } from "../../scripts/runtime-binaries.ts";
 import { waitForIdleQueue } from "./client.ts";
 import { startWorkerd } from "./workerd.ts";
 

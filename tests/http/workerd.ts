@@ -10,7 +10,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { runtimeBinary } from "../support/binaries.ts";
+import { runtimeBinary } from "../../scripts/runtime-binaries.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { decodePng } from "../../src/image/codecs.ts";
 import { meanAbsDiff } from "./synthetic.ts";
 import { DATASETS } from "../core/helpers.ts";
-import { runtimeBinary } from "../support/binaries.ts";
+import { runtimeBinary } from "../../scripts/runtime-binaries.ts";
 
 // The same scan (real photos, their labelled corners, enhance none and bw) under Node (tsx),
 // Bun and Deno: same sizes, same pixels (the warp and enhancement are plain float math, the codecs

@@ -1,4 +1,5 @@
-// The Bun, Deno and workerd executables in node_modules, for tests that spawn them. Only the runtimes
+// The Bun, Deno and workerd executables in node_modules, for tests and benchmarks that spawn them
+// (here in scripts/ so that tests/ and bench/ share one copy without one importing the other). Only the runtimes
 // themselves, never npm's launcher scripts: after `npm ci --ignore-scripts` (what README and .ci/run
 // do) node_modules/.bin/deno is deno/bin.cjs, a Node process that runs the real binary as its
 // child. A signal sent to the process a test started then ends the launcher, not Deno: Deno keeps
@@ -8,11 +9,14 @@
 // hard-links node_modules/deno/deno, which is why reruns found the real binary and passed.
 //
 // Every test that starts Bun, Deno or workerd takes the executable from findRuntime/runtimeBinary below, so
-// the process a test signals, or that spawnSync's timeout kills, is the runtime itself.
+// the process a test signals, or that spawnSync's timeout kills, is the runtime itself; the benchmarks
+// do too, so that a runtime's cold start is not timed with a Node process in front of it.
 import { spawnSync } from "node:child_process";
 import { closeSync, existsSync, openSync, readSync, realpathSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT } from "../core/helpers.ts";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
 // File signatures of native executables: ELF, Mach-O (64-bit, 32-bit, universal), PE.
 const MAGICS: readonly (readonly number[])[] = [
