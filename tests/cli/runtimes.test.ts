@@ -95,5 +95,8 @@ for (const [name, rt] of runtimes) {
     // return a launcher that would take the signal instead), bounded by stop().
     const r = await run.stop("SIGINT");
     assert.equal(r.code, 0, `clean shutdown\n${r.stderr}`);
+    // Deno 2.9 prints this once a handler has read request.signal, unless deno.json opts in to
+    // --unstable-no-legacy-abort (docs/http.md, "Deno and Deno Deploy").
+    assert.doesNotMatch(r.stderr, /request\.signal aborts on successful responses/, "Deno's legacy-abort warning");
   });
 }
