@@ -1,6 +1,8 @@
 // docedge HTTP API on Deno and Deno Deploy (Deno.serve). In your own project:
 // import { serveDeno } from "jsr:@docedge/docedge/http/deno".
 //   PORT=8787 deno run --allow-net --allow-read --allow-env --allow-sys=uid,gid examples/deno/main.ts
+// (the repo's deno.json opts in to --unstable-no-legacy-abort; in your project do the same, see
+// docs/http.md, or Deno 2.9 warns about request.signal on the first request).
 import { serveDeno } from "../../src/http/deno.ts";
 
 const server = await serveDeno({
