@@ -236,7 +236,14 @@ test("every block is of a kind this file or a named test runs", () => {
   const known = new Set(["ts", "js", "sh", "console", "toml", "json", "text", ""]);
   for (const s of snippets()) {
     assert.ok(known.has(s.lang), `${where(s)}: a ${s.lang} block`);
-    if (s.lang === "toml" || s.lang === "json") assert.match(s.code, /^(#|\/\/) (wrangler\.toml|tsconfig\.json)\b/, `${where(s)}: only the Worker project's files (tests/core/worker-project.test.ts)`);
+    if (s.lang === "json" && /^\/\/ deno\.json\b/.test(s.code)) {
+      // What the docs tell Deno users to put in their deno.json is what docedge's own runs with.
+      const shown = JSON.parse(s.code.replace(/^\/\/.*\n/, "")) as Record<string, unknown>;
+      const own = JSON.parse(readFileSync(join(ROOT, "deno.json"), "utf8")) as Record<string, unknown>;
+      for (const [key, value] of Object.entries(shown)) assert.deepEqual(own[key], value, `${where(s)}: deno.json's "${key}" differs from the repository's`);
+      continue;
+    }
+    if (s.lang === "toml" || s.lang === "json") assert.match(s.code, /^(#|\/\/) (wrangler\.toml|tsconfig\.json)\b/, `${where(s)}: only the Worker project's files (tests/core/worker-project.test.ts) or a deno.json entry`);
     if (s.tags.includes("worker")) assert.match(s.code, /^\/\/ src\/index\.ts/, `${where(s)}: the Worker project's entry`);
   }
 });
