@@ -6,25 +6,16 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { createDetector } from "../../src/detector.ts";
 import { DocedgeError } from "../../src/errors.ts";
 import { DEFAULT_HTTP_LIMITS } from "../../src/http/app.ts";
 import { hostileInputs } from "../support/hostile.ts";
+import { settledRss } from "../support/gc.ts";
 
 const PASSES = 3;
 const HANG_MS = 30_000;
 const MiB = 2 ** 20;
 
-setFlagsFromString("--expose-gc");
-const gc = runInNewContext("gc") as () => void;
-
-function settledRss(): number {
-  gc();
-  gc();
-  return process.memoryUsage().rss;
-}
 
 test(`>= 500 hostile inputs x ${PASSES} passes: typed errors only, no hang, flat memory`, { timeout: 900_000 }, async () => {
   const inputs = await hostileInputs(15, 520);

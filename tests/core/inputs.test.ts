@@ -7,6 +7,7 @@ import { decodeImage } from "../../src/image/decode.ts";
 import { createDetector } from "../../src/detector.ts";
 import { DocedgeError } from "../../src/errors.ts";
 import { concat, ihdr, makePng, PNG_SIGNATURE, pngChunk, scanlines, truncatedPng } from "../support/png.ts";
+import { settledRss } from "../support/gc.ts";
 import { SAMPLE } from "./helpers.ts";
 
 async function rejectsWith(p: Promise<unknown>, code: string, message?: RegExp): Promise<DocedgeError> {
@@ -142,12 +143,9 @@ test("failed PNG decodes release their memory (a fresh codec instance after each
   const broken = concat([PNG_SIGNATURE, ihdr(2000, 2000, 8, 2), pngChunk("IDAT", deflateSync(scanlines(rows))), pngChunk("IEND", new Uint8Array(0))]);
   const attempt = () => rejectsWith(decodeImage(broken), "CORRUPT_IMAGE");
   for (let i = 0; i < 3; i++) await attempt();
-  const gc = (globalThis as { gc?: () => void }).gc;
-  gc?.();
-  const before = process.memoryUsage().rss;
+  const before = settledRss();
   for (let i = 0; i < 30; i++) await attempt();
-  gc?.();
-  const grownMiB = (process.memoryUsage().rss - before) / 2 ** 20;
+  const grownMiB = (settledRss() - before) / 2 ** 20;
   // The package's own glue kept ~16 MB per failure: 30 failures would be ~480 MB.
   assert.ok(grownMiB < 100, `RSS grew ${grownMiB.toFixed(0)} MiB over 30 failed decodes`);
   const ok = makePng({ width: 2, height: 1, bitDepth: 8, colorType: 0, rows: [new Uint8Array([9, 99])] });
