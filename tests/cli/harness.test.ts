@@ -94,3 +94,14 @@ test("tests and benchmarks start Bun, Deno and workerd through scripts/runtime-b
     .filter((line) => launcher.test(line));
   assert.deepEqual(offenders, []);
 });
+
+test("a Node CLI that outlives its timeout is killed with its JavaScript stack in the failure", { timeout: 60_000 }, async () => {
+  // `serve` runs until stopped: past the timeout the harness asks Node for a diagnostic report
+  // (SIGUSR2), then kills it, and the report's stack and handles go into stderr.
+  const run = startCli(node, ["serve", "--port", "0", "--workers", "0"], { timeoutMs: 4_000 });
+  const r = await run.done;
+  assert.equal(r.signal, "SIGKILL");
+  assert.match(r.stderr, /still running after 4000 ms; sent SIGKILL/);
+  assert.match(r.stderr, /\[diagnostic report [^\]]+\]\nJavaScript stack:/, r.stderr);
+  assert.match(r.stderr, /active handles: .*tcp/, r.stderr);
+});

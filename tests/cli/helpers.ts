@@ -1,7 +1,8 @@
 // Spawning the real `docedge` CLI under Node (built dist/), Bun and Deno (sources), and reading
 // what it prints. Shared by the CLI tests.
 import { spawn, type ChildProcess } from "node:child_process";
-import { copyFileSync, existsSync, readFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DATASETS, MODEL_INT8, ROOT } from "../core/helpers.ts";
 import type { Quad } from "../../src/types.ts";
@@ -77,10 +78,34 @@ export interface StartOptions {
 const STDOUT_WAIT_MS = 120_000;
 const STOP_WAIT_MS = 60_000;
 
+/**
+ * Where a Node CLI that outlived its timeout writes its diagnostic report: a rare hang (`detect -`
+ * printed nothing for 300 s in one clean-clone run of six, never reproduced by hand) should fail
+ * with the process's JavaScript stack and open handles, not only "sent SIGKILL".
+ */
+const REPORTS = mkdtempSync(join(tmpdir(), "docedge-cli-report-"));
+
+/** The JavaScript stack and active handles of the newest report for `pid`, or a line saying none came. */
+function nodeReport(pid: number | undefined): string {
+  const file = readdirSync(REPORTS).filter((f) => f.includes(`.${pid}.`)).sort().at(-1);
+  if (!file) return "[no diagnostic report was written]";
+  const report = JSON.parse(readFileSync(join(REPORTS, file), "utf8")) as {
+    javascriptStack?: { message?: string; stack?: string[] };
+    libuv?: { type?: string; is_active?: boolean }[];
+  };
+  const stack = [report.javascriptStack?.message ?? "", ...(report.javascriptStack?.stack ?? [])].join("\n  ");
+  const handles = (report.libuv ?? []).filter((h) => h.is_active).map((h) => h.type).join(", ");
+  return `[diagnostic report ${file}]\nJavaScript stack:\n  ${stack}\nactive handles: ${handles}`;
+}
+
 export function startCli(rt: Runtime, args: string[], options: StartOptions = {}): Started {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
+  if (rt.name === "node") {
+    env.NODE_OPTIONS = [process.env.NODE_OPTIONS ?? "", "--report-on-signal", "--report-signal=SIGUSR2", `--report-directory=${REPORTS}`].join(" ").trim();
+  }
   const child = spawn(rt.command, [...rt.args, ...args], {
     cwd: options.cwd ?? ROOT,
-    env: { ...process.env, NO_COLOR: "1" },
+    env,
     stdio: ["pipe", "pipe", "pipe"],
   });
   const what = `${rt.name} (${rt.command}, pid ${child.pid}) ${args.join(" ")}`;
@@ -102,8 +127,16 @@ export function startCli(rt: Runtime, args: string[], options: StartOptions = {}
   else child.stdin!.end();
   const killAfterMs = options.timeoutMs ?? 300_000;
   const timer = setTimeout(() => {
-    err += `\n[startCli: still running after ${killAfterMs} ms; sent SIGKILL]\n`;
-    child.kill("SIGKILL");
+    if (rt.name !== "node") {
+      err += `\n[startCli: still running after ${killAfterMs} ms; sent SIGKILL]\n`;
+      child.kill("SIGKILL");
+      return;
+    }
+    child.kill("SIGUSR2");
+    setTimeout(() => {
+      err += `\n[startCli: still running after ${killAfterMs} ms; sent SIGKILL]\n${nodeReport(child.pid)}\n`;
+      child.kill("SIGKILL");
+    }, 3_000);
   }, killAfterMs);
   const graceMs = options.closeGraceMs ?? 10_000;
   let closeTimer: ReturnType<typeof setTimeout> | undefined;
