@@ -12,21 +12,10 @@ import { createDetector, decodeImage, type RgbaImage } from "../mod.ts";
 import { findCoil } from "../src/quad/coil.ts";
 import type { Quad } from "../src/types.ts";
 import { render, spiralPage } from "../tests/quad/coil-scenes.ts";
+import { resample } from "../tests/support/resample.ts";
 
 const runs = Number(process.argv[process.argv.indexOf("--runs") + 1]) || 200;
 
-/** Nearest-neighbour resample to the frame's size (a test input, not a filter under test). */
-function resample(img: RgbaImage, w: number, h: number): RgbaImage {
-  const out = new Uint8ClampedArray(w * h * 4);
-  for (let y = 0; y < h; y++) {
-    const sy = Math.min(img.height - 1, Math.floor(((y + 0.5) * img.height) / h));
-    for (let x = 0; x < w; x++) {
-      const sx = Math.min(img.width - 1, Math.floor(((x + 0.5) * img.width) / w));
-      out.set(img.data.subarray((sy * img.width + sx) * 4, (sy * img.width + sx) * 4 + 4), (y * w + x) * 4);
-    }
-  }
-  return { data: out, width: w, height: h };
-}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -31,6 +31,7 @@ import { resizeToTensor } from "../src/image/resize.ts";
 import { jpegScaleFor } from "../src/image/decode.ts";
 import { loadOpenCvBaseline } from "../src/eval/baseline-opencv.ts";
 import { runtimeBinary } from "../scripts/runtime-binaries.ts";
+import { resample } from "../tests/support/resample.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const STAGES = ["decode", "preprocess", "inference", "quad", "refine", "total"] as const;
@@ -67,19 +68,6 @@ function stats(values: number[]): Stats {
   return { median: q(0.5), p90: q(0.9) };
 }
 
-/** Nearest-neighbour resample: only used to make test inputs of the wanted sizes. */
-function resample(img: RgbaImage, w: number, h: number): RgbaImage {
-  const out = new Uint8ClampedArray(w * h * 4);
-  const src = new Uint32Array(img.data.buffer, img.data.byteOffset, img.width * img.height);
-  const dst = new Uint32Array(out.buffer);
-  for (let y = 0; y < h; y++) {
-    const sy = Math.min(img.height - 1, Math.floor(((y + 0.5) * img.height) / h));
-    for (let x = 0; x < w; x++) {
-      dst[y * w + x] = src[sy * img.width + Math.min(img.width - 1, Math.floor(((x + 0.5) * img.width) / w))];
-    }
-  }
-  return { data: out, width: w, height: h };
-}
 
 interface Inputs {
   frame: string;

@@ -3,30 +3,19 @@ import assert from "node:assert/strict";
 import { createDetector, type Detector } from "../../src/detector.ts";
 import { decodeImage, jpegScaleFor } from "../../src/image/decode.ts";
 import { decodeJpegWasm } from "../../src/image/jpeg-wasm.ts";
-import type { Quad, RgbaImage } from "../../src/types.ts";
+import type { Quad } from "../../src/types.ts";
 import type { LoadProgress } from "../../src/runtime/progress.ts";
 import { encodeJpeg } from "../../src/image/codecs.ts";
 import { DocedgeError } from "../../src/errors.ts";
 import { existsSync } from "node:fs";
 import { DATASETS, MODEL_INT8, SAMPLE, hasModel, datasetPhotos, readBytes, storedFor, tagJpeg, uprightFrom } from "./helpers.ts";
+import { resample } from "../support/resample.ts";
 
 const skip = hasModel() ? false : `no model at ${MODEL_INT8} (the lead ships models/)`;
 // The bundled CC0 sample photo always; more real photos when ../shared/datasets is there.
 const photos = [SAMPLE, ...datasetPhotos("tony_xlh_document_scanning_dataset", 3)].filter((p) => existsSync(p));
 const noPhotos = photos.length === 0 ? `no ${SAMPLE}` : false;
 
-/** Nearest-neighbour resample: a test input of another size, not a filter under test. */
-function resample(img: RgbaImage, w: number, h: number): RgbaImage {
-  const out = new Uint8ClampedArray(w * h * 4);
-  for (let y = 0; y < h; y++) {
-    const sy = Math.min(img.height - 1, Math.floor(((y + 0.5) * img.height) / h));
-    for (let x = 0; x < w; x++) {
-      const sx = Math.min(img.width - 1, Math.floor(((x + 0.5) * img.width) / w));
-      out.set(img.data.subarray((sy * img.width + sx) * 4, (sy * img.width + sx) * 4 + 4), (y * w + x) * 4);
-    }
-  }
-  return { data: out, width: w, height: h };
-}
 
 let detector: Detector | null = null;
 async function shared(): Promise<Detector> {
