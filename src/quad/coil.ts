@@ -303,11 +303,11 @@ function coarseLook(img: RgbaImage, quad: Quad, side: number): boolean {
 export function findCoil(img: RgbaImage, quad: Quad): Coil | null {
   let best: Coil | null = null;
   for (let side = 0; side < 4; side++) {
-    if (sideFrame(quad, side).length < COIL.minLength) continue;
+    const f = sideFrame(quad, side);
+    if (f.length < COIL.minLength) continue;
     if (!coarseLook(img, quad, side)) continue;
     const band = bandVerdict(sideProfile(img, quad, side, FINE));
     if (typeof band === "string") continue;
-    const f = sideFrame(quad, side);
     const coil: Coil = { side, pitch: band.lag * sampleStep(f.length), inner: band.inner * f.length, outer: band.outer * f.length, strength: band.mean };
     if (!best || coil.strength > best.strength) best = coil;
   }
