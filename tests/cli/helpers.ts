@@ -126,17 +126,14 @@ export function startCli(rt: Runtime, args: string[], options: StartOptions = {}
   if (options.input) child.stdin!.end(options.input);
   else child.stdin!.end();
   const killAfterMs = options.timeoutMs ?? 300_000;
-  const timer = setTimeout(() => {
-    if (rt.name !== "node") {
-      err += `\n[startCli: still running after ${killAfterMs} ms; sent SIGKILL]\n`;
+  // Node is asked for its diagnostic report first (NODE_OPTIONS above) and given 3 s to write it.
+  const reports = rt.name === "node";
+  let timer = setTimeout(() => {
+    if (reports) child.kill("SIGUSR2");
+    timer = setTimeout(() => {
+      err += `\n[startCli: still running after ${killAfterMs} ms; sent SIGKILL]\n${reports ? `${nodeReport(child.pid)}\n` : ""}`;
       child.kill("SIGKILL");
-      return;
-    }
-    child.kill("SIGUSR2");
-    setTimeout(() => {
-      err += `\n[startCli: still running after ${killAfterMs} ms; sent SIGKILL]\n${nodeReport(child.pid)}\n`;
-      child.kill("SIGKILL");
-    }, 3_000);
+    }, reports ? 3_000 : 0);
   }, killAfterMs);
   const graceMs = options.closeGraceMs ?? 10_000;
   let closeTimer: ReturnType<typeof setTimeout> | undefined;
