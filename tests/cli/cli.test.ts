@@ -301,6 +301,8 @@ test("serve: HTTP API on Node until Ctrl-C, same corners as detect", { skip, tim
   await whileRunning(run, async () => {
     const text = await run.waitForStdout(/listening on (http:\/\/\S+)/);
     const url = /listening on (http:\/\/\S+)/.exec(text)![1];
+    // --threads 1 is each detector's WASM threads, not the number of detector workers.
+    assert.match(text, /\(node; \d+ detector workers?, 1 WASM thread each;/);
     const health = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(120_000) });
     assert.equal(health.status, 200);
     const res = await fetch(`${url}/v1/detect`, { method: "POST", body: readFileSync(a.path), headers: { "content-type": "image/jpeg" }, signal: AbortSignal.timeout(120_000) });

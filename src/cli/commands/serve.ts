@@ -7,6 +7,7 @@ import { serveBun } from "../../http/bun.ts";
 import { serveDeno } from "../../http/deno.ts";
 import { serveNode, type RunningServer, type ServeOptions } from "../../http/node.ts";
 import { detectRuntime } from "../../runtime/detect.ts";
+import { effectiveNumThreads } from "../../runtime/env.ts";
 import { COMMON_OPTIONS, parseNumber, withUsageErrors } from "../args.ts";
 import { printError, printLine, type Command, type RunContext } from "../command.ts";
 import { detectorEngineOptions, engineOptions } from "../engine.ts";
@@ -76,7 +77,7 @@ async function runServe(args: ServeArgs, ctx: RunContext): Promise<number> {
     throw err;
   }
   const shownHost = server.hostname.includes(":") ? `[${server.hostname}]` : server.hostname;
-  printLine(`docedge: listening on http://${shownHost}:${server.port} (${runtime}; ${args.workers || "no"} worker thread${args.workers === 1 ? "" : "s"}; POST /v1/detect, POST /v1/scan, GET /healthz; Ctrl-C to stop)`);
+  printLine(`docedge: listening on http://${shownHost}:${server.port} (${runtime}; ${detectionLayout(args.workers, effectiveNumThreads(args.engine.numThreads))}; POST /v1/detect, POST /v1/scan, GET /healthz; Ctrl-C to stop)`);
 
   await new Promise<void>((resolve) => {
     if (ctx.signal.aborted) resolve();
@@ -87,4 +88,13 @@ async function runServe(args: ServeArgs, ctx: RunContext): Promise<number> {
   await release();
   // For a server, Ctrl-C is the normal way to stop: a clean shutdown is a success.
   return EXIT.OK;
+}
+
+/**
+ * `--workers` counts detectors and `--threads` the WASM threads inside each; the listening line
+ * names both, so "--threads 1" is not read back as "2 worker threads".
+ */
+export function detectionLayout(workers: number, wasmThreads: number): string {
+  const each = `${wasmThreads} WASM thread${wasmThreads === 1 ? "" : "s"}`;
+  return workers === 0 ? `detection on the server's thread, ${each}` : `${workers} detector worker${workers === 1 ? "" : "s"}, ${each} each`;
 }
