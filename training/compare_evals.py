@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""Compare `docedge eval --json` reports of several models on the same photos, and judge a candidate
+by the rule a training run fixed in models/MODEL.md before it ended.
+
+    python3 training/compare_evals.py shipped=a.json candidate=b.json          # folder table (markdown)
+    python3 training/compare_evals.py shipped=a.json candidate=b.json --photos # and the photos that moved
+    python3 training/compare_evals.py --judge cand.json --against prev.json shipped.json
+
+The rule (issue 13's "no folder worse than with the previous model", read by photo): mean JI >=
+--min-mean, >= --min-negatives negatives rejected, and against each reference no folder's mean JI
+lower by more than --folder-tolerance, no photo with a document lower by more than
+--photo-tolerance, no negative the reference rejects taken for a page. Exit 0 on pass, 1 on fail.
+The reports must come from one build (the same finder), or the comparison says nothing about the
+networks.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Report:
+    name: str
+    data: dict
+
+    @property
+    def images(self) -> dict[tuple[str, str], dict]:
+        return {(i["folder"], i["file"]): i for i in self.data["images"]}
+
+    @property
+    def folders(self) -> dict[str, dict]:
+        return {f["name"]: f["docedge"] for f in self.data["folders"]}
+
+
+def load(name: str, path: str) -> Report:
+    with open(path) as f:
+        return Report(name, json.load(f))
+
+
+def photo_ji(image: dict) -> float | None:
+    """A photo's JI (a miss scores 0), or None for a negative."""
+    if image["truth"] is None:
+        return None
+    d = image["docedge"]
+    return float(d["ji"]) if d["found"] and d.get("ji") is not None else 0.0
+
+
+def negatives_rejected(summary: dict) -> int:
+    return round((summary["negativeAccuracy"] or 0) * summary["negatives"])
+
+
+def folder_cell(summary: dict) -> str:
+    cell = "-" if summary["positives"] == 0 else f"{summary['meanJI']:.4f}"
+    if summary["negatives"]:
+        cell += f" · neg {negatives_rejected(summary)}/{summary['negatives']}"
+    return cell
+
+
+def folder_table(reports: list[Report]) -> str:
+    """Per-folder mean JI (and negatives rejected) side by side, as a markdown table."""
+    names = [f["name"] for f in reports[0].data["folders"]]
+    lines = ["| folder | " + " | ".join(r.name for r in reports) + " |", "|---|" + "---:|" * len(reports)]
+    for name in names:
+        lines.append(f"| `{name}` | " + " | ".join(folder_cell(r.folders[name]) for r in reports) + " |")
+    cells = []
+    for r in reports:
+        o = r.data["overall"]["docedge"]
+        at90 = round(o["shareJI90"] * o["positives"])
+        cells.append(f"**{o['meanJI']:.4f}**, {at90}/{o['positives']} >= 0.9, neg {negatives_rejected(o)}/{o['negatives']}")
+    lines.append("| all | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def moved_photos(reports: list[Report], min_change: float) -> list[str]:
+    """The photos whose JI differs by more than min_change between any two reports, or whose
+    negative is rejected in one and taken in another."""
+    keys = list(reports[0].images)
+    out = []
+    for key in keys:
+        row = [r.images[key] for r in reports]
+        jis = [photo_ji(i) for i in row]
+        if jis[0] is None:
+            answers = ["rejected" if not i["docedge"]["found"] else "taken" for i in row]
+            if len(set(answers)) > 1:
+                out.append(f"{key[0]}/{key[1]}: " + ", ".join(f"{r.name} {a}" for r, a in zip(reports, answers)))
+        elif max(jis) - min(jis) > min_change:
+            out.append(f"{key[0]}/{key[1]}: " + ", ".join(f"{r.name} {j:.4f}" for r, j in zip(reports, jis)))
+    return out
+
+
+@dataclass(frozen=True)
+class Rule:
+    min_mean: float = 0.975
+    min_negatives: int = 14
+    folder_tolerance: float = 0.001
+    photo_tolerance: float = 0.02
+
+
+def rule_failures(candidate: Report, references: list[Report], rule: Rule) -> list[str]:
+    """Every way the candidate misses the rule; empty when it passes."""
+    failures = []
+    o = candidate.data["overall"]["docedge"]
+    if o["meanJI"] < rule.min_mean:
+        failures.append(f"mean JI {o['meanJI']:.4f} < {rule.min_mean}")
+    if negatives_rejected(o) < rule.min_negatives:
+        failures.append(f"negatives rejected {negatives_rejected(o)}/{o['negatives']} < {rule.min_negatives}")
+    mine = candidate.images
+    for ref in references:
+        theirs = ref.images
+        if set(theirs) != set(mine):
+            failures.append(f"{ref.name}: not the same photos")
+            continue
+        for name, summary in candidate.folders.items():
+            base = ref.folders[name]
+            if summary["positives"] and summary["meanJI"] < base["meanJI"] - rule.folder_tolerance:
+                failures.append(f"{ref.name}: folder {name} {summary['meanJI']:.4f} < {base['meanJI']:.4f} - {rule.folder_tolerance}")
+        for key, image in mine.items():
+            ours, base = photo_ji(image), photo_ji(theirs[key])
+            if ours is None:
+                if not theirs[key]["docedge"]["found"] and image["docedge"]["found"]:
+                    failures.append(f"{ref.name}: negative {key[0]}/{key[1]} taken for a page")
+            elif base is not None and ours < base - rule.photo_tolerance:
+                failures.append(f"{ref.name}: photo {key[0]}/{key[1]} {ours:.4f} < {base:.4f} - {rule.photo_tolerance}")
+    return failures
+
+
+def named(arg: str) -> Report:
+    name, _, path = arg.partition("=")
+    return load(name, path) if path else load(arg, arg)
+
+
+def main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("reports", nargs="*", help="NAME=report.json (or a path) for the folder table")
+    ap.add_argument("--photos", type=float, nargs="?", const=0.01, default=None,
+                    help="also list the photos whose JI moves more than this between reports (default 0.01)")
+    ap.add_argument("--judge", help="a candidate's report, judged by the rule against --against")
+    ap.add_argument("--against", nargs="*", default=[], help="the reference reports (same build)")
+    ap.add_argument("--min-mean", type=float, default=Rule.min_mean)
+    ap.add_argument("--min-negatives", type=int, default=Rule.min_negatives)
+    ap.add_argument("--folder-tolerance", type=float, default=Rule.folder_tolerance)
+    ap.add_argument("--photo-tolerance", type=float, default=Rule.photo_tolerance)
+    args = ap.parse_args(argv)
+    if args.reports:
+        reports = [named(a) for a in args.reports]
+        print(folder_table(reports))
+        if args.photos is not None:
+            print()
+            for line in moved_photos(reports, args.photos):
+                print(f"- {line}")
+    if args.judge:
+        if not args.against:
+            ap.error("--judge needs --against REPORT...")
+        rule = Rule(args.min_mean, args.min_negatives, args.folder_tolerance, args.photo_tolerance)
+        failures = rule_failures(named(args.judge), [named(a) for a in args.against], rule)
+        for f in failures:
+            print(f"FAIL {f}")
+        print("PASS" if not failures else f"FAIL ({len(failures)})")
+        return 1 if failures else 0
+    if not args.reports:
+        ap.error("give reports to compare, or --judge")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

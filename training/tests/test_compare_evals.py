@@ -1,0 +1,100 @@
+"""compare_evals.py: the folder table and the ship rule, on small reports shaped like `docedge eval --json`'s."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from compare_evals import Report, Rule, folder_table, main, moved_photos, rule_failures  # noqa: E402
+
+QUAD = [[0, 0], [10, 0], [10, 10], [0, 10]]
+
+
+def report(name: str, jis: dict[tuple[str, str], float | None], negatives_taken: set[tuple[str, str]] = frozenset()) -> Report:
+    """jis: photo -> JI (None: a negative; 0.0: a miss). The summaries are computed as eval does."""
+    images = []
+    for (folder, file), ji in jis.items():
+        if ji is None:
+            found = (folder, file) in negatives_taken
+            images.append({"folder": folder, "file": file, "truth": None, "docedge": {"found": found, "quad": QUAD if found else None}})
+        else:
+            found = ji > 0
+            images.append({"folder": folder, "file": file, "truth": QUAD, "docedge": {"found": found, "ji": ji if found else None}})
+
+    def summary(imgs: list[dict]) -> dict:
+        pos = [i for i in imgs if i["truth"] is not None]
+        neg = [i for i in imgs if i["truth"] is None]
+        ji = [i["docedge"]["ji"] if i["docedge"]["found"] else 0.0 for i in pos]
+        return {"positives": len(pos), "negatives": len(neg), "meanJI": sum(ji) / len(ji) if ji else 0.0,
+                "shareJI90": sum(j >= 0.9 for j in ji) / len(ji) if ji else 0.0,
+                "negativeAccuracy": sum(not i["docedge"]["found"] for i in neg) / len(neg) if neg else None}
+
+    names = sorted({i["folder"] for i in images})
+    folders = [{"name": n, "docedge": summary([i for i in images if i["folder"] == n])} for n in names]
+    return Report(name, {"folders": folders, "overall": {"docedge": summary(images)}, "images": images})
+
+
+BASE = {("a", "1.jpg"): 0.99, ("a", "2.jpg"): 0.97, ("b", "1.jpg"): 0.98, ("b", "neg.jpg"): None}
+
+
+class CompareEvalsTest(unittest.TestCase):
+    def test_passes_when_nothing_is_worse_beyond_the_tolerances(self):
+        cand = report("cand", {**BASE, ("a", "2.jpg"): 0.9695})  # folder a down 0.00025
+        self.assertEqual(rule_failures(cand, [report("ref", BASE)], Rule(min_mean=0.97, min_negatives=1)), [])
+
+    def test_each_way_to_fail_is_named(self):
+        ref = report("ref", BASE)
+        worse = report("cand", {**BASE, ("a", "2.jpg"): 0.94, ("b", "1.jpg"): 0.9795}, negatives_taken={("b", "neg.jpg")})
+        failures = rule_failures(worse, [ref], Rule(min_mean=0.97, min_negatives=1))
+        self.assertTrue(any("mean JI" in f for f in failures), failures)
+        self.assertTrue(any("negatives rejected 0/1" in f for f in failures), failures)
+        self.assertTrue(any("folder a" in f for f in failures), failures)
+        self.assertFalse(any("folder b" in f for f in failures), failures)  # 0.0005 down: within the tolerance
+        self.assertTrue(any("photo a/2.jpg 0.9400 < 0.9700" in f for f in failures), failures)
+        self.assertTrue(any("negative b/neg.jpg taken" in f for f in failures), failures)
+
+    def test_folder_tolerance_is_applied_to_the_mean(self):
+        ref = report("ref", BASE)
+        just = report("cand", {**BASE, ("b", "1.jpg"): 0.9791})  # 0.0009 down
+        over = report("cand", {**BASE, ("b", "1.jpg"): 0.9785})  # 0.0015 down
+        rule = Rule(min_mean=0.9, min_negatives=1)
+        self.assertEqual(rule_failures(just, [ref], rule), [])
+        self.assertEqual(len(rule_failures(over, [ref], rule)), 1)
+
+    def test_a_miss_counts_as_zero(self):
+        cand = report("cand", {**BASE, ("a", "1.jpg"): 0.0})
+        failures = rule_failures(cand, [report("ref", BASE)], Rule(min_mean=0.0, min_negatives=0))
+        self.assertIn("ref: photo a/1.jpg 0.0000 < 0.9900 - 0.02", failures)
+
+    def test_every_reference_is_checked(self):
+        better_ref = report("prev", {**BASE, ("a", "1.jpg"): 0.999})
+        cand = report("cand", {**BASE, ("a", "1.jpg"): 0.9885})  # within the tolerances of shipped, not of prev
+        failures = rule_failures(cand, [report("shipped", BASE), better_ref], Rule(min_mean=0.0, min_negatives=0))
+        self.assertEqual(failures, ["prev: folder a 0.9792 < 0.9845 - 0.001"])
+
+    def test_table_and_moved_photos(self):
+        a, b = report("shipped", BASE), report("new", {**BASE, ("a", "2.jpg"): 0.99}, negatives_taken={("b", "neg.jpg")})
+        table = folder_table([a, b])
+        self.assertIn("| `a` | 0.9800 | 0.9900 |", table)
+        self.assertIn("| `b` | 0.9800 · neg 1/1 | 0.9800 · neg 0/1 |", table)
+        moved = moved_photos([a, b], 0.01)
+        self.assertEqual(moved, ["a/2.jpg: shipped 0.9700, new 0.9900", "b/neg.jpg: shipped rejected, new taken"])
+
+    def test_command_line_exit_codes(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            paths = {}
+            for name, rep in (("ref", report("ref", BASE)), ("bad", report("bad", {**BASE, ("a", "1.jpg"): 0.5}))):
+                paths[name] = os.path.join(tmp, f"{name}.json")
+                with open(paths[name], "w") as f:
+                    json.dump(rep.data, f)
+            args = ["--min-mean", "0.9", "--min-negatives", "1"]
+            self.assertEqual(main(["--judge", paths["ref"], "--against", paths["ref"], *args]), 0)
+            self.assertEqual(main(["--judge", paths["bad"], "--against", paths["ref"], *args]), 1)
+
+
+if __name__ == "__main__":
+    unittest.main()
