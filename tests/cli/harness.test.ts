@@ -104,4 +104,21 @@ test("a Node CLI that outlives its timeout is killed with its JavaScript stack i
   assert.match(r.stderr, /still running after 4000 ms; sent SIGKILL/);
   assert.match(r.stderr, /\[diagnostic report [^\]]+\]\nJavaScript stack:/, r.stderr);
   assert.match(r.stderr, /active handles: .*tcp/, r.stderr);
+  // The failure shows stdout as well (a test's assertion message carries only stderr).
+  assert.match(r.stderr, /\[stdout so far, [1-9]\d* bytes: [^\]]*listening on/, r.stderr);
+});
+
+test("a Node CLI blocked outside JavaScript past its timeout is killed with its threads' states in the failure", { skip: process.platform !== "linux" ? "reads /proc" : false, timeout: 120_000 }, async () => {
+  // No report can come (Node writes it from a JavaScript signal handler), as in a deadlock between
+  // the main thread and V8's workers: the failure says so, and where each thread waits.
+  const script = "console.log('result line'); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0)";
+  const run = startCli({ ...node, args: ["-e", script] }, [], { timeoutMs: 3_000 });
+  const r = await run.done;
+  assert.equal(r.signal, "SIGKILL");
+  assert.match(r.stderr, /\[stdout so far, 12 bytes: result line\n\]/, r.stderr);
+  assert.match(r.stderr, /no diagnostic report was written: the main thread was blocked outside JavaScript/, r.stderr);
+  assert.match(r.stderr, new RegExp(`threads \\(tid name state wait channel\\):\\n  ${run.child.pid} node S wchan=futex`), r.stderr);
+  // Native stacks where gdb can attach (the main thread in Atomics.wait's futex), else the reason none came.
+  assert.match(r.stderr, /native stacks \(gdb\):|\[native stacks: .+\]/, r.stderr);
+  if (spawnSync("gdb", ["--version"]).error === undefined && process.getuid?.() === 0) assert.match(r.stderr, /FutexEmulation::Wait/, r.stderr);
 });

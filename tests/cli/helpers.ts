@@ -1,6 +1,6 @@
 // Spawning the real `docedge` CLI under Node (built dist/), Bun and Deno (sources), and reading
 // what it prints. Shared by the CLI tests.
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -85,10 +85,10 @@ const STOP_WAIT_MS = 60_000;
  */
 const REPORTS = mkdtempSync(join(tmpdir(), "docedge-cli-report-"));
 
-/** The JavaScript stack and active handles of the newest report for `pid`, or a line saying none came. */
+/** The JavaScript stack and active handles of the newest report for `pid`, or where its threads were when none came. */
 function nodeReport(pid: number | undefined): string {
   const file = readdirSync(REPORTS).filter((f) => f.includes(`.${pid}.`)).sort().at(-1);
-  if (!file) return "[no diagnostic report was written]";
+  if (!file) return `[no diagnostic report was written: the main thread was blocked outside JavaScript]\n${nativeState(pid)}`;
   const report = JSON.parse(readFileSync(join(REPORTS, file), "utf8")) as {
     javascriptStack?: { message?: string; stack?: string[] };
     libuv?: { type?: string; is_active?: boolean }[];
@@ -96,6 +96,38 @@ function nodeReport(pid: number | undefined): string {
   const stack = [report.javascriptStack?.message ?? "", ...(report.javascriptStack?.stack ?? [])].join("\n  ");
   const handles = (report.libuv ?? []).filter((h) => h.is_active).map((h) => h.type).join(", ");
   return `[diagnostic report ${file}]\nJavaScript stack:\n  ${stack}\nactive handles: ${handles}`;
+}
+
+/**
+ * Where a process's threads are, for a Node process that wrote no report (its report is written by
+ * a JavaScript signal handler, so the main thread was blocked in native code): each thread's state
+ * and kernel wait channel (Linux), and their native stacks where gdb is installed. A deadlock
+ * between the main thread and V8's worker threads shows as futex waits on both sides.
+ */
+function nativeState(pid: number | undefined): string {
+  if (pid === undefined || !existsSync(`/proc/${pid}/task`)) return "[no /proc: thread states unknown]";
+  const read = (path: string): string => {
+    try {
+      return readFileSync(path, "utf8").trim();
+    } catch {
+      return "?";
+    }
+  };
+  const threads = readdirSync(`/proc/${pid}/task`).map((tid) => {
+    const dir = `/proc/${pid}/task/${tid}`;
+    // stat's third field is the state (R running, S sleeping, D disk); the name before it may hold spaces.
+    const state = read(`${dir}/stat`).replace(/^.*\) /, "").split(" ")[0];
+    return `  ${tid} ${read(`${dir}/comm`)} ${state} wchan=${read(`${dir}/wchan`)}`;
+  });
+  let stacks = "[native stacks: gdb not run]";
+  try {
+    const out = execFileSync("gdb", ["-p", String(pid), "-batch", "-ex", "thread apply all bt 30"], { encoding: "utf8", timeout: 60_000, stdio: ["ignore", "pipe", "pipe"] });
+    // gdb lists the main thread last; keep the end.
+    stacks = `native stacks (gdb):\n${out.split("\n").filter((l) => /^(Thread |#)/.test(l)).map((l) => l.slice(0, 200)).join("\n").slice(-12_000)}`;
+  } catch (error) {
+    stacks = `[native stacks: ${(error as { code?: string }).code === "ENOENT" ? "no gdb on PATH" : String(error).split("\n")[0]}]`;
+  }
+  return `threads (tid name state wait channel):\n${threads.join("\n")}\n${stacks}`;
 }
 
 export function startCli(rt: Runtime, args: string[], options: StartOptions = {}): Started {
@@ -131,7 +163,10 @@ export function startCli(rt: Runtime, args: string[], options: StartOptions = {}
   let timer = setTimeout(() => {
     if (reports) child.kill("SIGUSR2");
     timer = setTimeout(() => {
-      err += `\n[startCli: still running after ${killAfterMs} ms; sent SIGKILL]\n${reports ? `${nodeReport(child.pid)}\n` : ""}`;
+      // stdout too: the test's assertion shows only stderr, and whether the answer was printed says
+      // whether the process stalled before its result or on its way out.
+      const stdout = Buffer.concat(out).toString("utf8");
+      err += `\n[startCli: still running after ${killAfterMs} ms; sent SIGKILL]\n[stdout so far, ${Buffer.concat(out).length} bytes: ${stdout.slice(0, 2_000)}]\n${reports ? `${nodeReport(child.pid)}\n` : ""}`;
       child.kill("SIGKILL");
     }, reports ? 3_000 : 0);
   }, killAfterMs);
