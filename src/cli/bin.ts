@@ -2,6 +2,9 @@
 import { enableCompileCache } from "./compile-cache.ts";
 import { tuneWasm } from "./v8-tuning.ts";
 
+/** How long after its output has drained a finished command may still be held open. */
+const EXIT_FALLBACK_MS = 1000;
+
 enableCompileCache();
 tuneWasm();
 // Imported after the compile cache is on, so that its modules are cached too.
@@ -15,6 +18,12 @@ process.stdout.on("error", (err: NodeJS.ErrnoException) => {
 
 const code = await main(process.argv.slice(2));
 process.exitCode = code;
-// ONNX Runtime's worker threads can outlive the detector; once our output has drained, leave
-// explicitly rather than hang. Waiting for the drain keeps piped stdout from being cut short.
-process.stdout.write("", () => process.exit(code));
+// Leave by running out of work, not by process.exit(): on Node, exit() shuts V8's platform down
+// before the isolate, and a concurrent compile job waiting there for a garbage collection then
+// waits forever (nodejs/node#54918; caught here in 1 of ~370 `detect -` runs, stacks in
+// docs/cli.md). The natural teardown disposes the isolate first, which releases such a job.
+// Should anything still hold the event loop once our output has drained, exit() a second later,
+// when the process has been idle long enough for no compile job to be in flight.
+process.stdout.write("", () => {
+  setTimeout(() => process.exit(code), EXIT_FALLBACK_MS).unref();
+});

@@ -6,9 +6,11 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { decodeImage } from "../../src/image/decode.ts";
 import type { Quad } from "../../src/types.ts";
 import {
+  DIST_BIN,
   hasModel,
   maxCornerDistance,
   node,
@@ -21,10 +23,12 @@ import {
   TONY,
   tonyPhotos,
   type DetectLine,
+  type Runtime,
 } from "./helpers.ts";
 import { ensureBuilt } from "../support/build.ts";
 
 const photos = tonyPhotos();
+const EXIT_PROBE = fileURLToPath(new URL("../support/exit-probe.cjs", import.meta.url));
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
 const noPhotos = photos.length < 3 ? "../shared/datasets/tony_xlh_document_scanning_dataset is absent" : false;
 const skip = !hasModel() ? "no model in models/" : noPhotos;
@@ -258,6 +262,25 @@ test("stdin and stdout: `-` as input, `-o -` as output", { skip, timeout: 600_00
   assert.deepEqual([...s.stdout.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], "stdout is exactly a PNG");
   const page = await decodeImage(new Uint8Array(s.stdout));
   assert.match(s.stderr, new RegExp(`- -> stdout  ${page.width}x${page.height} png`), "the report goes to stderr, not into the image");
+});
+
+test("a finished command leaves by running out of work, not by process.exit (nodejs/node#54918)", { skip, timeout: 600_000 }, async () => {
+  // process.exit() disposes V8's platform before the isolate, which can deadlock with a
+  // concurrent compile job (src/cli/bin.ts); 'beforeExit' is emitted only on the natural way out.
+  const probed: Runtime = { name: "node", command: process.execPath, args: ["--require", EXIT_PROBE, DIST_BIN] };
+  const a = photos[0];
+  const runs: [string[], number, Uint8Array?][] = [
+    [["detect", a.path, ...T], 0],
+    [["detect", "-", "--json", ...T], 0, new Uint8Array(readFileSync(a.path))],
+    [["scan", a.path, "-o", join(tmp, "probe.jpg"), ...T], 0],
+    [["detect", join(tmp, "no-such.jpg"), ...T], 1],
+    [["detect", "--no-such-flag"], 2],
+  ];
+  for (const [args, code, input] of runs) {
+    const r = await runCli(probed, args, input ? { input } : {});
+    assert.equal(r.code, code, `${args.join(" ")}\n${r.stderr}`);
+    assert.match(r.stderr, /\[exit-probe\] beforeExit/, `${args.join(" ")} left through process.exit\n${r.stderr}`);
+  }
 });
 
 test("unwritable outputs fail with a clear message and exit 1", { skip, timeout: 600_000 }, async () => {
