@@ -16,7 +16,9 @@ others: its false fires) and the mean JI before and after, on all photos and on 
 
 Why: the dev set holds 11 spiral notebooks; this measures the coil check's detection rate, its
 false fires beside other ridges, and the JI it moves, on a few hundred scenes nobody tuned it on.
-Labels are the canvas's exact quads (top-left first, clockwise, as the dev labels).
+Labels are the canvas's exact quads (top-left first, clockwise, as the dev labels); a notebook's
+notes name its bound side as "bound", the label's side from corner `bound` to the next, so that a
+check can tell the coil's side from the other three.
 """
 from __future__ import annotations
 
@@ -67,7 +69,13 @@ def ordered(quad: np.ndarray) -> list[list[float]]:
 def notebook(rng: np.random.Generator, pools: AssetPools, g: int) -> tuple[np.ndarray, np.ndarray, dict]:
     canvas = background(rng, pools, g)
     quad, parts = open_spiral_notebook(rng, pools, canvas, False, look="v8")
-    return canvas, quad, {"family": "spiral_v8", "side": int(parts["side"])}
+    side = int(parts["side"])
+    # The bound side in the label's order (ordered() rolls the corners): the side from the label's
+    # corner at quad[side] to the next, so that a report can read the coil's side from the label.
+    label, q = np.asarray(ordered(quad)), np.asarray(quad, np.float64)[:, :2]
+    a, b = (int(np.argmin(np.hypot(*(label - q[k % 4]).T))) for k in (side, side + 1))
+    bound = a if b == (a + 1) % 4 else b
+    return canvas, quad, {"family": "spiral_v8", "side": side, "bound": bound}
 
 
 def other(rng: np.random.Generator, pools: AssetPools, g: int, family: str) -> tuple[np.ndarray, np.ndarray, dict]:

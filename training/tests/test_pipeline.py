@@ -809,6 +809,21 @@ class V8Spirals(V7Families):
         self.assertGreater(float(np.median(spread)), 15.0, spread)
 
 
+class CoilSet(unittest.TestCase):
+    """training/coil_set.py: a notebook's notes name its bound side in the label's corner order."""
+
+    def test_bound_names_the_label_side_the_coil_is_on(self):
+        from coil_set import notebook, ordered
+
+        for seed in range(6):
+            _, quad, info = notebook(np.random.default_rng(seed), tiny_pools(), 256)
+            label, q = np.asarray(ordered(quad)), np.asarray(quad, np.float64)[:, :2]
+            b, k = info["bound"], info["side"]
+            # the label's corners are rounded to 0.01 px
+            ends, coil = label[[b, (b + 1) % 4]], q[[k, (k + 1) % 4]]
+            self.assertTrue(np.allclose(ends, coil, atol=0.01) or np.allclose(ends, coil[::-1], atol=0.01), (seed, b, k, ends, coil))
+
+
 class SpiralCheck(unittest.TestCase):
     """training/spiral_check.py: which line a map draws on a synthetic spiral's bound side."""
 
