@@ -34,7 +34,7 @@ export const COIL = {
   coarseContrast: 8,
   /** The fine look at a side that passed the coarse one: rows from..to, this step apart. */
   fineFrom: -0.06,
-  fineTo: 0.16,
+  fineTo: 0.2,
   fineStep: 0.004,
   /** A row is seen if at least this share of its samples lies inside the image. */
   inFrame: 0.6,
@@ -45,18 +45,39 @@ export const COIL = {
   /** A band may hold gaps of this much without a repeating row (the wire's two halves, a bar between them). */
   maxGap: 0.015,
   /**
-   * The band grows from its strongest row up to maxStart outside the side; it may start up to
-   * maxInside inside the side (the holes lie inside the paper's edge, and the edge map may mark
-   * that edge or the holes' inner rim) and must reach minReach outside it.
+   * The band grows from its strongest row, from maxInside inside the side to maxStart outside it
+   * (the holes lie inside the paper's edge, and the edge map may mark that edge or the holes'
+   * inner rim); it may start up to maxInside inside the side and must reach minReach outside it.
    */
   maxInside: 0.04,
   maxStart: 0.02,
   minReach: 0.01,
-  /** Its width (inner to outer end): from a ring's width to a wide coil's. */
+  /**
+   * Its width (inner to outer end): from a ring's width to a wide coil's (up to a seventh of the
+   * page's short side, seen at a slant; the synthetic notebooks' run to 0.2, the dev photos' to
+   * 0.09). Not wider: four rows of keys at a coil's pitch span 0.18.
+   */
   minWidth: 0.02,
-  maxWidth: 0.12,
+  maxWidth: 0.16,
+  /**
+   * A band the frame cuts is seen in part: seen wider than this up to the frame's edge, it is more
+   * likely a surface's pattern (tiles, a keyboard) than a coil.
+   */
+  maxSeen: 0.12,
   /** After its outer end, this much without a repeating row, unless the frame cuts it first. */
   clear: 0.02,
+  /**
+   * The coil is dark wire: the band's strongest row at the side has at least this contrast (luma
+   * levels; the dev photos' coils 43-87, the synthetic ones from 16), where a page's ruled lines
+   * meeting a side have 10-13.
+   */
+  minWire: 15,
+  /**
+   * Rows inside the band fainter than this share of its strongest row are the page's (ruled lines
+   * meeting the side at the coil's pitch, 10 against the wire's 30-60), not the coil's: they do not
+   * carry the band into the page.
+   */
+  faint: 0.3,
   /** Its rows' mean score must reach this. */
   minMean: 0.6,
   /** Its neighbouring rows' mean correlation must reach this (rings cross the side; moire and slanted textures do not). */
@@ -83,16 +104,17 @@ export interface Coil {
 }
 
 /**
- * One row of samples across from a side: luma (green) along it, bilinear. Returns the stretch [from, to)
+ * One row of samples across from a side: luma (green) at the given distances along it (image
+ * pixels from the side's start), bilinear. Returns the stretch [from, to)
  * of samples inside the image (a straight row crosses the frame's edge at most twice, so the
  * samples inside it are one stretch); samples outside are left as they were.
  */
-function sampleRow(img: RgbaImage, a: Point, u: Point, n: Point, t0: number, dt: number, d: number, out: Float32Array): [number, number] {
+function sampleRow(img: RgbaImage, a: Point, u: Point, n: Point, along: Float64Array, d: number, out: Float32Array): [number, number] {
   const { data, width, height } = img;
   const ox = a[0] + n[0] * d, oy = a[1] + n[1] * d;
   let from = -1, to = -1;
   for (let i = 0; i < out.length; i++) {
-    const t = t0 + i * dt;
+    const t = along[i];
     // Pixel centres at integer + 0.5.
     const x = ox + u[0] * t - 0.5, y = oy + u[1] * t - 0.5;
     if (!(x >= 0 && y >= 0 && x <= width - 1 && y <= height - 1)) {
@@ -130,6 +152,41 @@ function sideFrame(quad: Quad, side: number): SideFrame {
 }
 
 /**
+ * The weights (homogeneous w) of the quad's corners under the projective map that takes the unit
+ * square's corners (0,0), (1,0), (1,1), (0,1) to them (Heckbert's square-to-quad: w = g x + h y + 1);
+ * all 1 for a parallelogram.
+ */
+function cornerWeights(q: Quad): [number, number, number, number] {
+  const sx = q[0][0] - q[1][0] + q[2][0] - q[3][0], sy = q[0][1] - q[1][1] + q[2][1] - q[3][1];
+  const dx1 = q[1][0] - q[2][0], dx2 = q[3][0] - q[2][0], dy1 = q[1][1] - q[2][1], dy2 = q[3][1] - q[2][1];
+  const den = dx1 * dy2 - dx2 * dy1;
+  const g = den !== 0 ? (sx * dy2 - dx2 * sy) / den : 0, h = den !== 0 ? (dx1 * sy - sx * dy1) / den : 0;
+  return [1, g + 1, g + h + 1, h + 1];
+}
+
+/**
+ * Where the samples lie along a side (image pixels from its start): evenly spaced on the page, not
+ * in the image, so that rings evenly spaced on the page keep one pitch in the samples however the
+ * photo foreshortens the side (a side seen at a slant shows its far rings closer together: in the
+ * image their pitch drifts by a third or more from one end to the other, and no one lag fits).
+ * The page's side from 0 to 1 is t; its image position is the projective map's (the quad as the
+ * unit square's image): t w1 / ((1 - t) w0 + t w1) of the way, w0 and w1 its corners' weights.
+ */
+export function alongSide(quad: Quad, side: number, length: number): Float64Array {
+  const N = COIL.samples;
+  const out = new Float64Array(N);
+  const w = cornerWeights(quad);
+  let w0 = w[side], w1 = w[(side + 1) % 4];
+  // A degenerate or folded quad (a corner at or behind the horizon): even in the image.
+  if (!(w0 > 0 && w1 > 0)) w0 = w1 = 1;
+  for (let i = 0; i < N; i++) {
+    const t = COIL.from + ((COIL.to - COIL.from) * i) / (N - 1);
+    out[i] = (length * t * w1) / ((1 - t) * w0 + t * w1);
+  }
+  return out;
+}
+
+/**
  * Per row at each offset (a share of L outward), in order: its periodicity, or null where the row
  * leaves the image. Rows under minContrast are flat without looking further (most rows beside
  * most pages). A generator, so that a look can stop as soon as its question is settled.
@@ -141,12 +198,13 @@ export function* sideRows(img: RgbaImage, quad: Quad, side: number, offsets: rea
   const dt = ((COIL.to - COIL.from) * L) / (N - 1);
   const minLag = Math.max(2, Math.floor((COIL.minPitch * L) / dt));
   const maxLag = Math.min(N >> 2, Math.ceil((COIL.maxPitch * L) / dt));
+  const along = alongSide(quad, side, L);
   const row = new Float32Array(N);
   // Two buffers for the detrended rows, taking turns: each row is compared with the one before.
   const buffers = [new Float32Array(N), new Float32Array(N)];
   let prev: { x: Float32Array; from: number } | null = null;
   for (let k = 0; k < offsets.length; k++) {
-    const [from, to] = sampleRow(img, f.a, f.u, f.n, COIL.from * L, dt, offsets[k] * L, row);
+    const [from, to] = sampleRow(img, f.a, f.u, f.n, along, offsets[k] * L, row);
     // A row the frame cuts to under COIL.inFrame of its samples is not seen.
     if (to - from < COIL.inFrame * N) {
       prev = null;
@@ -192,7 +250,8 @@ export function pushSide(quad: Quad, side: number, by: number): Quad {
 function fineOffsets(): number[] {
   const out: number[] = [];
   const n = Math.round((COIL.fineTo - COIL.fineFrom) / COIL.fineStep);
-  for (let i = 0; i <= n; i++) out.push(COIL.fineFrom + i * COIL.fineStep);
+  // Rounded, so that an offset meant to be on a window's edge (0.02) is on it, not a rounding error beside it.
+  for (let i = 0; i <= n; i++) out.push(Math.round((COIL.fineFrom + i * COIL.fineStep) * 1e9) / 1e9);
   return out;
 }
 
@@ -209,24 +268,38 @@ export interface Band {
 
 /**
  * The coil band in one side's fine profile, or why there is none: a run of rows that repeat at
- * one pitch (gaps up to COIL.maxGap; rows that repeat weakly carry it on), that starts at the
- * side, is as wide as a coil, and ends (the rows after it do not repeat, or the frame cuts it).
- * Rows inside the page that repeat at another pitch (ruled lines meeting the side) may sit just
- * inside it; rows at the same pitch there mean the pattern is not a band beside the page.
+ * one pitch (gaps up to COIL.maxGap; rows that repeat weakly, or at half or twice the pitch, carry
+ * it on), that starts at the side, is dark as wire and as wide as a coil, and ends (the rows after
+ * it do not repeat, or the frame cuts it). Rows inside the page that repeat at another pitch, or
+ * faintly at its own (ruled lines meeting the side), may sit just inside it; rows as dark at the
+ * same pitch there mean the pattern is not a band beside the page.
  */
 export function bandVerdict(profile: readonly (Row | null)[], offsets: readonly number[] = FINE): Band | string {
   const step = offsets[1] - offsets[0];
-  // The seed: the strongest repeating row just outside the side (a coil is there whatever the map marked).
-  let seed = -1;
+  // The seed: the strongest repeating row at the side as dark as wire (a coil is there whatever
+  // the map marked; a page's faint ruling inside the side is not).
+  const atSide = (i: number): boolean => offsets[i] >= -COIL.maxInside - step / 2 && offsets[i] <= COIL.maxStart;
+  let seed = -1, faintOnly = false;
   for (let i = 0; i < offsets.length; i++) {
     const r = profile[i];
-    if (offsets[i] < -step / 2 || offsets[i] > COIL.maxStart || !r || r.score < COIL.periodic) continue;
+    if (!atSide(i) || !r || r.score < COIL.periodic) continue;
+    if (r.contrast < COIL.minWire) { faintOnly = true; continue; }
     if (seed < 0 || r.score > (profile[seed]?.score ?? 0)) seed = i;
   }
-  if (seed < 0) return "no repeating row at the side";
+  if (seed < 0) return faintOnly ? "too faint for a coil's wire" : "no repeating row at the side";
   const lag = profile[seed]?.lag ?? 0;
-  const samePitch = (r: Row | null | undefined, floor: number): boolean =>
-    !!r && r.score >= floor && Math.abs(r.lag - lag) <= COIL.lagSpread * lag;
+  const samePitch = (r: Row | null | undefined, floor: number): r is Row => !!r && r.score >= floor && Math.abs(r.lag - lag) <= COIL.lagSpread * lag;
+  // A row repeating at half the pitch or twice it is the same rings (a C ring's two arms, loops
+  // alternating in shading): it carries the band on as a weak row does.
+  const harmonic = (r: Row | null | undefined): r is Row =>
+    !!r && r.score >= COIL.weak && (Math.abs(2 * r.lag - lag) <= COIL.lagSpread * lag || Math.abs(r.lag - 2 * lag) <= 2 * COIL.lagSpread * lag);
+  let wire = 0;
+  for (let i = 0; i < offsets.length; i++) {
+    const r = profile[i];
+    if (atSide(i) && samePitch(r, COIL.periodic)) wire = Math.max(wire, r.contrast);
+  }
+  /** Toward the page, a row at least COIL.faint of the wire's contrast (the page's ruling is not the coil). */
+  const bright = (r: Row | null | undefined, dir: 1 | -1): boolean => dir > 0 || (!!r && r.contrast >= COIL.faint * wire);
   const maxGapRows = Math.round(COIL.maxGap / step);
   /** The band's last row from the seed in one direction, or -1 where the frame cuts it first. */
   const grow = (dir: 1 | -1): number => {
@@ -234,17 +307,19 @@ export function bandVerdict(profile: readonly (Row | null)[], offsets: readonly 
     for (let i = seed + dir; i >= 0 && i < offsets.length; i += dir) {
       const r = profile[i];
       if (r === null) return -1;
-      if (samePitch(r, COIL.periodic)) { end = i; weakEnd = i; }
-      else if (samePitch(r, COIL.weak)) weakEnd = i;
+      const seen = bright(r, dir);
+      if (seen && samePitch(r, COIL.periodic)) { end = i; weakEnd = i; }
+      else if (seen && (samePitch(r, COIL.weak) || harmonic(r))) weakEnd = i;
       else if (Math.abs(i - weakEnd) > maxGapRows) break;
     }
     return end;
   };
   const first = grow(-1);
   if (first < 0) return "the frame cuts the page's side of the band";
-  // Rows inside the page that repeat at another pitch (ruled lines meeting the side) may lie just
-  // inside the band; at its own pitch deep into the page, the pattern is no band beside a page.
-  if (first === 0 || offsets[first] < -COIL.maxInside) return "the pattern runs on into the page";
+  // Rows inside the page that repeat at another pitch, or faintly (ruled lines meeting the side),
+  // may lie just inside the band; at its own pitch deep into the page, the pattern is no band
+  // beside a page.
+  if (first === 0 || offsets[first] - step / 2 < -COIL.maxInside) return "the pattern runs on into the page";
   let last = grow(1);
   const cut = last < 0;
   if (cut) {
@@ -254,8 +329,8 @@ export function bandVerdict(profile: readonly (Row | null)[], offsets: readonly 
   }
   const inner = offsets[first] - step / 2, outer = offsets[last] + step / 2;
   if (outer - inner < COIL.minWidth) return "too narrow for a coil";
+  if (outer - inner > (cut ? COIL.maxSeen : COIL.maxWidth)) return "too wide for a coil";
   if (outer < COIL.minReach) return "nothing outside the side";
-  if (outer - inner > COIL.maxWidth) return "too wide for a coil";
   if (!cut) {
     // The band ends: nothing repeats at its pitch for COIL.clear after it (up to rows the frame cuts).
     if (offsets[last] + COIL.clear > offsets[offsets.length - 1]) return "no room to see the band end";
@@ -267,7 +342,7 @@ export function bandVerdict(profile: readonly (Row | null)[], offsets: readonly 
   let sum = 0, rows = 0, coherence = 0, pairs = 0;
   for (let i = first; i <= last; i++) {
     const r = profile[i];
-    if (samePitch(r, COIL.periodic) && r) { sum += r.score; rows++; }
+    if (samePitch(r, COIL.periodic)) { sum += r.score; rows++; }
     if (i > first && r) { coherence += r.coherence; pairs++; }
   }
   const mean = sum / rows;

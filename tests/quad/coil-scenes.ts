@@ -2,6 +2,7 @@
 // ruled lines. Each scene is a function from a point in the page's own frame (u across the page
 // toward its right side, v down it) to luma; the page is turned and placed in the image.
 import type { Point, Quad, RgbaImage } from "../../src/types.ts";
+import { applyHomography, homographyFromQuads, invertHomography } from "../../src/geometry/homography.ts";
 import { mulberry32 } from "../support/prng.ts";
 
 /** The page's size in its own frame (pixels) and where it lies in the image. */
@@ -46,6 +47,43 @@ export function render(paint: Paint, seed = 1, scale = 1, w: number = Math.round
       data[i] = l;
       data[i + 1] = l;
       data[i + 2] = l;
+      data[i + 3] = 255;
+    }
+  }
+  return { data, width: w, height: h };
+}
+
+/**
+ * The page seen at a slant: its frame's rectangle from u = 0 to PAGE.w + 60 (the page and what lies
+ * beside its right side) onto a trapezoid whose far (bottom) edge is 0.6 of its near one, so that
+ * rings evenly spaced down the right side are 1.7 times closer at its far end than at its near one.
+ */
+export const SLANT = homographyFromQuads(
+  [[0, 0], [PAGE.w + 60, 0], [PAGE.w + 60, PAGE.h], [0, PAGE.h]],
+  [[40, 40], [480, 40], [390, 500], [130, 500]],
+) as Float64Array;
+
+/** A point of the page's frame in the slanted image. */
+export function toSlanted(u: number, v: number): Point {
+  return applyHomography(SLANT, [u, v]);
+}
+
+/** The page's outline in the slanted image, its right side at u = right. */
+export function slantedQuad(right: number = PAGE.w): Quad {
+  return [toSlanted(0, 0), toSlanted(right, 0), toSlanted(right, PAGE.h), toSlanted(0, PAGE.h)];
+}
+
+/** Render a scene seen at a slant (SLANT), 2 x 2 samples per pixel, without noise. */
+export function renderSlanted(paint: Paint): RgbaImage {
+  const { w, h } = IMAGE;
+  const back = invertHomography(SLANT) as Float64Array;
+  const data = new Uint8ClampedArray(w * h * 4);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let sum = 0;
+      for (const [ox, oy] of [[0.25, 0.25], [0.75, 0.25], [0.25, 0.75], [0.75, 0.75]]) sum += paint(...applyHomography(back, [x + ox, y + oy]));
+      const i = (y * w + x) * 4;
+      data[i] = data[i + 1] = data[i + 2] = sum / 4;
       data[i + 3] = 255;
     }
   }
@@ -144,5 +182,17 @@ export function ruledPage(spacing = 13): Paint {
     const l = desk(u, v);
     if (u >= 0 && u <= PAGE.w && v > 20 && v < PAGE.h - 10 && (v % spacing) < 1.4) return 150;
     return l;
+  };
+}
+
+/**
+ * A spiral-bound page ruled with faint lines (a pale blue ruling, 30 levels under the paper) that
+ * run out to its seen edge at the coil's own pitch, each between two holes.
+ */
+export function ruledSpiralPage(c: CoilDrawing = COIL_DRAWING): Paint {
+  const spiral = spiralPage(c);
+  return (u, v) => {
+    if (u >= 0 && u <= c.edge && v > 20 && v < PAGE.h - 10 && ((v + c.pitch / 2) % c.pitch) < 1.4) return 202;
+    return spiral(u, v);
   };
 }
