@@ -1,9 +1,6 @@
 #!/usr/bin/env node
 import { enableCompileCache } from "./compile-cache.ts";
-import { tuneWasm } from "./v8-tuning.ts";
-
-/** How long after its output has drained a finished command may still be held open. */
-const EXIT_FALLBACK_MS = 1000;
+import { exitOnceCompilerIsQuiet, tuneWasm } from "./v8-tuning.ts";
 
 enableCompileCache();
 tuneWasm();
@@ -18,12 +15,7 @@ process.stdout.on("error", (err: NodeJS.ErrnoException) => {
 
 const code = await main(process.argv.slice(2));
 process.exitCode = code;
-// Leave by running out of work, not by process.exit(): on Node, exit() shuts V8's platform down
-// before the isolate, and a concurrent compile job waiting there for a garbage collection then
-// waits forever (nodejs/node#54918; caught here in 1 of ~370 `detect -` runs, stacks in
-// docs/cli.md). The natural teardown disposes the isolate first, which releases such a job.
-// Should anything still hold the event loop once our output has drained, exit() a second later,
-// when the process has been idle long enough for no compile job to be in flight.
-process.stdout.write("", () => {
-  setTimeout(() => process.exit(code), EXIT_FALLBACK_MS).unref();
-});
+// ONNX Runtime's worker threads can outlive the detector, so leave explicitly once our output has
+// drained (waiting for the drain keeps piped stdout from being cut short), and not while V8 may be
+// compiling in the background, which can deadlock the exit (exitOnceCompilerIsQuiet).
+process.stdout.write("", () => exitOnceCompilerIsQuiet(code));

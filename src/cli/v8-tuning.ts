@@ -1,4 +1,5 @@
 import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { detectRuntime } from "../runtime/detect.ts";
 
 /** V8's default is 1,800,000 (Node 20); ten times it, see below. */
@@ -29,4 +30,38 @@ export const CLI_V8_FLAGS: readonly string[] = [`--wasm-tiering-budget=${WASM_TI
 export function tuneWasm(): void {
   if (detectRuntime() !== "node") return;
   for (const flag of CLI_V8_FLAGS) setFlagsFromString(flag);
+}
+
+/** The V8 flags a finished command sets before it exits (`exitOnceCompilerIsQuiet`). */
+export const EXIT_V8_FLAGS: readonly string[] = ["--no-turbofan", "--no-maglev"];
+
+/**
+ * How long a finished command keeps its event loop turning before it exits, so that a compile job
+ * already running in the background can finish (see `exitOnceCompilerIsQuiet`).
+ */
+export const EXIT_SETTLE_MS = 25;
+
+/**
+ * Exit with `code`, on Node only once V8's background compilers are quiet. A JavaScript compile
+ * job (TurboFan's; Maglev's from Node 22) runs on a background thread and, when it needs a
+ * garbage collection, waits for the main thread to run one. If the main thread is leaving just
+ * then, neither ever moves (nodejs/node#54918): process.exit() joins the platform's threads, a
+ * natural end drains their tasks first. Seen here as a `docedge detect` that printed its answer
+ * and never exited, once in ~370 runs (docs/cli.md has the stacks and rates). So: no new
+ * optimisation (the command's work is done; optimised code still runs), a few milliseconds in the
+ * event loop for a job in flight to finish (the main thread runs the collections it asks for),
+ * then one full collection, which answers a job still waiting and leaves the rest room to
+ * allocate, and out.
+ */
+export function exitOnceCompilerIsQuiet(code: number): void {
+  if (detectRuntime() !== "node") {
+    process.exit(code);
+    return;
+  }
+  for (const flag of EXIT_V8_FLAGS) setFlagsFromString(flag);
+  setTimeout(() => {
+    setFlagsFromString("--expose-gc");
+    (runInNewContext("gc") as () => void)();
+    process.exit(code);
+  }, EXIT_SETTLE_MS);
 }
