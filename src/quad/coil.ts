@@ -1,4 +1,5 @@
 import type { Point, Quad, RgbaImage } from "../types.ts";
+import { homographyFromQuads } from "../geometry/homography.ts";
 import { intersect, type Line } from "./line.ts";
 import { MIN_CONTRAST, detrend, periodicity, rowCorrelation, type Row } from "./periodicity.ts";
 
@@ -151,17 +152,17 @@ function sideFrame(quad: Quad, side: number): SideFrame {
   return { a, u, n, length };
 }
 
+/** The unit square's corners, in the quad's corner order. */
+const UNIT_SQUARE: Quad = [[0, 0], [1, 0], [1, 1], [0, 1]];
+
 /**
  * The weights (homogeneous w) of the quad's corners under the projective map that takes the unit
- * square's corners (0,0), (1,0), (1,1), (0,1) to them (Heckbert's square-to-quad: w = g x + h y + 1);
- * all 1 for a parallelogram.
+ * square's corners to them (w = 1 at the first corner); all 1 for a parallelogram, null when the
+ * quad is degenerate.
  */
-function cornerWeights(q: Quad): [number, number, number, number] {
-  const sx = q[0][0] - q[1][0] + q[2][0] - q[3][0], sy = q[0][1] - q[1][1] + q[2][1] - q[3][1];
-  const dx1 = q[1][0] - q[2][0], dx2 = q[3][0] - q[2][0], dy1 = q[1][1] - q[2][1], dy2 = q[3][1] - q[2][1];
-  const den = dx1 * dy2 - dx2 * dy1;
-  const g = den !== 0 ? (sx * dy2 - dx2 * sy) / den : 0, h = den !== 0 ? (dx1 * sy - sx * dy1) / den : 0;
-  return [1, g + 1, g + h + 1, h + 1];
+function cornerWeights(q: Quad): number[] | null {
+  const h = homographyFromQuads(UNIT_SQUARE, q);
+  return h && UNIT_SQUARE.map(([x, y]) => h[6] * x + h[7] * y + h[8]);
 }
 
 /**
@@ -176,7 +177,7 @@ export function alongSide(quad: Quad, side: number, length: number): Float64Arra
   const N = COIL.samples;
   const out = new Float64Array(N);
   const w = cornerWeights(quad);
-  let w0 = w[side], w1 = w[(side + 1) % 4];
+  let w0 = w ? w[side] : 1, w1 = w ? w[(side + 1) % 4] : 1;
   // A degenerate or folded quad (a corner at or behind the horizon): even in the image.
   if (!(w0 > 0 && w1 > 0)) w0 = w1 = 1;
   for (let i = 0; i < N; i++) {
