@@ -165,8 +165,8 @@ export function startCli(rt: Runtime, args: string[], options: StartOptions = {}
     timer = setTimeout(() => {
       // stdout too: the test's assertion shows only stderr, and whether the answer was printed says
       // whether the process stalled before its result or on its way out.
-      const stdout = Buffer.concat(out).toString("utf8");
-      err += `\n[startCli: still running after ${killAfterMs} ms; sent SIGKILL]\n[stdout so far, ${Buffer.concat(out).length} bytes: ${stdout.slice(0, 2_000)}]\n${reports ? `${nodeReport(child.pid)}\n` : ""}`;
+      const stdout = Buffer.concat(out);
+      err += `\n[startCli: still running after ${killAfterMs} ms; sent SIGKILL]\n[stdout so far, ${stdout.length} bytes: ${stdout.toString("utf8").slice(0, 2_000)}]\n${reports ? `${nodeReport(child.pid)}\n` : ""}`;
       child.kill("SIGKILL");
     }, reports ? 3_000 : 0);
   }, killAfterMs);
