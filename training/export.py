@@ -140,9 +140,10 @@ def agreement_images(size: int, assets: str, real_dirs: list[str], n_synth: int 
     return [np.ascontiguousarray(i.transpose(2, 0, 1)[None].astype(np.float32) / 255.0) for i in out]
 
 
-def quantize_weights_int8(fp32_path: str, int8_path: str) -> None:
+def quantize_weights_int8(fp32_path: str, int8_path: str, keep_float: frozenset[str] = frozenset()) -> None:
     """Store every Conv/ConvTranspose weight as int8, symmetric, one scale per output channel, and
-    turn it back into float with Cast + Mul in the graph; activations stay float.
+    turn it back into float with Cast + Mul in the graph; activations stay float. Weights named in
+    `keep_float` stay float32 (see choose_float_convs).
 
     Why weight-only: ORT-web's int8 kernels (static QDQ) ran 2.6-2.8x slower than its float32 ones.
     Why Cast + Mul and not DequantizeLinear: onnxruntime's constant folding leaves DequantizeLinear
@@ -161,7 +162,7 @@ def quantize_weights_int8(fp32_path: str, int8_path: str) -> None:
     out_axis = {"Conv": 0, "ConvTranspose": 1}
     new_nodes = []
     for node in g.node:
-        if node.op_type in out_axis and len(node.input) > 1 and node.input[1] in inits:
+        if node.op_type in out_axis and len(node.input) > 1 and node.input[1] in inits and node.input[1] not in keep_float:
             name = node.input[1]
             w = numpy_helper.to_array(inits[name]).astype(np.float32)
             axis = out_axis[node.op_type]
@@ -180,6 +181,58 @@ def quantize_weights_int8(fp32_path: str, int8_path: str) -> None:
     g.node.extend(new_nodes)
     onnx.checker.check_model(model)
     onnx.save(model, int8_path)
+
+
+def conv_weight_names(path: str) -> list[str]:
+    import onnx
+
+    graph = onnx.load(path).graph
+    inits = {i.name for i in graph.initializer}
+    return [n.input[1] for n in graph.node
+            if n.op_type in ("Conv", "ConvTranspose") and len(n.input) > 1 and n.input[1] in inits]
+
+
+def choose_float_convs(fp32_path: str, images: list[np.ndarray], min_gain: float = 0.1,
+                       max_ratio: float = 0.40, scratch: str | None = None) -> tuple[frozenset[str], list[dict]]:
+    """The convs to leave in float32: greedily, the one whose float copy removes the most of the
+    int8 model's disagreement with float32 (mean |dp| on `images`), while that removes at least
+    `min_gain` of the all-int8 disagreement and the file stays within `max_ratio` of float32's.
+
+    Why: one layer can carry a large share of the int8 error (the stem, 216 weights that see raw
+    pixels, or the first depthwise conv, depending on the network) while costing a few hundred
+    bytes in float; which one it is differs between trainings, so it is measured, not named.
+    Returns the chosen weight names and one line per step (for the export report).
+    """
+    work = scratch or int8_scratch_path(fp32_path)
+    fp32_bytes = os.path.getsize(fp32_path)
+    chosen: set[str] = set()
+    candidates = conv_weight_names(fp32_path)
+
+    def measure(keep: set[str]) -> dict:
+        quantize_weights_int8(fp32_path, work, frozenset(keep))
+        r = compare(fp32_path, work, images)
+        r["bytes"] = os.path.getsize(work)
+        return r
+
+    base = measure(chosen)
+    steps = [{"float": [], "mean_abs_diff": base["mean_abs_diff"], "edge_iou_at_0.5": base["edge_iou_at_0.5"]}]
+    current = base["mean_abs_diff"]
+    while candidates:
+        tries = [(measure(chosen | {c}), c) for c in candidates]
+        best, name = min(tries, key=lambda t: t[0]["mean_abs_diff"])
+        if current - best["mean_abs_diff"] < min_gain * base["mean_abs_diff"] or best["bytes"] > max_ratio * fp32_bytes:
+            break
+        chosen.add(name)
+        candidates.remove(name)
+        current = best["mean_abs_diff"]
+        steps.append({"float": sorted(chosen), "mean_abs_diff": current, "edge_iou_at_0.5": best["edge_iou_at_0.5"]})
+    if os.path.exists(work):
+        os.remove(work)
+    return frozenset(chosen), steps
+
+
+def int8_scratch_path(fp32_path: str) -> str:
+    return fp32_path[: -len(".onnx")] + ".choose.onnx"
 
 
 def compact_names(path: str) -> None:
@@ -247,6 +300,9 @@ def main() -> None:
     ap.add_argument("--assets", default=os.path.join(os.path.dirname(__file__), "assets"))
     ap.add_argument("--agree-real", nargs="*", default=[], help="photo folders to add to the agreement images")
     ap.add_argument("--name", default="docedge")
+    ap.add_argument("--float-convs", default="auto",
+                    help="convs whose weights stay float32: auto (choose_float_convs: the few that carry most of "
+                         "the int8 error), none, or weight names of the compacted float32 model (t0,t4)")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     fp32 = os.path.join(args.out, f"{args.name}-fp32.onnx")
@@ -257,14 +313,25 @@ def main() -> None:
     elif os.path.abspath(args.from_onnx) != os.path.abspath(fp32):
         shutil.copyfile(args.from_onnx, fp32)
     compact_names(fp32)
-    quantize_weights_int8(fp32, int8)
-    compact_names(int8)
     import onnx
 
     size = onnx.load(fp32).graph.input[0].type.tensor_type.shape.dim[-1].dim_value
+    steps: list[dict] = []
+    if args.float_convs == "auto":
+        # Chosen on synthetic images only, so the real photos stay a test of the choice.
+        keep, steps = choose_float_convs(fp32, agreement_images(size, args.assets, []))
+    elif args.float_convs == "none":
+        keep = frozenset()
+    else:
+        keep = frozenset(args.float_convs.split(","))
+        unknown = keep - set(conv_weight_names(fp32))
+        if unknown:
+            ap.error(f"--float-convs: no conv weight named {', '.join(sorted(unknown))} in {fp32}")
+    quantize_weights_int8(fp32, int8, keep)
+    compact_names(int8)
     report = compare(fp32, int8, agreement_images(size, args.assets, args.agree_real))
     report.update(size=size, fp32_bytes=os.path.getsize(fp32), int8_bytes=os.path.getsize(int8),
-                  int8_ratio=os.path.getsize(int8) / os.path.getsize(fp32))
+                  int8_ratio=os.path.getsize(int8) / os.path.getsize(fp32), float_convs=sorted(keep), choice=steps)
     report["server_copy"] = write_server_copy(int8)
     print(report)
 

@@ -1515,6 +1515,44 @@ class ExportRoundTrip(unittest.TestCase):
             self.assertEqual(optimised_ops(int8, tmp), optimised_ops(fp32, tmp))
 
 
+class FloatConvChoice(unittest.TestCase):
+    def test_the_conv_that_carries_the_int8_error_stays_float(self):
+        import onnx
+        from onnx import numpy_helper
+
+        from export import choose_float_convs, compare, conv_weight_names, quantize_weights_int8
+
+        shipped = os.path.join(os.path.dirname(os.path.dirname(HERE)), "models", "docedge-fp32.onnx")
+        with tempfile.TemporaryDirectory() as tmp:
+            fp32, int8 = os.path.join(tmp, "m-fp32.onnx"), os.path.join(tmp, "m-int8.onnx")
+            # The shipped network (a random one's output is nearly constant, so no conv's error
+            # shows), with one weight per output channel of a linear projection made 30x the rest:
+            # int8's per-channel scale then rounds that channel's other weights to a few levels.
+            model = onnx.load(shipped)
+            names = conv_weight_names(shipped)
+            planted = "t12"  # the projection of the second stage's first block, 24 x 32 x 1 x 1
+            init = next(i for i in model.graph.initializer if i.name == planted)
+            w = numpy_helper.to_array(init).copy()
+            self.assertEqual(w.shape, (24, 32, 1, 1))
+            w.reshape(w.shape[0], -1)[:, 0] = 30 * np.abs(w).max()
+            init.CopyFrom(numpy_helper.from_array(w, planted))
+            onnx.save(model, fp32)
+            images = [np.random.default_rng(i).random((1, 3, 128, 128), dtype=np.float32) for i in range(4)]
+
+            keep, steps = choose_float_convs(fp32, images, scratch=os.path.join(tmp, "s.onnx"))
+            self.assertIn(planted, keep)
+            self.assertLess(len(keep), 5)
+            self.assertLess(steps[-1]["mean_abs_diff"], 0.5 * steps[0]["mean_abs_diff"])
+            quantize_weights_int8(fp32, int8, keep)
+            self.assertLess(os.path.getsize(int8), 0.40 * os.path.getsize(fp32))
+            self.assertAlmostEqual(compare(fp32, int8, images)["mean_abs_diff"], steps[-1]["mean_abs_diff"], places=9)
+            self.assertEqual(len(names), 41)
+
+            none, only_start = choose_float_convs(fp32, images, max_ratio=0.0, scratch=os.path.join(tmp, "s.onnx"))
+            self.assertEqual(none, frozenset())  # no room in the byte budget
+            self.assertEqual(len(only_start), 1)
+
+
 class ResumeFromOnnx(unittest.TestCase):
     def test_a_folded_model_is_rebuilt_exactly(self):
         from export import export_fp32, net_from_onnx
