@@ -143,10 +143,14 @@ Options:
   --fail-under X     exit 1 when the overall mean JI is below X (for CI)
   --second-look M    auto (default: only where the first pass is unsure), always or never:
                      when the model looks again at a crop around the page it found
+  --jitter N         also score each photo on N fixed crops of its decoded pixels (0-8, default 0:
+                     off; 3% or 5% cut off the two sides at a corner, a crop that would cut the
+                     labelled page is skipped): per photo the mean JI and k/n looks right
 ${COMMON}
 
 Examples:
   docedge eval ../shared/datasets
+  docedge eval ../shared/datasets --no-baseline --jitter 4 --json jitter.json
   docedge eval ./my-labelled-photos --limit 20 --fail-under 0.9
   docedge eval ./my-labelled-photos --json report.json --overlays overlays/
 

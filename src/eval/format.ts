@@ -1,4 +1,5 @@
-import type { EvalReport, FolderSummary, MethodSummary } from "./types.ts";
+import { widestSpreads } from "./jitter.ts";
+import type { EvalReport, FolderSummary, JitterSummary, MethodSummary } from "./types.ts";
 
 const f4 = (v: number | null): string => (v === null ? "-" : v.toFixed(4));
 const ms = (v: number): string => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
@@ -12,6 +13,12 @@ const pct = (v: number): string => (v >= 10 ? v.toFixed(1) : v.toFixed(2));
 function cells(m: MethodSummary): string[] {
   const ce = m.cornerError ? `${pct(m.cornerError.median)}/${pct(m.cornerError.p90)}` : "-";
   return [f4(m.meanJI), frac(m.shareJI90, m.positives), ce, frac(m.negativeAccuracy, m.negatives)];
+}
+
+function jitterCells(j: JitterSummary | undefined): string[] {
+  if (!j) return ["", "", ""];
+  const negLooks = j.negativeLooksRejected === null ? "-" : `${(j.negativeLooksRejected * 100).toFixed(0)}%`;
+  return [f4(j.meanJI), j.positives ? `${j.allLooksJI90}/${j.positives}` : "-", negLooks];
 }
 
 /**
@@ -42,10 +49,13 @@ export function formatEvalReport(report: EvalReport): string {
   lines.push("");
   const hasBaseline = report.overall.baseline !== undefined;
   const head = ["folder", "photos", "neg", "docedge JI", ">=0.9", "corner %", "neg ok"];
+  const jitter = report.jitter;
+  if (jitter) head.push("jitter JI", "all >=0.9", "neg looks ok");
   if (hasBaseline) head.push("baseline JI", ">=0.9", "corner %", "neg ok", "better");
   const rows: string[][] = [head];
   for (const f of [...report.folders, report.overall]) {
     const row = [f === report.overall ? "all" : f.name, String(f.docedge.images), String(f.docedge.negatives), ...cells(f.docedge)];
+    if (jitter) row.push(...jitterCells(f.jitter));
     if (hasBaseline && f.baseline) row.push(...cells(f.baseline), folderWinner(f) ?? "");
     rows.push(row);
   }
@@ -55,6 +65,21 @@ export function formatEvalReport(report: EvalReport): string {
     if (i === 0 || i === rows.length - 2) lines.push(widths.map((w) => "-".repeat(w)).join("  "));
   });
   lines.push("corner %: mean corner distance in % of the image diagonal, median/p90 over the documents found");
+  if (jitter) {
+    const o = report.overall.jitter;
+    lines.push(
+      `jitter: each photo's original run and ${jitter.looks} look(s) at crops of its pixels (${o?.looks ?? 0} taken, ${o?.skipped ?? 0} skipped as cutting the page); ` +
+        "jitter JI: mean over them; all >=0.9: photos right in every look; neg looks ok: share of the negatives' looks answered \"no document\"",
+    );
+    const spreads = widestSpreads(report.images, 5);
+    if (spreads.length) {
+      lines.push("looks that disagree most:");
+      for (const s of spreads) {
+        const what = s.min === null || s.max === null ? "negative" : `JI ${s.min.toFixed(4)}..${s.max.toFixed(4)}`;
+        lines.push(`  ${what.padEnd(18)} ${s.correct}/${s.of} right  ${s.folder}/${s.file}`);
+      }
+    }
+  }
   lines.push("");
   if (report.worst.length) {
     lines.push("worst docedge results:");
@@ -79,6 +104,10 @@ export function formatEvalReport(report: EvalReport): string {
   if (report.fromPixels) {
     const t = report.fromPixels.ms;
     lines.push(`  docedge from decoded pixels ${ms(t.median)} / ${ms(t.p90)} / ${ms(t.max)} (full resolution; mean JI ${(report.fromPixels.meanJI ?? 0).toFixed(4)})`);
+  }
+  if (report.jitter) {
+    const t = report.jitter.ms;
+    lines.push(`  one jitter look ${ms(t.median)} / ${ms(t.p90)} / ${ms(t.max)} (crop + detect from pixels)`);
   }
   if (report.overall.baseline) {
     const t = report.overall.baseline.ms;

@@ -3,6 +3,7 @@ import { InvalidInputError } from "../errors.ts";
 import { jaccardIndex } from "../geometry/jaccard.ts";
 import { scaleQuad } from "../geometry/quad-transform.ts";
 import { encodeJpeg } from "../image/codecs.ts";
+import { cropRgba } from "../image/crop.ts";
 import { decodeImage } from "../image/decode.ts";
 import type { DetectorOptions, SecondLookMode } from "../options.ts";
 import type { Quad, RgbaImage } from "../types.ts";
@@ -11,9 +12,10 @@ import { attributeLoss } from "./attribution.ts";
 import { cornerErrorPercent } from "./corner-error.ts";
 import { findQuadDetailed } from "../quad/find-quad.ts";
 import { findLabelledFolders, type Label } from "./labels.ts";
+import { imageJitter, JITTER_MARGIN, jitterBoxes, keepsInside, MAX_JITTER } from "./jitter.ts";
 import { evalOverlay } from "./overlay.ts";
 import { summariseFolder, timingStats, worstCases } from "./summary.ts";
-import type { EvalImage, EvalReport, MethodResult } from "./types.ts";
+import type { EvalImage, EvalReport, JitterLook, MethodResult } from "./types.ts";
 
 export interface EvalOptions {
   /** Options for the detector eval creates (ignored when `detector` is given). */
@@ -32,6 +34,11 @@ export interface EvalOptions {
   limit?: number;
   /** detect()'s `secondLook` for every photo (default: the detector's, "auto"). */
   secondLook?: SecondLookMode;
+  /**
+   * Besides the usual run, this many looks per photo at fixed crops of its decoded pixels
+   * (JITTER_CROPS, 0 to 8; default 0, none): how reliably the network gets each photo, not one draw.
+   */
+  jitter?: number;
   /** Called after each photo. */
   onProgress?: (done: number, total: number, image: EvalImage) => void;
   signal?: AbortSignal;
@@ -49,6 +56,10 @@ export async function runEval(root: string, options: EvalOptions = {}): Promise<
   if (typeof root !== "string" || root.length === 0) throw new InvalidInputError("eval: a folder is required");
   if (options.limit !== undefined && !(Number.isInteger(options.limit) && options.limit > 0)) {
     throw new InvalidInputError("eval: limit must be a positive integer");
+  }
+  const jitter = options.jitter ?? 0;
+  if (!(Number.isInteger(jitter) && jitter >= 0 && jitter <= MAX_JITTER)) {
+    throw new InvalidInputError(`eval: jitter must be a whole number from 0 to ${MAX_JITTER}, got ${options.jitter}`);
   }
   const fs = await import("node:fs/promises");
   const path = await import("node:path");
@@ -104,6 +115,7 @@ export async function runEval(root: string, options: EvalOptions = {}): Promise<
       refine: timingStats(images.map((i) => i.timings.refine)),
       total: timingStats(images.map((i) => i.timings.total)),
     },
+    ...(jitter > 0 ? { jitter: { looks: jitter, ms: timingStats(images.flatMap((i) => (i.jitter?.looks ?? []).flatMap((l) => ("ms" in l ? [l.ms] : [])))) } } : {}),
     images,
   };
   if (options.jsonFile) await fs.writeFile(options.jsonFile, JSON.stringify(report, null, 1));
@@ -174,6 +186,7 @@ async function evalOne(
       timings: { decode: 0, preprocess: 0, inference: 0, quad: 0, refine: 0, total: 0 },
       ...(baseline ? { baseline: miss } : {}),
       error: error instanceof Error ? error.message : String(error),
+      ...(options.jitter ? { jitter: imageJitter(miss, []) } : {}),
     };
   }
   // Labels are in the stored image's pixels; should a file differ in size, scale them along.
@@ -216,6 +229,8 @@ async function evalOne(
     await fs.writeFile(path.join(options.overlaysDir, name), await encodeJpeg(overlay, { quality: 80 }));
   }
 
+  const looks = options.jitter ? await jitterLooks(detector, image, truth, options.jitter, detectOptions) : null;
+
   return {
     ...base,
     width: image.width,
@@ -225,7 +240,37 @@ async function evalOne(
     timings: { ...r.timings },
     fromPixels,
     ...(baselineResult ? { baseline: baselineResult } : {}),
+    ...(looks ? { jitter: imageJitter(docedge, looks) } : {}),
   };
+}
+
+/**
+ * docedge on the first `n` jitter crops of the decoded pixels, each answer moved back into the
+ * photo's pixels and scored against the label like the original. A crop that would cut the
+ * labelled page (or pass within the margin of it) is recorded as skipped; a negative takes all.
+ */
+async function jitterLooks(
+  detector: Detector,
+  image: RgbaImage,
+  truth: Quad | null,
+  n: number,
+  detectOptions: Parameters<Detector["detect"]>[1],
+): Promise<JitterLook[]> {
+  const margin = JITTER_MARGIN * Math.min(image.width, image.height);
+  const looks: JitterLook[] = [];
+  for (const crop of jitterBoxes(image.width, image.height, n)) {
+    if (truth && !keepsInside(crop, truth, margin)) {
+      looks.push({ crop, skipped: true });
+      continue;
+    }
+    const t = performance.now();
+    const r = await detector.detect(cropRgba(image, crop), detectOptions);
+    const ms = performance.now() - t;
+    const quad = r.found ? scaleQuad(r.quad, 1, 1, crop[0], crop[1]) : null;
+    const s = score(truth, quad, ms, image);
+    looks.push({ crop, found: s.found, quad, confidence: r.confidence, ji: s.ji, correct: s.correct, ms });
+  }
+  return looks;
 }
 
 function score(truth: Quad | null, quad: Quad | null, ms: number, image: RgbaImage): MethodResult {

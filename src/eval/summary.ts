@@ -1,3 +1,4 @@
+import { summariseJitter } from "./jitter.ts";
 import type { EvalImage, FolderSummary, MethodResult, MethodSummary, TimingStats, WorstCase } from "./types.ts";
 
 export function timingStats(values: number[]): TimingStats {
@@ -37,6 +38,8 @@ export function summariseFolder(name: string, images: EvalImage[]): FolderSummar
   if (withBaseline.length === images.length && images.length > 0) {
     out.baseline = summarise(withBaseline.map((i) => i.baseline as MethodResult));
   }
+  const jitter = summariseJitter(images);
+  if (jitter) out.jitter = jitter;
   return out;
 }
 

@@ -1,3 +1,4 @@
+import type { CropBox } from "../image/crop.ts";
 import type { Quad } from "../types.ts";
 import type { LossAttribution, LossCause } from "./attribution.ts";
 
@@ -34,6 +35,53 @@ export interface EvalImage {
   fromPixels?: MethodResult;
   /** Set when the photo could not be read or decoded; it then counts as a miss. */
   error?: string;
+  /** With `jitter`: docedge on crops of the decoded pixels, beside the original run. */
+  jitter?: ImageJitter;
+}
+
+/**
+ * One look at a crop of the full-resolution decoded pixels (`crop`, in the photo's pixels, x1 and
+ * y1 exclusive). Skipped when the crop would cut the labelled page or come within the margin of it.
+ */
+export type JitterLook =
+  | { crop: CropBox; skipped: true }
+  | {
+      crop: CropBox;
+      found: boolean;
+      /** In the photo's pixels (the crop's answer moved back by the crop's origin). */
+      quad: Quad | null;
+      confidence: number;
+      /** As MethodResult's: against the label, null on a negative. */
+      ji: number | null;
+      correct: boolean;
+      /** Crop and detection, ms. */
+      ms: number;
+    };
+
+export interface ImageJitter {
+  looks: JitterLook[];
+  /** Mean JI over the original run (`docedge`) and the looks taken; null on a negative. */
+  meanJI: number | null;
+  /** Of the original run and the looks taken: how many were right (JI >= 0.9; "no document" on a negative). */
+  correct: number;
+  of: number;
+}
+
+/** A folder's jitter numbers: each photo over its original run and its looks. */
+export interface JitterSummary {
+  /** Mean of the photos' jitter.meanJI over the photos with a document; null when there are none. */
+  meanJI: number | null;
+  positives: number;
+  /** Photos with a document scored JI >= 0.9 in every look (the original included). */
+  allLooksJI90: number;
+  negatives: number;
+  /** Over the photos without a document, the share of all their looks (the original included) that said "no document". */
+  negativeLooksRejected: number | null;
+  /** Photos without a document rejected in every look. */
+  negativesAlwaysRejected: number;
+  /** Looks taken and skipped (crops that would cut the labelled page), the original runs not counted. */
+  looks: number;
+  skipped: number;
 }
 
 export interface TimingStats {
@@ -64,6 +112,8 @@ export interface FolderSummary {
   name: string;
   docedge: MethodSummary;
   baseline?: MethodSummary;
+  /** With `jitter`. */
+  jitter?: JitterSummary;
 }
 
 export interface WorstCase {
@@ -96,5 +146,7 @@ export interface EvalReport {
   lossByCause: Record<LossCause, { photos: number; lost: number }>;
   /** Median / p90 / max of docedge's stages over all photos, ms. */
   stages: { decode: TimingStats; preprocess: TimingStats; inference: TimingStats; quad: TimingStats; refine: TimingStats; total: TimingStats };
+  /** With `jitter`: the looks asked for per photo and the time of one look (crop + detect), ms. */
+  jitter?: { looks: number; ms: TimingStats };
   images: EvalImage[];
 }

@@ -10,6 +10,8 @@ import { findLabelledFolders } from "../../src/eval/labels.ts";
 import { jaccardIndex } from "../../src/geometry/jaccard.ts";
 import { DocedgeError } from "../../src/errors.ts";
 import { DATASETS } from "../core/helpers.ts";
+import { JITTER_MARGIN, jitterBoxes, keepsInside } from "../../src/eval/jitter.ts";
+import type { EvalReport } from "../../src/eval/types.ts";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 const model = join(repo, "models/docedge-int8.onnx");
@@ -102,6 +104,74 @@ test("negatives, a folder of folders, and the baseline switched off", { skip: sk
   assert.equal(report.overall.docedge.meanJI, null);
   assert.equal(report.overall.docedge.negatives, 1);
   assert.match(formatEvalReport(report), /mean JI: 0\.0000 over 0 images$/);
+});
+
+/** The report with what changes from run to run (times, the date) taken out. */
+function stable(report: EvalReport): unknown {
+  return JSON.parse(JSON.stringify(report, (k, v) => (k === "ms" || k === "timings" || k === "stages" || k === "createdAt" ? undefined : v)));
+}
+
+test("jitter: looks at crops keep the label inside, score like the original on easy photos; without it the report is as before", { skip: skipModel || skipData }, async () => {
+  // The first two photos of the folder, an A4 sheet and a book: easy, every look should agree.
+  const detectorOptions = { numThreads: 1 };
+  const report = await runEval(folder, { detectorOptions, limit: 2, baseline: false, jitter: 4 });
+  assert.equal(report.jitter?.looks, 4);
+  let taken = 0;
+  for (const img of report.images) {
+    const truth = img.truth;
+    assert.ok(truth && img.jitter, img.file);
+    const j = img.jitter;
+    assert.deepEqual(j.looks.map((l) => l.crop), jitterBoxes(img.width, img.height, 4));
+    const margin = JITTER_MARGIN * Math.min(img.width, img.height);
+    const jis = [img.docedge.ji ?? 0];
+    for (const look of j.looks) {
+      // A look is taken exactly when its crop keeps the labelled page inside, with the margin.
+      assert.equal(!("skipped" in look), keepsInside(look.crop, truth, margin), `${img.file} ${look.crop.join(",")}`);
+      if ("skipped" in look) continue;
+      taken++;
+      assert.ok(look.found && look.quad, `${img.file}: found in crop ${look.crop.join(",")}`);
+      // The answer is back in the photo's pixels: it scores against the label like the original run.
+      assert.equal(look.ji, jaccardIndex(truth, look.quad));
+      assert.ok(Math.abs((look.ji ?? 0) - (img.docedge.ji ?? 0)) < 0.02, `${img.file}: look ${look.ji} vs original ${img.docedge.ji}`);
+      assert.ok((cornerErrorPercent(truth, look.quad, img.width, img.height) ?? Infinity) < 1, `${img.file}: corners where the label is`);
+      jis.push(look.ji ?? 0);
+    }
+    assert.equal(j.of, jis.length);
+    assert.equal(j.correct, jis.filter((v) => v >= 0.9).length);
+    assert.ok(Math.abs((j.meanJI ?? -1) - jis.reduce((a, b) => a + b, 0) / jis.length) < 1e-12);
+  }
+  // The A4 sheet's right edge lies within 5% of the frame: a crop that cuts it is skipped, not scored.
+  assert.ok(taken >= 5 && report.overall.jitter && report.overall.jitter.skipped === 8 - taken, JSON.stringify(report.overall.jitter));
+  assert.equal(report.overall.jitter.allLooksJI90, 2);
+  assert.match(formatEvalReport(report), /jitter JI +all >=0\.9 +neg looks ok/);
+
+  // Without jitter: no jitter key anywhere, and the rest of the report is what the jitter run said.
+  const plain = await runEval(folder, { detectorOptions, limit: 2, baseline: false });
+  assert.deepEqual(Object.keys(plain), ["root", "createdAt", "model", "threshold", "baseline", "folders", "overall", "worst", "fromPixels", "lossByCause", "stages", "images"]);
+  assert.ok(!JSON.stringify(plain).includes('"jitter"'));
+  assert.doesNotMatch(formatEvalReport(plain), /jitter/);
+  const withoutJitter = JSON.parse(JSON.stringify(report, (k, v) => (k === "jitter" ? undefined : v)));
+  assert.deepEqual(stable(withoutJitter), stable(plain));
+});
+
+test("jitter on a photo without a document: every crop is taken, none skipped", { skip: skipModel }, async () => {
+  const root = join(tmp, "jitter-negative");
+  mkdirSync(root, { recursive: true });
+  const { encodeJpeg } = await import("../../src/image/codecs.ts");
+  const w = 200, h = 150;
+  const data = new Uint8ClampedArray(w * h * 4);
+  for (let i = 0; i < w * h; i++) data.set([(i * 13) & 255, ((i / w) * 5) & 255, 90, 255], i * 4);
+  writeFileSync(join(root, "noise.jpg"), await encodeJpeg({ data, width: w, height: h }));
+  writeFileSync(join(root, "labels.json"), JSON.stringify([{ file: "noise.jpg", width: w, height: h, quad: null }]));
+  const report = await runEval(root, { detectorOptions: { numThreads: 1 }, baseline: false, jitter: 8 });
+  const j = report.images[0].jitter;
+  assert.ok(j);
+  assert.equal(j.looks.length, 8);
+  assert.ok(j.looks.every((l) => !("skipped" in l) && l.ji === null && l.correct === !l.found));
+  assert.equal(j.meanJI, null);
+  assert.equal(j.of, 9);
+  assert.equal(report.overall.jitter?.negativeLooksRejected, j.correct / 9);
+  await assert.rejects(runEval(root, { jitter: 9 }), (e: unknown) => e instanceof DocedgeError && e.code === "INVALID_INPUT" && /jitter/.test(e.message));
 });
 
 test("labels: malformed labels.json and empty trees fail with typed errors", async () => {

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { InvalidInputError } from "../../errors.ts";
-import { formatEvalReport, runEval } from "../../eval/index.ts";
+import { formatEvalReport, MAX_JITTER, runEval } from "../../eval/index.ts";
 import { COMMON_OPTIONS, parseChoice, parseNumber, withUsageErrors } from "../args.ts";
 import { SECOND_LOOK_MODES } from "../../quad/second-look.ts";
 import { printError, printLine, type Command, type RunContext } from "../command.ts";
@@ -19,6 +19,7 @@ const OPTIONS = {
   "no-baseline": { type: "boolean" },
   "fail-under": { type: "string" },
   "second-look": { type: "string" },
+  jitter: { type: "string" },
 } as const;
 
 interface EvalArgs {
@@ -31,6 +32,7 @@ interface EvalArgs {
   baseline: boolean;
   failUnder?: number;
   secondLook?: (typeof SECOND_LOOK_MODES)[number];
+  jitter?: number;
   quiet: boolean;
   engine: ReturnType<typeof engineOptions>;
 }
@@ -51,6 +53,7 @@ export const evalCommand: Command = {
       baseline: !(values["no-baseline"] ?? false),
       failUnder: parseNumber("fail-under", values["fail-under"], { min: 0, max: 1 }),
       secondLook: parseChoice("second-look", values["second-look"], SECOND_LOOK_MODES),
+      jitter: parseNumber("jitter", values.jitter, { min: 0, max: MAX_JITTER, integer: true }),
       quiet: values.quiet ?? false,
       engine: engineOptions(values),
     };
@@ -65,6 +68,7 @@ async function runEvalCommand(args: EvalArgs, ctx: RunContext): Promise<number> 
     ...(args.threshold !== undefined ? { threshold: args.threshold } : {}),
     ...(args.limit !== undefined ? { limit: args.limit } : {}),
     ...(args.secondLook !== undefined ? { secondLook: args.secondLook } : {}),
+    ...(args.jitter !== undefined ? { jitter: args.jitter } : {}),
     ...(args.overlays !== undefined ? { overlaysDir: args.overlays } : {}),
     ...(args.json !== undefined && args.json !== "-" ? { jsonFile: args.json } : {}),
     baseline: args.baseline,
