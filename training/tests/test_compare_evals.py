@@ -1,6 +1,8 @@
 """compare_evals.py: the folder table and the ship rule, on small reports shaped like `docedge eval --json`'s."""
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import sys
@@ -9,7 +11,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from compare_evals import Report, Rule, folder_table, main, moved_photos, rule_failures  # noqa: E402
+from compare_evals import Report, ReportError, Rule, check_field, folder_table, main, moved_photos, rule_failures  # noqa: E402
 
 QUAD = [[0, 0], [10, 0], [10, 10], [0, 10]]
 
@@ -94,6 +96,80 @@ class CompareEvalsTest(unittest.TestCase):
             args = ["--min-mean", "0.9", "--min-negatives", "1"]
             self.assertEqual(main(["--judge", paths["ref"], "--against", paths["ref"], *args]), 0)
             self.assertEqual(main(["--judge", paths["bad"], "--against", paths["ref"], *args]), 1)
+
+
+def jitter_report(name: str, looks: dict[tuple[str, str], list], n: int = 4) -> Report:
+    """looks: photo -> per look (the original first) its JI, or for a negative True where rejected.
+    The photo's `docedge` is its first look; the jitter records and summaries as eval writes them."""
+    base = report(name, {k: (None if isinstance(v[0], bool) else v[0]) for k, v in looks.items()},
+                  negatives_taken={k for k, v in looks.items() if v[0] is False})
+    data = base.data
+    for image in data["images"]:
+        row = looks[(image["folder"], image["file"])]
+        if image["truth"] is None:
+            image["jitter"] = {"looks": [], "meanJI": None, "correct": sum(row), "of": len(row)}
+        else:
+            image["jitter"] = {"looks": [], "meanJI": sum(row) / len(row), "correct": sum(j >= 0.9 for j in row), "of": len(row)}
+
+    def summary(imgs: list[dict]) -> dict:
+        pos = [i["jitter"] for i in imgs if i["truth"] is not None]
+        neg = [i["jitter"] for i in imgs if i["truth"] is None]
+        return {"meanJI": sum(j["meanJI"] for j in pos) / len(pos) if pos else None, "positives": len(pos),
+                "allLooksJI90": sum(j["correct"] == j["of"] for j in pos), "negatives": len(neg),
+                "negativesAlwaysRejected": sum(j["correct"] == j["of"] for j in neg)}
+
+    for f in data["folders"]:
+        f["jitter"] = summary([i for i in data["images"] if i["folder"] == f["name"]])
+    data["overall"]["jitter"] = summary(data["images"])
+    data["jitter"] = {"looks": n}
+    return Report(name, data, "jitter")
+
+
+LOOKS = {("a", "1.jpg"): [0.99, 0.98, 0.99], ("a", "2.jpg"): [0.97, 0.95, 0.96], ("b", "1.jpg"): [0.98, 0.98, 0.97],
+         ("b", "neg.jpg"): [True, True, True]}
+
+
+class JitterFieldTest(unittest.TestCase):
+    def test_table_and_photos_use_the_mean_over_the_looks(self):
+        # The candidate's single run of a/2.jpg is better, its looks are worse; the table follows the looks.
+        a = jitter_report("shipped", LOOKS)
+        b = jitter_report("new", {**LOOKS, ("a", "2.jpg"): [0.99, 0.60, 0.90], ("b", "neg.jpg"): [True, False, True]})
+        table = folder_table([a, b])
+        self.assertIn("| `a` | 0.9733 | 0.9083 |", table)
+        self.assertIn("| `b` | 0.9767 · neg 1/1 | 0.9767 · neg 0/1 |", table)  # rejected in 2 of 3 looks: not rejected
+        self.assertIn("3/3 >= 0.9 in every look", table)
+        self.assertEqual(moved_photos([a, b], 0.01), ["a/2.jpg: shipped 0.9600, new 0.8300",
+                                                      "b/neg.jpg: shipped rejected, new rejected 2/3"])
+        # Read by single runs, the same reports say the candidate improved a/2.jpg.
+        single = [Report(r.name, r.data) for r in (a, b)]
+        self.assertEqual(moved_photos(single, 0.01), ["a/2.jpg: shipped 0.9700, new 0.9900"])
+
+    def test_judge_by_the_looks(self):
+        ref = jitter_report("ref", LOOKS)
+        cand = jitter_report("cand", {**LOOKS, ("a", "1.jpg"): [0.99, 0.90, 0.99], ("b", "neg.jpg"): [True, True, False]})
+        failures = rule_failures(cand, [ref], Rule(min_mean=0.9, min_negatives=0))
+        self.assertIn("ref: photo a/1.jpg 0.9600 < 0.9867 - 0.02", failures)
+        self.assertIn("ref: negative b/neg.jpg taken for a page (rejected in 2/3 looks)", failures)
+        self.assertEqual(rule_failures(ref, [ref], Rule(min_mean=0.9, min_negatives=1)), [])
+
+    def test_refuses_reports_made_without_jitter(self):
+        plain = report("plain", BASE)
+        with self.assertRaisesRegex(ReportError, "plain: made without --jitter"):
+            check_field("plain", plain.data, "jitter")
+        with tempfile.TemporaryDirectory() as tmp:
+            paths = {}
+            for name, data in (("plain", plain.data), ("j4", jitter_report("j4", LOOKS).data), ("j2", jitter_report("j2", LOOKS, n=2).data)):
+                paths[name] = os.path.join(tmp, f"{name}.json")
+                with open(paths[name], "w") as f:
+                    json.dump(data, f)
+            for argv in (["--field", "jitter", paths["plain"]], ["--field", "jitter", paths["j4"], paths["j2"]],
+                         ["--field", "jitter", "--judge", paths["j4"], "--against", paths["plain"]]):
+                with self.assertRaises(SystemExit) as exit_, contextlib.redirect_stderr(io.StringIO()) as err:
+                    main(argv)
+                self.assertEqual(exit_.exception.code, 2, argv)
+                self.assertRegex(err.getvalue(), "made without --jitter|different --jitter")
+            with contextlib.redirect_stdout(io.StringIO()):
+                self.assertEqual(main(["--field", "jitter", "--judge", paths["j4"], "--against", paths["j4"], "--min-mean", "0.9", "--min-negatives", "1"]), 0)
 
 
 if __name__ == "__main__":
