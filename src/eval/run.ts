@@ -115,11 +115,15 @@ export async function runEval(root: string, options: EvalOptions = {}): Promise<
       refine: timingStats(images.map((i) => i.timings.refine)),
       total: timingStats(images.map((i) => i.timings.total)),
     },
-    ...(jitter > 0 ? { jitter: { looks: jitter, ms: timingStats(images.flatMap((i) => (i.jitter?.looks ?? []).flatMap((l) => ("ms" in l ? [l.ms] : [])))) } } : {}),
+    ...(jitter > 0 ? { jitter: { looks: jitter, ms: timingStats(lookTimes(images)) } } : {}),
     images,
   };
   if (options.jsonFile) await fs.writeFile(options.jsonFile, JSON.stringify(report, null, 1));
   return report;
+}
+
+function lookTimes(images: EvalImage[]): number[] {
+  return images.flatMap((i) => (i.jitter?.looks ?? []).flatMap((l) => ("ms" in l ? [l.ms] : [])));
 }
 
 function fromPixelsSummary(images: EvalImage[]): EvalReport["fromPixels"] {
