@@ -18,7 +18,9 @@ networks.
 eval --jitter N`, the same N in each): a photo's JI is its mean over the original run and the looks
 at crops, a folder's the mean of those, ">= 0.9" counts photos right in every look, and a negative
 counts as rejected only when rejected in every look (one rejected in fewer is shown with its k/n).
-The --min-mean default was set for single runs; a jitter mean is lower, pass the bar meant for it.
+--judge then applies models/MODEL.md's rule for knife-edge photos: the tolerances above on the
+jittered means, --min-negatives counts the negatives rejected in most of their looks, and a negative
+fails when rejected in fewer looks than the reference minus one.
 """
 from __future__ import annotations
 
@@ -164,9 +166,14 @@ def rule_failures(candidate: Report, references: list[Report], rule: Rule) -> li
     o = candidate.overall
     if o["meanJI"] < rule.min_mean:
         failures.append(f"mean JI {o['meanJI']:.4f} < {rule.min_mean}")
-    if negatives_rejected(o) < rule.min_negatives:
-        failures.append(f"negatives rejected {negatives_rejected(o)}/{o['negatives']} < {rule.min_negatives}")
     mine = candidate.images
+    if candidate.field == "jitter":
+        # MODEL.md's rule for knife-edge photos: a negative counts when rejected in most of its looks.
+        most = sum(1 for i in mine.values() if i["truth"] is None and 2 * candidate.rejected(i)[0] > candidate.rejected(i)[1])
+        if most < rule.min_negatives:
+            failures.append(f"negatives rejected in most looks {most}/{o['negatives']} < {rule.min_negatives}")
+    elif negatives_rejected(o) < rule.min_negatives:
+        failures.append(f"negatives rejected {negatives_rejected(o)}/{o['negatives']} < {rule.min_negatives}")
     for ref in references:
         theirs = ref.images
         if set(theirs) != set(mine):
@@ -180,9 +187,12 @@ def rule_failures(candidate: Report, references: list[Report], rule: Rule) -> li
             ours, base = candidate.ji(image), ref.ji(theirs[key])
             if ours is None:
                 (k, n), (rk, rn) = candidate.rejected(image), ref.rejected(theirs[key])
-                if rk == rn and k < n:
-                    looks = f" (rejected in {k}/{n} looks)" if n > 1 else ""
-                    failures.append(f"{ref.name}: negative {key[0]}/{key[1]} taken for a page{looks}")
+                if candidate.field == "jitter":
+                    # One look's flip is the noise the looks are there to absorb; more is a regression.
+                    if k < rk - 1:
+                        failures.append(f"{ref.name}: negative {key[0]}/{key[1]} rejected in {k}/{n} looks < {rk}/{rn} - 1")
+                elif rk == rn and k < n:
+                    failures.append(f"{ref.name}: negative {key[0]}/{key[1]} taken for a page")
             elif base is not None and ours < base - rule.photo_tolerance:
                 failures.append(f"{ref.name}: photo {key[0]}/{key[1]} {ours:.4f} < {base:.4f} - {rule.photo_tolerance}")
     return failures
