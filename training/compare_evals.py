@@ -158,6 +158,8 @@ class Rule:
     min_negatives: int = 14
     folder_tolerance: float = 0.001
     photo_tolerance: float = 0.02
+    # MODEL.md's amended knife-edge rule: the candidate's mean may not fall below any reference's.
+    mean_of_references: bool = False
 
 
 def rule_failures(candidate: Report, references: list[Report], rule: Rule) -> list[str]:
@@ -166,6 +168,10 @@ def rule_failures(candidate: Report, references: list[Report], rule: Rule) -> li
     o = candidate.overall
     if o["meanJI"] < rule.min_mean:
         failures.append(f"mean JI {o['meanJI']:.4f} < {rule.min_mean}")
+    if rule.mean_of_references:
+        for ref in references:
+            if o["meanJI"] < ref.overall["meanJI"]:
+                failures.append(f"{ref.name}: mean JI {o['meanJI']:.4f} < {ref.overall['meanJI']:.4f}")
     mine = candidate.images
     if candidate.field == "jitter":
         # MODEL.md's rule for knife-edge photos: a negative counts when rejected in most of its looks.
@@ -210,6 +216,18 @@ def same_looks(reports: list[Report]) -> None:
         raise ReportError(f"the reports were made with different --jitter ({', '.join(map(str, sorted(looks)))}): not comparable")
 
 
+REFERENCES = "references"
+
+
+def mean_bar(text: str) -> float | str:
+    if text == REFERENCES:
+        return text
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a number or '{REFERENCES}', not {text!r}") from None
+
+
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("reports", nargs="*", help="NAME=report.json (or a path) for the folder table")
@@ -217,7 +235,8 @@ def main(argv: list[str]) -> int:
                     help="also list the photos whose JI moves more than this between reports (default 0.01)")
     ap.add_argument("--judge", help="a candidate's report, judged by the rule against --against")
     ap.add_argument("--against", nargs="*", default=[], help="the reference reports (same build)")
-    ap.add_argument("--min-mean", type=float, default=Rule.min_mean)
+    ap.add_argument("--min-mean", type=mean_bar, default=Rule.min_mean,
+                    help=f"the candidate's least mean JI (default {Rule.min_mean}), or 'references': not below any --against report's")
     ap.add_argument("--min-negatives", type=int, default=Rule.min_negatives)
     ap.add_argument("--folder-tolerance", type=float, default=Rule.folder_tolerance)
     ap.add_argument("--photo-tolerance", type=float, default=Rule.photo_tolerance)
@@ -242,7 +261,8 @@ def run(ap: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.judge:
         if not args.against:
             ap.error("--judge needs --against REPORT...")
-        rule = Rule(args.min_mean, args.min_negatives, args.folder_tolerance, args.photo_tolerance)
+        by_refs = args.min_mean == REFERENCES
+        rule = Rule(0.0 if by_refs else args.min_mean, args.min_negatives, args.folder_tolerance, args.photo_tolerance, by_refs)
         candidate, references = named(args.judge, args.field), [named(a, args.field) for a in args.against]
         same_looks([candidate, *references])
         failures = rule_failures(candidate, references, rule)

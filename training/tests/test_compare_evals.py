@@ -156,6 +156,30 @@ class JitterFieldTest(unittest.TestCase):
         self.assertEqual(rule_failures(one_off, [ref], Rule(min_mean=0.9, min_negatives=1)), [])
         self.assertEqual(rule_failures(ref, [ref], Rule(min_mean=0.9, min_negatives=1)), [])
 
+    def test_mean_not_below_the_references(self):
+        # The amended rule: no fixed bar, but the candidate's mean over the looks at least each reference's.
+        low = jitter_report("low", {**LOOKS, ("a", "1.jpg"): [0.99, 0.80, 0.99]})
+        high = jitter_report("high", {**LOOKS, ("a", "1.jpg"): [0.99, 0.99, 0.99]})
+        cand = jitter_report("cand", LOOKS)
+        rule = Rule(min_mean=0.0, min_negatives=1, photo_tolerance=1.0, folder_tolerance=1.0, mean_of_references=True)
+        self.assertEqual(rule_failures(cand, [low], rule), [])
+        self.assertEqual(rule_failures(cand, [low, high], rule), ["high: mean JI 0.9744 < 0.9756"])
+        with tempfile.TemporaryDirectory() as tmp:
+            paths = {}
+            for r in (low, high, cand):
+                paths[r.name] = os.path.join(tmp, f"{r.name}.json")
+                with open(paths[r.name], "w") as f:
+                    json.dump(r.data, f)
+            judge = ["--field", "jitter", "--judge", paths["cand"], "--min-mean", "references", "--min-negatives", "1", "--folder-tolerance", "1", "--photo-tolerance", "1"]
+            with contextlib.redirect_stdout(io.StringIO()) as out:
+                self.assertEqual(main([*judge, "--against", paths["low"]]), 0)
+                self.assertEqual(main([*judge, "--against", paths["low"], paths["high"]]), 1)
+            self.assertIn("mean JI 0.9744 < 0.9756", out.getvalue())
+            with self.assertRaises(SystemExit) as exit_, contextlib.redirect_stderr(io.StringIO()) as err:
+                main([*judge[:-6], "--min-mean", "refs", "--against", paths["low"]])
+            self.assertEqual(exit_.exception.code, 2)
+            self.assertIn("a number or 'references'", err.getvalue())
+
     def test_refuses_reports_made_without_jitter(self):
         plain = report("plain", BASE)
         with self.assertRaisesRegex(ReportError, "plain: made without --jitter"):
