@@ -948,6 +948,24 @@ class SceneMixes(unittest.TestCase):
             _, label, outline = make_sample(rng, pools, 64, mix=V8_MIX)
             assert_label_on_outline(self, label, outline)
 
+    def test_v9_draws_mostly_the_old_scenes_and_every_v8_family(self):
+        import dataclasses
+
+        from synth import MIXES, V8_MIX, V9_MIX
+
+        self.assertIs(MIXES["v9"], V9_MIX)
+        for f in dataclasses.fields(V8_MIX):  # every family v8 draws, v9 draws too, and no new one
+            self.assertEqual(bool(getattr(V9_MIX, f.name)), bool(getattr(V8_MIX, f.name)), f.name)
+        families = V9_MIX.cover + V9_MIX.pale_side + V9_MIX.sleeve + V9_MIX.desk_page + V9_MIX.spiral_v8
+        plain = (1 - V9_MIX.pale_desk) * (1 - families) * (1 - V9_MIX.special)
+        self.assertGreaterEqual(plain, 0.7)  # the pre-v3 scene (a flat page) is the large majority
+        self.assertLessEqual(V9_MIX.hand, V9_MIX.occluder)
+        self.assertLess(V9_MIX.desk_negative, V8_MIX.desk_negative)
+        pools, rng = tiny_pools(), np.random.default_rng(27)
+        for _ in range(20):
+            _, label, outline = make_sample(rng, pools, 64, mix=V9_MIX)
+            assert_label_on_outline(self, label, outline)
+
     def test_v7_keeps_v6_and_adds_open_spiral_notebooks(self):
         from synth import MIXES, V6_MIX, V7_MIX
 
