@@ -1087,11 +1087,16 @@ V9_MIX = Mix(pale_desk=0.04, special=0.1, hand=0.06, occluder=0.19, pens=0.03, o
 MIXES = {"v3": V3_MIX, "v4": V4_MIX, "v5": V5_MIX, "v6": V6_MIX, "v7": V7_MIX, "v8": V8_MIX, "v9": V9_MIX}
 
 
+def family_shares(mix: Mix) -> tuple[tuple[str, float], ...]:
+    """The v5-v8 families a positive image may be drawn as, with their shares, in drawing order."""
+    return (("cover", mix.cover), ("pale_side", mix.pale_side), ("sleeve", mix.sleeve), ("desk_page", mix.desk_page),
+            ("spiral", mix.spiral), ("spiral_v8", mix.spiral_v8))
+
+
 def pick_family(rng: np.random.Generator, mix: Mix) -> str | None:
     """Which of v5's, v6's, v7's or v8's families a positive image is, if any (draws nothing when none is in
     the mix; a family at 0 changes no other family's draws)."""
-    shares = (("cover", mix.cover), ("pale_side", mix.pale_side), ("sleeve", mix.sleeve), ("desk_page", mix.desk_page),
-              ("spiral", mix.spiral), ("spiral_v8", mix.spiral_v8))
+    shares = family_shares(mix)
     if sum(s for _, s in shares) <= 0:
         return None
     r = rng.random()

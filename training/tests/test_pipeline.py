@@ -951,12 +951,12 @@ class SceneMixes(unittest.TestCase):
     def test_v9_draws_mostly_the_old_scenes_and_every_v8_family(self):
         import dataclasses
 
-        from synth import MIXES, V8_MIX, V9_MIX
+        from synth import MIXES, V8_MIX, V9_MIX, family_shares
 
         self.assertIs(MIXES["v9"], V9_MIX)
         for f in dataclasses.fields(V8_MIX):  # every family v8 draws, v9 draws too, and no new one
             self.assertEqual(bool(getattr(V9_MIX, f.name)), bool(getattr(V8_MIX, f.name)), f.name)
-        families = V9_MIX.cover + V9_MIX.pale_side + V9_MIX.sleeve + V9_MIX.desk_page + V9_MIX.spiral_v8
+        families = sum(share for _, share in family_shares(V9_MIX))
         plain = (1 - V9_MIX.pale_desk) * (1 - families) * (1 - V9_MIX.special)
         self.assertGreaterEqual(plain, 0.7)  # the pre-v3 scene (a flat page) is the large majority
         self.assertLessEqual(V9_MIX.hand, V9_MIX.occluder)
@@ -967,13 +967,13 @@ class SceneMixes(unittest.TestCase):
             assert_label_on_outline(self, label, outline)
 
     def test_v7_keeps_v6_and_adds_open_spiral_notebooks(self):
-        from synth import MIXES, V6_MIX, V7_MIX
+        from synth import MIXES, V6_MIX, V7_MIX, family_shares
 
         self.assertIs(MIXES["v7"], V7_MIX)
         assert_mix_extends(self, V6_MIX, V7_MIX, {"spiral"})
         # Spirals of both kinds (this family, and special_page's thin-wire one at 0.14 of the special
         # pages) make 6-8% of the positives.
-        families = V7_MIX.cover + V7_MIX.pale_side + V7_MIX.sleeve + V7_MIX.desk_page + V7_MIX.spiral
+        families = sum(share for _, share in family_shares(V7_MIX))
         share = V7_MIX.spiral + (1 - families) * V7_MIX.special * 0.14
         self.assertTrue(0.06 <= share <= 0.08, share)
         pools, rng = tiny_pools(), np.random.default_rng(25)
