@@ -6,8 +6,9 @@
 #   training/judge.sh training/checkpoints/wide-v12.pt /tmp/judge-v12
 #
 # Reports already in the work folder are reused (the references can be evaluated while a run
-# trains); delete one to redo it. Prints the folder table, the photos that moved, and each
-# candidate's verdict (plain, then jittered); exits 0 if some candidate passes both.
+# trains); delete one to redo it. Evaluates with the built CLI: run `npm run build` first. Prints
+# the folder table, the photos that moved, and each candidate's verdict (plain, then jittered);
+# exits 0 if some candidate passes both.
 set -euo pipefail
 checkpoint=${1:?usage: training/judge.sh CHECKPOINT.pt WORKDIR}
 work=${2:?usage: training/judge.sh CHECKPOINT.pt WORKDIR}
@@ -21,15 +22,15 @@ mkdir -p "$work"
 
 [ -f "$work/prev.onnx" ] || git show "$previous_commit:models/docedge-int8.onnx" > "$work/prev.onnx"
 cp models/docedge-int8.onnx "$work/shipped.onnx"
-if [ ! -f "$work/end.onnx" ]; then
-  python3 training/export.py --checkpoint "$checkpoint" --out "$work/end"
-  cp "$work/end/docedge-int8.onnx" "$work/end.onnx"
-fi
-if [ ! -f "$work/mid.onnx" ]; then
-  python3 training/interpolate.py --base "$base" --checkpoint "$checkpoint" --alpha 0.5 --out "$work/mid.pt"
-  python3 training/export.py --checkpoint "$work/mid.pt" --out "$work/mid"
-  cp "$work/mid/docedge-int8.onnx" "$work/mid.onnx"
-fi
+# export NAME CHECKPOINT: the candidate's int8 file as $work/NAME.onnx, unless already there.
+export_candidate() {
+  [ -f "$work/$1.onnx" ] && return 0
+  python3 training/export.py --checkpoint "$2" --out "$work/$1"
+  cp "$work/$1/docedge-int8.onnx" "$work/$1.onnx"
+}
+export_candidate end "$checkpoint"
+[ -f "$work/mid.onnx" ] || python3 training/interpolate.py --base "$base" --checkpoint "$checkpoint" --alpha 0.5 --out "$work/mid.pt"
+export_candidate mid "$work/mid.pt"
 
 for name in prev shipped end mid; do
   [ -f "$work/$name.json" ] || node dist/src/cli/bin.js eval "$datasets" --no-baseline --json "$work/$name.json" --model "$work/$name.onnx" > /dev/null
