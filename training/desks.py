@@ -544,8 +544,9 @@ def boxy_thing(rng: np.random.Generator, canvas: np.ndarray, centre: np.ndarray,
     perspective and the sides that face the camera below it, darker, with a soft shadow. Returns
     the outline of all it covers (the top face and the visible sides)."""
     g = canvas.shape[0]
-    long_side = g * rng.uniform(0.2, 0.6)
-    aspect = rng.uniform(1.0, 2.2) if kind != "holder" else rng.uniform(1.0, 1.3)
+    long_side = g * rng.uniform(0.2, 0.6) if kind != "organiser" else g * rng.uniform(0.3, 0.65)
+    aspect = {"holder": (1.0, 1.3), "organiser": (1.6, 3.5)}.get(kind, (1.0, 2.2))
+    aspect = rng.uniform(*aspect)
     w, h = long_side, long_side / aspect
     if kind == "holder":
         w, h = w * 0.5, h * 0.5
@@ -556,12 +557,17 @@ def boxy_thing(rng: np.random.Generator, canvas: np.ndarray, centre: np.ndarray,
     height = g * (rng.uniform(0.02, 0.06) if kind in ("book", "tray") else rng.uniform(0.04, 0.16))
     if kind == "holder":
         height = g * rng.uniform(0.1, 0.25)
+    elif kind == "organiser":
+        height = g * rng.uniform(0.03, 0.1)
     d_ang = math.pi / 2 + rng.normal(0, 0.5)
     d = np.array([math.cos(d_ang), math.sin(d_ang)]) * height
     hull = cv2.convexHull(np.concatenate([top, top + d]).astype(np.float32))[:, 0].astype(np.float64)
     light = rng.normal(0, 0.02, 2) * g + d * rng.uniform(0.2, 0.8)
     _soft_shadow(canvas, hull, light, rng.uniform(1.5, 0.025 * g + 2), rng.uniform(0.3, 0.6))
-    sprite, side_col = box_top(rng, kind, max(8, int(w)), max(8, int(h)))
+    if kind == "organiser":
+        sprite, side_col = organiser_top(rng, max(8, int(w)), max(8, int(h)))
+    else:
+        sprite, side_col = box_top(rng, kind, max(8, int(w)), max(8, int(h)))
     area2 = sum(top[i, 0] * top[(i + 1) % 4, 1] - top[(i + 1) % 4, 0] * top[i, 1] for i in range(4))
     sides = []
     for i in range(4):
@@ -580,8 +586,8 @@ def boxy_thing(rng: np.random.Generator, canvas: np.ndarray, centre: np.ndarray,
         _warp(canvas, np.clip(tex, 0, 255).astype(np.uint8), np.ones(tex.shape[:2], np.float32), quad)
         cv2.line(canvas, tuple(int(v) for v in a), tuple(int(v) for v in b), _shade(side_col, 1.2), 1, cv2.LINE_AA)
     _warp(canvas, np.clip(sprite, 0, 255).astype(np.uint8), np.ones(sprite.shape[:2], np.float32), top)
-    if kind == "holder":  # pens standing in it lean out over the top face
-        for _ in range(int(rng.integers(2, 6))):
+    if kind == "holder" or (kind == "organiser" and rng.random() < 0.7):  # pens standing in it lean out over the top face
+        for _ in range(int(rng.integers(2, 6)) if kind == "holder" else int(rng.integers(1, 5))):
             p = top.mean(0) + rng.normal(0, 0.15, 2) * (w, h)
             tip = p - d * rng.uniform(0.5, 1.5) + rng.normal(0, 0.05 * g, 2)
             colour = _col(rng)
@@ -665,3 +671,149 @@ def boxy_desk(rng: np.random.Generator, canvas: np.ndarray) -> list[np.ndarray]:
     if rng.random() < 0.3:
         cable(rng, canvas, rng.uniform(-0.1, 1.1, 2) * g, rng.uniform(-0.1, 1.1, 2) * g)
     return out
+
+
+# ---------------------------------------------------------------- pale holders and paper trays (v10)
+# Two kinds of real non-document that networks fine-tuned on v9 took for pages, while the boxy
+# things above did not reach them: a pale desk organiser with things standing in its compartments,
+# and a printer's paper tray close up, a large pale moulded surface whose outline runs off the frame.
+
+def organiser_top(rng: np.random.Generator, w: int, h: int) -> tuple[np.ndarray, list[float]]:
+    """The top of a long pale desk organiser (w x h px, w the long side): a rim, compartments in
+    shade, and what stands in them seen end on (pen and marker caps, cards or sheets on edge as
+    tight parallel lines, a phone or a stapler lying in one)."""
+    level = rng.uniform(200, 248)
+    base = np.array([level] * 3, np.float32) + rng.uniform(-6, 6, 3).astype(np.float32)
+    img = base + _fibres(rng, h, w, 0.8)
+    rim = max(2, int(min(w, h) * rng.uniform(0.05, 0.1)))
+    n = int(rng.integers(2, 6))
+    cuts = np.concatenate([[rim], np.sort(rng.uniform(0.15, 0.85, n - 1)) * w, [w - rim]]).astype(int)
+    for i in range(n):
+        x0, x1 = cuts[i] + (rim // 2 if i else 0), cuts[i + 1] - (rim // 2 if i < n - 1 else 0)
+        if x1 - x0 < 4:
+            continue
+        floor = _shade(base, rng.uniform(0.55, 0.85))
+        _rrect(img, x0, rim, x1, h - rim, rim * 0.6, floor)
+        wall = max(1, int((h - 2 * rim) * rng.uniform(0.1, 0.3)))  # the inner wall on the far side, in shade
+        img[rim:rim + wall, x0:x1] = _shade(base, rng.uniform(0.35, 0.6))
+        content = rng.random()
+        if content < 0.35:  # pens and markers standing: their caps, end on
+            for _ in range(int(rng.integers(1, 7))):
+                c = (int(rng.uniform(x0 + 2, max(x0 + 3, x1 - 2))), int(rng.uniform(rim + wall, h - rim)))
+                r = max(2, int(min(w, h) * rng.uniform(0.04, 0.1)))
+                cv2.circle(img, c, r, _col(rng, 10, 250), -1, cv2.LINE_AA)
+                cv2.circle(img, c, max(1, r // 3), _col(rng, 10, 250), -1, cv2.LINE_AA)
+        elif content < 0.65:  # cards or sheets on edge: pale lines close together
+            k = int(rng.integers(3, 14))
+            for j in range(k):
+                x = int(x0 + (x1 - x0) * (j + rng.uniform(0.2, 0.8)) / k)
+                cv2.line(img, (x, rim + wall // 2), (x, h - rim - 1), _col(rng, 215, 256), 1, cv2.LINE_AA)
+        elif content < 0.8:  # something lying in it: a phone, a stapler, a tape roll
+            cx, cy = (x0 + x1) / 2, h / 2
+            hw, hh = (x1 - x0) * rng.uniform(0.25, 0.45), (h - 2 * rim) * rng.uniform(0.2, 0.4)
+            _rrect(img, cx - hw, cy - hh, cx + hw, cy + hh, min(hw, hh) * 0.4, _col(rng, 10, 230))
+    for y in (rim, h - rim):  # the rim's lit lip
+        cv2.line(img, (rim, y), (w - rim, y), _shade(base, 1.06), 1, cv2.LINE_AA)
+    return img, base.tolist()
+
+
+def pale_organiser_desk(rng: np.random.Generator, canvas: np.ndarray) -> list[np.ndarray]:
+    """A desk from above with a pale organiser on it (pens leaning out of it, a cable through it),
+    and now and then a pouch, another boxy thing, a mug or a small pale case beside it. Returns the
+    outlines."""
+    g = canvas.shape[0]
+    out = []
+    if rng.random() < 0.5:  # behind it: a pouch or another boxy thing
+        c = rng.uniform(0.15, 0.85, 2) * g
+        kind = str(rng.choice(BOXY_KINDS))
+        out.append(pouch(rng, canvas, c) if kind == "pouch" else boxy_thing(rng, canvas, c, kind))
+    out.append(boxy_thing(rng, canvas, rng.uniform(0.3, 0.7, 2) * g, "organiser"))
+    if rng.random() < 0.5:  # a small pale case (earbuds, a charger): a rounded box with a seam
+        c = rng.uniform(0.15, 0.85, 2) * g
+        s = g * rng.uniform(0.05, 0.1)
+        poly = rounded_outline(s * 1.3, s, s * 0.4) - [s * 0.65, s * 0.5] + c
+        _soft_shadow(canvas, poly, np.array([0.006, 0.01]) * g, 0.01 * g + 1, rng.uniform(0.3, 0.5))
+        _blend(canvas, _col(rng, 225, 252), polygon_coverage(poly, g))
+        cv2.line(canvas, (int(c[0] - s * 0.6), int(c[1] - s * 0.1)), (int(c[0] + s * 0.6), int(c[1] - s * 0.1)),
+                 _col(rng, 150, 190), 1, cv2.LINE_AA)
+        out.append(poly)
+    if rng.random() < 0.3:
+        out.append(cup(rng, canvas, rng.uniform(0, 1, 2) * g))
+    if rng.random() < 0.5:
+        cable(rng, canvas, rng.uniform(-0.1, 1.1, 2) * g, rng.uniform(-0.1, 1.1, 2) * g)
+    return out
+
+
+def tray_face(rng: np.random.Generator, w: int = 480, h: int = 400) -> tuple[np.ndarray, np.ndarray]:
+    """A printer's or copier's paper tray (w x h px) and its alpha: pale moulded plastic, lit
+    unevenly, its outline a rounded shape with a scooped corner or a finger notch; raised paper
+    guides with a shadow on one side, slots, small tabs and a step across it. No paper."""
+    level = rng.uniform(175, 240)
+    base = np.array([level] * 3, np.float32) + rng.uniform(-8, 8, 3).astype(np.float32)
+    ramp = np.linspace(1 + rng.uniform(-0.1, 0.05), 1 + rng.uniform(-0.05, 0.1), w, dtype=np.float32)
+    ramp2 = np.linspace(1 + rng.uniform(-0.08, 0.03), 1 + rng.uniform(-0.03, 0.08), h, dtype=np.float32)
+    img = base * (ramp[None, :, None] * ramp2[:, None, None]) + _fibres(rng, h, w, 0.7)
+    alpha = np.zeros((h, w), np.float32)
+    _rrect(alpha, 0, 0, w, h, min(w, h) * rng.uniform(0.02, 0.2), [1.0])
+    if rng.random() < 0.6:  # a scooped corner: a large round cut
+        r = min(w, h) * rng.uniform(0.2, 0.5)
+        cx, cy = (0 if rng.random() < 0.5 else w), (0 if rng.random() < 0.5 else h)
+        cv2.circle(alpha, (int(cx), int(cy)), int(r), 0.0, -1, cv2.LINE_AA)
+    if rng.random() < 0.5:  # a finger notch in the middle of one side
+        r = min(w, h) * rng.uniform(0.05, 0.12)
+        cv2.circle(alpha, (int(w * rng.uniform(0.35, 0.65)), int(h if rng.random() < 0.5 else 0)), int(r), 0.0, -1, cv2.LINE_AA)
+    if rng.random() < 0.6:  # a step across the tray: one part sits a little lower
+        y = int(h * rng.uniform(0.3, 0.7))
+        img[y:] *= rng.uniform(0.88, 0.97)
+        cv2.line(img, (0, y), (w, y), _shade(base, 0.6), 2, cv2.LINE_AA)
+    for _ in range(int(rng.integers(1, 4))):  # raised guides, smaller than a page: a lit face, a shadow on one side
+        gw, gh = w * rng.uniform(0.08, 0.3), h * rng.uniform(0.06, 0.2)
+        x0, y0 = rng.uniform(0, w - gw), rng.uniform(0, h - gh)
+        r = min(gw, gh) * rng.uniform(0.1, 0.4)
+        _rrect(img, x0 + 3, y0 + 4, x0 + gw + 3, y0 + gh + 4, r, _shade(base, rng.uniform(0.65, 0.85)))
+        _rrect(img, x0, y0, x0 + gw, y0 + gh, r, _shade(base, rng.uniform(0.97, 1.05)))
+        _rrect(img, x0, y0, x0 + gw, y0 + gh, r, _shade(base, 0.8), 1)
+        # the slot it slides in runs out of it: a guide is part of the tray, not a card lying on it
+        sy = int(y0 + gh * rng.uniform(0.3, 0.7))
+        cv2.line(img, (int(x0 + gw * rng.uniform(0.2, 0.6)), sy), (int(x0 + gw + w * rng.uniform(0.05, 0.2)), sy),
+                 _shade(base, rng.uniform(0.2, 0.45)), int(rng.integers(2, 5)), cv2.LINE_AA)
+    for _ in range(int(rng.integers(1, 5))):  # slots the guides slide in
+        vertical = rng.random() < 0.5
+        ln = (h if vertical else w) * rng.uniform(0.1, 0.35)
+        x0, y0 = rng.uniform(0.05, 0.9) * w, rng.uniform(0.05, 0.9) * h
+        x1, y1 = (x0, y0 + ln) if vertical else (x0 + ln, y0)
+        cv2.line(img, (int(x0), int(y0)), (int(x1), int(y1)), _shade(base, rng.uniform(0.2, 0.45)), int(rng.integers(2, 6)), cv2.LINE_AA)
+    for _ in range(int(rng.integers(0, 4))):  # small tabs and their dark recesses
+        x0, y0 = rng.uniform(0.05, 0.9) * w, rng.uniform(0.05, 0.9) * h
+        s = min(w, h) * rng.uniform(0.03, 0.06)
+        cv2.rectangle(img, (int(x0), int(y0)), (int(x0 + s * 1.6), int(y0 + s)), _shade(base, 0.3), -1, cv2.LINE_AA)
+        cv2.rectangle(img, (int(x0 + s * 0.3), int(y0 + s * 0.3)), (int(x0 + s * 1.1), int(y0 + s)), _shade(base, 0.85), -1)
+    # moulded, not cut: a rim of some thickness round the outline, darker than the face, a lit line inside it
+    k = int(min(w, h) * rng.uniform(0.015, 0.04)) + 2
+    inner = cv2.erode((alpha > 0.5).astype(np.uint8), np.ones((2 * k + 1, 2 * k + 1), np.uint8))
+    band = (alpha > 0.5) & (inner == 0)
+    img[band] *= rng.uniform(0.7, 0.88)
+    lip = (inner > 0) & (cv2.erode(inner, np.ones((3, 3), np.uint8)) == 0)
+    img[lip] = np.minimum(img[lip] * 1.1, 255)
+    img = cv2.GaussianBlur(img, (0, 0), 0.6)
+    return np.clip(img, 0, 255).astype(np.uint8), cv2.GaussianBlur(alpha, (0, 0), 0.7)
+
+
+def paper_tray(rng: np.random.Generator, canvas: np.ndarray) -> list[np.ndarray]:
+    """A printer's paper tray close up, larger than the frame so that its outline runs off it on at
+    least one side, over the machine's own pale panels (or the floor the caller painted). Returns
+    the tray's quad (it may reach past the frame)."""
+    g = canvas.shape[0]
+    if rng.random() < 0.65:
+        face = machine_face(rng, 480, int(480 / rng.uniform(0.9, 1.6)))
+        h, w = face.shape[:2]
+        _warp(canvas, face, np.ones((h, w), np.float32), _quad_around(rng, g, w, h, (1.5, 2.2)))
+    tray, alpha = tray_face(rng, 480, int(480 / rng.uniform(0.8, 1.5)))
+    h, w = tray.shape[:2]
+    quad = _quad_around(rng, g, w, h, (1.0, 1.7), turn=0.35, tilt=0.1)
+    ang = rng.uniform(0, 2 * math.pi)  # pushed off centre so at least one side runs off the frame
+    quad = quad + np.array([math.cos(ang), math.sin(ang)], np.float32) * g * rng.uniform(0.15, 0.35)
+    outline = quad.astype(np.float64)
+    _soft_shadow(canvas, outline, rng.normal(0, 0.01 * g, 2) + 0.01 * g, 0.02 * g + 1, rng.uniform(0.2, 0.45))
+    _warp(canvas, tray, alpha, quad)
+    return [outline]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import glob
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -984,17 +984,27 @@ def add_non_documents(rng: np.random.Generator, canvas: np.ndarray, pools: Asset
 
 
 DESK_FAMILIES = ("machine", "laptop", "boxy")
+# v10's: pale, flat, rectangular office things the v9 fine-tunes took for pages (see desks.py); apart
+# from DESK_FAMILIES so that v6-v9 draw exactly what they drew before.
+HOLDER_FAMILIES = ("organiser", "tray")
 
 
 def desk_scene(rng: np.random.Generator, pools: AssetPools, canvas: np.ndarray,
                family: str | None = None) -> tuple[str, list[np.ndarray]]:
-    """One of v6's scenes with no paper anywhere (it repaints the whole canvas, so nothing drawn
-    before, paper included, survives): returns its family and the outlines of what it drew."""
+    """One of v6's scenes with no paper anywhere (or, when asked for, one of v10's HOLDER_FAMILIES;
+    it repaints the whole canvas, so nothing drawn before, paper included, survives): returns its
+    family and the outlines of what it drew."""
     family = DESK_FAMILIES[int(rng.integers(len(DESK_FAMILIES)))] if family is None else family
     g = canvas.shape[0]
     if family == "machine":
         canvas[:] = background(rng, pools, g)  # a floor, a wall, a desk
         return family, desks.office_machine(rng, canvas)
+    if family == "tray":
+        canvas[:] = background(rng, pools, g)
+        return family, desks.paper_tray(rng, canvas)
+    if family == "organiser":
+        canvas[:] = desks.wood_desk(rng, g) if rng.random() < 0.8 else background(rng, pools, g)
+        return family, desks.pale_organiser_desk(rng, canvas)
     canvas[:] = desks.wood_desk(rng, g) if rng.random() < 0.85 else background(rng, pools, g)
     return family, (desks.laptop_desk if family == "laptop" else desks.boxy_desk)(rng, canvas)
 
@@ -1046,6 +1056,11 @@ class Mix:
     # (round shaded wire, a lifted facing page, a gutter shadow, letter-like handwriting; see
     # `open_spiral_notebook`'s `look="v8"`), with the same label.
     spiral_v8: float = 0.0
+    # v10's families (0 draws nothing, as above): `holder_negative` of the negatives are a pale desk
+    # organiser or a printer's paper tray close up (HOLDER_FAMILIES, no paper); `holder_page` of the
+    # positives a page lying by the organiser or on the tray.
+    holder_negative: float = 0.0
+    holder_page: float = 0.0
     # Decide first whether the image has a document, so that a negative's desk clutter holds no sheet
     # of paper. Off in v3-v5, whose negatives drew their clutter (papers included) before deciding:
     # about a fifth of them showed an unlabelled sheet, teaching that paper is not a document.
@@ -1084,17 +1099,22 @@ V8_MIX = Mix(special=0.3, hand=0.12, occluder=0.06, pens=0.08, on_page=0.08, cov
 V9_MIX = Mix(pale_desk=0.04, special=0.1, hand=0.06, occluder=0.19, pens=0.03, on_page=0.1, cover=0.02,
              pale_side=0.01, sleeve=0.01, marble=0.03, desk_negative=0.1, desk_page=0.01, paperless_negatives=True,
              spiral_v8=0.06)
-MIXES = {"v3": V3_MIX, "v4": V4_MIX, "v5": V5_MIX, "v6": V6_MIX, "v7": V7_MIX, "v8": V8_MIX, "v9": V9_MIX}
+# v10: v9 plus pale organisers and paper trays (see models/MODEL.md, "wide-v13"): a fifth of the
+# negatives, and a page on or by them for 1% of the positives, so that what is learnt is paper
+# against pale plastic, not pale plastic.
+V10_MIX = replace(V9_MIX, holder_negative=0.2, holder_page=0.01)
+MIXES = {"v3": V3_MIX, "v4": V4_MIX, "v5": V5_MIX, "v6": V6_MIX, "v7": V7_MIX, "v8": V8_MIX, "v9": V9_MIX,
+         "v10": V10_MIX}
 
 
 def family_shares(mix: Mix) -> tuple[tuple[str, float], ...]:
-    """The v5-v8 families a positive image may be drawn as, with their shares, in drawing order."""
+    """The v5-v10 families a positive image may be drawn as, with their shares, in drawing order."""
     return (("cover", mix.cover), ("pale_side", mix.pale_side), ("sleeve", mix.sleeve), ("desk_page", mix.desk_page),
-            ("spiral", mix.spiral), ("spiral_v8", mix.spiral_v8))
+            ("spiral", mix.spiral), ("spiral_v8", mix.spiral_v8), ("holder_page", mix.holder_page))
 
 
 def pick_family(rng: np.random.Generator, mix: Mix) -> str | None:
-    """Which of v5's, v6's, v7's or v8's families a positive image is, if any (draws nothing when none is in
+    """Which of the v5-v10 families a positive image is, if any (draws nothing when none is in
     the mix; a family at 0 changes no other family's draws)."""
     shares = family_shares(mix)
     if sum(s for _, s in shares) <= 0:
@@ -1142,6 +1162,8 @@ def make_sample(rng: np.random.Generator, pools: AssetPools, size: int, negative
             outline, _, _ = held_against_pale(rng, pools, canvas, allow_out)
         elif family == "desk_page":
             outline, _ = page_among_things(rng, pools, canvas)
+        elif family == "holder_page":
+            outline, _ = page_among_things(rng, pools, canvas, HOLDER_FAMILIES[int(rng.integers(len(HOLDER_FAMILIES)))])
         elif family == "spiral":
             outline, _ = open_spiral_notebook(rng, pools, canvas, allow_out, under)
         elif family == "spiral_v8":
@@ -1161,6 +1183,8 @@ def make_sample(rng: np.random.Generator, pools: AssetPools, size: int, negative
             c = outline.mean(0)
             p = outline[int(rng.integers(len(outline)))]
             add_distractor(rng, canvas, pools, at=c + (p - c) * rng.uniform(0.1, 0.6), scale=0.2)
+    elif mix.holder_negative > 0 and rng.random() < mix.holder_negative:
+        desk_scene(rng, pools, canvas, HOLDER_FAMILIES[int(rng.integers(len(HOLDER_FAMILIES)))])
     elif mix.desk_negative > 0 and rng.random() < mix.desk_negative:
         desk_scene(rng, pools, canvas)
     else:

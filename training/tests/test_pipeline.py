@@ -602,6 +602,84 @@ class V6Families(unittest.TestCase):
             assert_label_on_outline(self, label, outline)
 
 
+class V10Families(unittest.TestCase):
+    """v10's scenes: a pale desk organiser with things standing in it, and a printer's paper tray
+    close up whose outline runs off the frame; never labelled, and a page on or by them labelled on
+    its outline."""
+
+    def drawn(self, family: str, seed: int) -> list[np.ndarray]:
+        import desks
+
+        draw = {"organiser": desks.pale_organiser_desk, "tray": desks.paper_tray}[family]
+        rng = np.random.default_rng(seed)
+        canvases = []
+        for _ in range(6):
+            canvas = np.zeros((128, 128, 3), np.uint8)
+            canvas[:] = (255, 0, 255)
+            outlines = draw(rng, canvas)
+            self.assertGreater(len(outlines), 0)
+            inner = shapes.polygon_coverage(outlines[-1], 128) > 0.99
+            for poly in outlines:
+                cover = shapes.polygon_coverage(poly, 128) > 0.99
+                if cover.sum() < 20:
+                    continue
+                px = canvas[cover].astype(np.int32)
+                magenta = (px[:, 0] > 200) & (px[:, 1] < 60) & (px[:, 2] > 200)
+                # a tray's quad holds its scooped corner and notch too (up to a fifth of it)
+                self.assertLess(float(magenta.mean()), 0.22 if family == "tray" else 0.05, family)
+                self.assertGreater(float(px.std()), 2.0, family)  # compartments, guides, slots: not one flat fill
+            canvases.append((canvas, outlines, inner))
+        return canvases
+
+    def test_a_paper_tray_is_pale_and_runs_off_the_frame(self):
+        for canvas, outlines, inner in self.drawn("tray", 81):
+            (quad,) = outlines
+            self.assertTrue(((quad < 0) | (quad > 128)).any())  # cut by the frame
+            self.assertGreater(int(inner.sum()), 128 * 128 // 5)  # and a large part of the picture
+            lum = canvas.astype(np.float32).mean(2)[inner]
+            self.assertGreater(float(np.median(lum)), 120.0)
+
+    def test_a_pale_organiser_stands_among_the_desk_things(self):
+        import desks
+
+        self.drawn("organiser", 82)
+        rng = np.random.default_rng(83)
+        for _ in range(6):
+            canvas = np.zeros((256, 256, 3), np.uint8)
+            hull = desks.boxy_thing(rng, canvas, np.array([128.0, 120.0]), "organiser")
+            cover = shapes.polygon_coverage(hull, 256) > 0.99
+            lum = canvas.astype(np.float32).mean(2)[cover]
+            self.assertGreater(float(np.percentile(lum, 90)), 180.0)  # its rim and top are pale
+            self.assertGreater(float(lum.std()), 15.0)  # compartments in shade, things in them
+
+    def test_holder_scenes_are_never_labelled_and_pages_on_them_are(self):
+        from synth import HOLDER_FAMILIES, Mix, desk_scene
+
+        pools, rng = tiny_pools(), np.random.default_rng(84)
+        for family in HOLDER_FAMILIES:
+            canvas = np.zeros((128, 128, 3), np.uint8)
+            self.assertEqual(desk_scene(rng, pools, canvas, family)[0], family)
+            V6Families.page_among(self, family, 85)
+        for _ in range(6):
+            _, label, outline = make_sample(rng, pools, 64, mix=Mix(negative=1.0, holder_negative=1.0,
+                                                                    paperless_negatives=True))
+            self.assertIsNone(outline)
+            self.assertEqual(float(label.max()), 0.0)
+            _, label, outline = make_sample(rng, pools, 64, mix=Mix(negative=0.0, holder_page=1.0))
+            self.assertEqual(len(outline), 4)
+            assert_label_on_outline(self, label, outline)
+
+    def test_v10_is_v9_with_the_holder_families(self):
+        from synth import MIXES, V9_MIX, V10_MIX
+
+        self.assertIs(MIXES["v10"], V10_MIX)
+        assert_mix_extends(self, V9_MIX, V10_MIX, {"holder_negative", "holder_page"})
+        pools, rng = tiny_pools(), np.random.default_rng(86)
+        for _ in range(20):
+            _, label, outline = make_sample(rng, pools, 64, mix=V10_MIX)
+            assert_label_on_outline(self, label, outline)
+
+
 def side_band(quad: np.ndarray, side: int, depths, n: int = 240) -> tuple[np.ndarray, np.ndarray]:
     """Points along a quad's side (its middle 80%) moved `depth` px inward for each depth: (len(depths), n, 2);
     and the side's inward unit normal."""
