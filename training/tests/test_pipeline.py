@@ -479,6 +479,21 @@ class V5Families(unittest.TestCase):
             assert_label_on_outline(self, label, outline)
 
 
+def assert_drawn_over_magenta(test: unittest.TestCase, canvas: np.ndarray, outlines, what: str,
+                              magenta_at_most: float = 0.05) -> None:
+    """Objects drawn over a magenta canvas are there: most of what each outline covers is no longer
+    magenta, and it is not one flat fill (panels, seams, print, compartments)."""
+    test.assertGreater(len(outlines), 0)
+    for poly in outlines:
+        inner = shapes.polygon_coverage(poly, canvas.shape[0]) > 0.99
+        if inner.sum() < 20:
+            continue
+        px = canvas[inner].astype(np.int32)
+        magenta = (px[:, 0] > 200) & (px[:, 1] < 60) & (px[:, 2] > 200)
+        test.assertLess(float(magenta.mean()), magenta_at_most, what)
+        test.assertGreater(float(px.std()), 2.0, what)
+
+
 class V6Families(unittest.TestCase):
     """v6's scenes: things the v3-family models took for pages, with no paper (label all zero), and
     a page lying among them (label on the page's outline)."""
@@ -493,16 +508,7 @@ class V6Families(unittest.TestCase):
         for _ in range(4):
             canvas = np.zeros((128, 128, 3), np.uint8)
             canvas[:] = (255, 0, 255)
-            outlines = draw(rng, canvas)
-            self.assertGreater(len(outlines), 0)
-            for poly in outlines:
-                inner = shapes.polygon_coverage(poly, 128) > 0.99
-                if inner.sum() < 20:
-                    continue
-                px = canvas[inner].astype(np.int32)
-                magenta = (px[:, 0] > 200) & (px[:, 1] < 60) & (px[:, 2] > 200)
-                self.assertLess(float(magenta.mean()), 0.05, family)
-                self.assertGreater(float(px.std()), 2.0, family)  # panels, seams, print: not one flat fill
+            assert_drawn_over_magenta(self, canvas, draw(rng, canvas), family)
 
     def negatives(self, family: str, seed: int) -> None:
         from synth import Mix, desk_scene
@@ -617,18 +623,9 @@ class V10Families(unittest.TestCase):
             canvas = np.zeros((128, 128, 3), np.uint8)
             canvas[:] = (255, 0, 255)
             outlines = draw(rng, canvas)
-            self.assertGreater(len(outlines), 0)
-            inner = shapes.polygon_coverage(outlines[-1], 128) > 0.99
-            for poly in outlines:
-                cover = shapes.polygon_coverage(poly, 128) > 0.99
-                if cover.sum() < 20:
-                    continue
-                px = canvas[cover].astype(np.int32)
-                magenta = (px[:, 0] > 200) & (px[:, 1] < 60) & (px[:, 2] > 200)
-                # a tray's quad holds its scooped corner and notch too (up to a fifth of it)
-                self.assertLess(float(magenta.mean()), 0.22 if family == "tray" else 0.05, family)
-                self.assertGreater(float(px.std()), 2.0, family)  # compartments, guides, slots: not one flat fill
-            canvases.append((canvas, outlines, inner))
+            # a tray's quad holds its scooped corner and notch too (up to a fifth of it)
+            assert_drawn_over_magenta(self, canvas, outlines, family, 0.22 if family == "tray" else 0.05)
+            canvases.append((canvas, outlines, shapes.polygon_coverage(outlines[-1], 128) > 0.99))
         return canvases
 
     def test_a_paper_tray_is_pale_and_runs_off_the_frame(self):
