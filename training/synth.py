@@ -1061,6 +1061,7 @@ class Mix:
     # positives a page lying by the organiser or on the tray.
     holder_negative: float = 0.0
     holder_page: float = 0.0
+    holder_families: tuple = HOLDER_FAMILIES  # which of them are drawn (one alone, to measure it)
     # Decide first whether the image has a document, so that a negative's desk clutter holds no sheet
     # of paper. Off in v3-v5, whose negatives drew their clutter (papers included) before deciding:
     # about a fifth of them showed an unlabelled sheet, teaching that paper is not a document.
@@ -1163,7 +1164,7 @@ def make_sample(rng: np.random.Generator, pools: AssetPools, size: int, negative
         elif family == "desk_page":
             outline, _ = page_among_things(rng, pools, canvas)
         elif family == "holder_page":
-            outline, _ = page_among_things(rng, pools, canvas, HOLDER_FAMILIES[int(rng.integers(len(HOLDER_FAMILIES)))])
+            outline, _ = page_among_things(rng, pools, canvas, mix.holder_families[int(rng.integers(len(mix.holder_families)))])
         elif family == "spiral":
             outline, _ = open_spiral_notebook(rng, pools, canvas, allow_out, under)
         elif family == "spiral_v8":
@@ -1184,7 +1185,7 @@ def make_sample(rng: np.random.Generator, pools: AssetPools, size: int, negative
             p = outline[int(rng.integers(len(outline)))]
             add_distractor(rng, canvas, pools, at=c + (p - c) * rng.uniform(0.1, 0.6), scale=0.2)
     elif mix.holder_negative > 0 and rng.random() < mix.holder_negative:
-        desk_scene(rng, pools, canvas, HOLDER_FAMILIES[int(rng.integers(len(HOLDER_FAMILIES)))])
+        desk_scene(rng, pools, canvas, mix.holder_families[int(rng.integers(len(mix.holder_families)))])
     elif mix.desk_negative > 0 and rng.random() < mix.desk_negative:
         desk_scene(rng, pools, canvas)
     else:

@@ -940,6 +940,36 @@ class SpiralCheck(unittest.TestCase):
                 self.assertTrue(0.0 <= got[key] <= 1.0, got)
 
 
+class FamilyRates(unittest.TestCase):
+    """training/family_rates.py: how often networks take a synthetic family's scenes for a document."""
+
+    def test_each_family_draws_only_its_own_kind_of_scene(self):
+        from family_rates import FAMILIES, draw_family
+
+        with tempfile.TemporaryDirectory() as tmp:
+            for family in FAMILIES:  # raises if a non-document family drew a document, or the page family none
+                paths = draw_family(tiny_pools(), family, 4, 5, 64, tmp)
+                self.assertEqual(len(paths), 4)
+                self.assertTrue(all(os.path.getsize(p) > 0 for p in paths))
+
+    @unittest.skipUnless(os.path.exists(os.path.join(os.path.dirname(os.path.dirname(HERE)), "dist", "src", "cli", "bin.js")),
+                         "needs the built CLI (npm run build)")
+    def test_the_shipped_model_is_measured_through_the_cli(self):
+        import subprocess
+
+        model = os.path.join(os.path.dirname(os.path.dirname(HERE)), "models", "docedge-int8.onnx")
+        with tempfile.TemporaryDirectory() as tmp:
+            write_tiny_assets(os.path.join(tmp, "assets"))
+            done = subprocess.run([sys.executable, os.path.join(os.path.dirname(HERE), "family_rates.py"),
+                                   "--model", f"shipped={model}", "--family", "tray", "page", "--n", "3", "--size", "128",
+                                   "--assets", os.path.join(tmp, "assets")], check=True, capture_output=True, text=True)
+        rows = {line.split()[0]: line.split()[1:] for line in done.stdout.splitlines()[1:]}
+        self.assertEqual(sorted(rows), ["page", "tray"])
+        for family, (found, confidence) in rows.items():
+            self.assertIn(found, {"0%", "33%", "67%", "100%"}, family)  # 3 images each
+            self.assertTrue(0.0 <= float(confidence) <= 1.0, family)
+
+
 class SceneMixes(unittest.TestCase):
     def test_the_plain_slice_is_always_one_page_and_the_negative_slice_never(self):
         from synth import NEGATIVE_MIX, PLAIN_MIX
