@@ -1550,6 +1550,66 @@ class Interpolation(unittest.TestCase):
             self.assertIn("--alpha 1.5", bad.stderr)
 
 
+class Averaging(unittest.TestCase):
+    """training/average.py: the mean of a run's cycle endpoints."""
+
+    def run_tool(self, *args: str):
+        import subprocess
+
+        return subprocess.run([sys.executable, os.path.join(os.path.dirname(HERE), "average.py"), *args],
+                              capture_output=True, text=True)
+
+    def save(self, tmp: str, name: str, net, arch: dict, seen: int) -> str:
+        path = os.path.join(tmp, name)
+        torch.save({"model": net.state_dict(), "arch": arch, "size": 64, "images_seen": seen, "mix": "v10"}, path)
+        return path
+
+    def test_the_mean_of_three_endpoints_is_their_tensorwise_mean(self):
+        from export import load_checkpoint
+
+        with tempfile.TemporaryDirectory() as tmp:
+            nets = [Pruning.trained_like(21 + i) for i in range(3)]
+            paths = [self.save(tmp, f"c{i}.pt", n, {"batchnorm": False}, 1000 * (i + 1)) for i, n in enumerate(nets)]
+            out = os.path.join(tmp, "swa.pt")
+            done = self.run_tool("--out", out, *paths)
+            self.assertEqual(done.returncode, 0, done.stderr)
+            got, ckpt = load_checkpoint(out)
+            self.assertEqual((ckpt["size"], ckpt["images_seen"], ckpt["averaged"]), (64, 3000, paths))
+            states = [n.state_dict() for n in nets]
+            checked = 0
+            for name, t in got.state_dict().items():
+                if not t.is_floating_point():
+                    continue
+                want = (states[0][name] + states[1][name] + states[2][name]) / 3
+                self.assertTrue(torch.allclose(t, want, atol=1e-6), name)
+                checked += 1
+            self.assertGreater(checked, 10)
+            # The mean exports like any checkpoint and is a network of its own.
+            x = torch.rand(1, 3, 64, 64)
+            with torch.no_grad():
+                mean_out = got(x)
+                self.assertTrue(all(float((mean_out - n.eval()(x)).abs().max()) > 1e-4 for n in nets))
+
+    def test_batchnorm_networks_one_checkpoint_and_other_shapes_are_refused(self):
+        from prune import blocks_of, prune
+
+        with tempfile.TemporaryDirectory() as tmp:
+            net = Pruning.trained_like(31)
+            plain = self.save(tmp, "plain.pt", net, {"batchnorm": False}, 10)
+            out = os.path.join(tmp, "out.pt")
+            bn = self.save(tmp, "bn.pt", net, {}, 10)
+            done = self.run_tool("--out", out, plain, bn)
+            self.assertNotEqual(done.returncode, 0)
+            self.assertIn("BatchNorm", done.stderr)
+            one = self.run_tool("--out", out, plain)
+            self.assertIn("at least two", one.stderr)
+            small, arch, _ = prune(net, {}, [0.5] * len(blocks_of(net)), torch.rand(2, 3, 64, 64))
+            pruned = self.save(tmp, "pruned.pt", small, {**arch, "batchnorm": False}, 10)
+            other = self.run_tool("--out", out, plain, pruned)
+            self.assertIn("different networks", other.stderr)
+            self.assertFalse(os.path.exists(out))
+
+
 class TrainingStep(unittest.TestCase):
     def test_a_few_steps_lower_the_loss(self):
         from losses import edge_loss
