@@ -21,8 +21,7 @@
  *   node --import tsx bench/above-decode.ts --runs 60 [--old /tmp/old/dist]
  */
 import process from "node:process";
-import { existsSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -98,9 +97,9 @@ async function main(): Promise<void> {
   const { findQuadDetailed } = await import("../src/quad/find-quad.ts");
   const { loadOrt } = await import("../src/model/ort.ts");
   const runs = Number(arg("runs", "60"));
-  const dir = join(tmpdir(), "docedge-bench");
-  const files = { progressive: join(dir, "photo-4000x3000.jpg"), baseline: join(dir, "photo-4000x3000-baseline.jpg") };
-  if (!Object.values(files).every((f) => existsSync(f))) throw new Error(`no 12 MP files in ${dir}: run bench/detect.ts once first`);
+  const { benchPhotos } = await import("../tests/support/bench-photos.ts");
+  const photos = await benchPhotos();
+  const files = { progressive: photos.progressive, baseline: photos.baseline };
   const detector = await createDetector({ numThreads: 1 });
   const oldDist = arg("old", "");
   type Detector = Awaited<ReturnType<typeof createDetector>>;

@@ -21,17 +21,16 @@
 import process from "node:process";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { createDetector, decodeImage, detectRuntime, loadCodecs, type RgbaImage } from "../mod.ts";
+import { createDetector, decodeImage, detectRuntime, type RgbaImage } from "../mod.ts";
 import { decodeJpegWasm } from "../src/image/jpeg-wasm.ts";
 import { modelInput } from "../src/image/area-wasm.ts";
 import { resizeToTensor } from "../src/image/resize.ts";
 import { jpegScaleFor } from "../src/image/decode.ts";
 import { loadOpenCvBaseline } from "../src/eval/baseline-opencv.ts";
 import { runtimeBinary } from "../scripts/runtime-binaries.ts";
-import { resample } from "../tests/support/resample.ts";
+import { benchPhotos, type BenchPhotos } from "../tests/support/bench-photos.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const STAGES = ["decode", "preprocess", "inference", "quad", "refine", "total"] as const;
@@ -68,31 +67,6 @@ function stats(values: number[]): Stats {
   return { median: q(0.5), p90: q(0.9) };
 }
 
-
-interface Inputs {
-  frame: string;
-  progressive: string;
-  baseline: string;
-}
-
-/** The bench inputs, made once from the sample photo and cached in the temp folder. */
-async function prepareInputs(): Promise<Inputs> {
-  const dir = join(tmpdir(), "docedge-bench");
-  mkdirSync(dir, { recursive: true });
-  const files: Inputs = {
-    frame: join(dir, "frame-1920x1080.rgba"),
-    progressive: join(dir, "photo-4000x3000.jpg"),
-    baseline: join(dir, "photo-4000x3000-baseline.jpg"),
-  };
-  if (Object.values(files).every((f) => existsSync(f))) return files;
-  const photo = await decodeImage(new Uint8Array(readFileSync(join(ROOT, "sample/sample.jpg"))));
-  writeFileSync(files.frame, resample(photo, 1920, 1080).data);
-  const codecs = await loadCodecs();
-  const big = resample(photo, 4000, 3000);
-  writeFileSync(files.progressive, await codecs.encodeJpeg(big, { quality: 90 }));
-  writeFileSync(files.baseline, await codecs.encodeJpeg(big, { quality: 90, progressive: false }));
-  return files;
-}
 
 type JsquashDecode = (buffer: ArrayBuffer) => Promise<{ width: number; height: number }>;
 
@@ -133,7 +107,7 @@ function devPhotos(n: number): Uint8Array[] {
 
 async function worker(): Promise<void> {
   const runs = Number(arg("runs", "15"));
-  const inputs: Inputs = JSON.parse(arg("inputs", "{}")) as Inputs;
+  const inputs = JSON.parse(arg("inputs", "{}")) as BenchPhotos;
   const frame: RgbaImage = { data: new Uint8ClampedArray(readFileSync(inputs.frame)), width: 1920, height: 1080 };
   const jpegs = { progressive: new Uint8Array(readFileSync(inputs.progressive)), baseline: new Uint8Array(readFileSync(inputs.baseline)) };
   const detector = await createDetector({ numThreads: 1 });
@@ -277,7 +251,7 @@ const fmt = (s: Stats): string => `${f1(s.median)} (p90 ${f1(s.p90)})`;
 async function driver(): Promise<void> {
   const runtimes = arg("runtimes", "node,bun,deno").split(",");
   const runs = arg("runs", "15");
-  const inputs = await prepareInputs();
+  const inputs = await benchPhotos();
   const script = fileURLToPath(import.meta.url);
   console.log(`docedge bench: ${runs} interleaved runs after 2 warm-ups, one process per runtime, 1 WASM thread; ms, median (p90)`);
   for (const runtime of runtimes) {

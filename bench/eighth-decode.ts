@@ -16,16 +16,15 @@
  */
 import process from "node:process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { decodeJpegHeld, copyReleased, type JpegDecodeOptions } from "../src/image/jpeg-wasm.ts";
 import { decodeImage } from "../src/image/decode.ts";
 import { encodeJpeg } from "../src/image/codecs.ts";
 import type { RgbaImage } from "../src/types.ts";
+import { BENCH_DIR, benchPhotos } from "../tests/support/bench-photos.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
-const BENCH = join(tmpdir(), "docedge-bench");
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -50,11 +49,11 @@ async function decodeTimed(bytes: Uint8Array, options: JpegDecodeOptions): Promi
   return { cpu: (used.user + used.system) / 1000, wall, ours: held.dcOnly === true, data: copyReleased(held).data };
 }
 
-/** The 12 MP 4:2:0 baseline file, made once from bench/detect.ts's baseline file. */
-async function fourTwoZero(): Promise<string> {
-  const path = join(BENCH, "photo-4000x3000-baseline-q75.jpg");
+/** The 12 MP 4:2:0 baseline file, made once from the baseline bench photo. */
+async function fourTwoZero(baseline: string): Promise<string> {
+  const path = join(BENCH_DIR, "photo-4000x3000-baseline-q75.jpg");
   if (!existsSync(path)) {
-    const pixels = await decodeImage(new Uint8Array(readFileSync(join(BENCH, "photo-4000x3000-baseline.jpg"))));
+    const pixels = await decodeImage(new Uint8Array(readFileSync(baseline)));
     writeFileSync(path, await encodeJpeg(pixels, { quality: 75, progressive: false }));
   }
   return path;
@@ -74,11 +73,11 @@ function devPhotos(): string[] {
 
 async function main(): Promise<void> {
   const runs = Number(arg("runs", "9"));
-  if (!existsSync(join(BENCH, "photo-4000x3000-baseline.jpg"))) throw new Error(`no 12 MP files in ${BENCH}: run bench/detect.ts once first`);
+  const photos = await benchPhotos();
   const sets: Record<string, string[]> = {
-    "12 MP progressive (mozjpeg q90)": [join(BENCH, "photo-4000x3000.jpg")],
-    "12 MP baseline 4:4:4 (mozjpeg q90)": [join(BENCH, "photo-4000x3000-baseline.jpg")],
-    "12 MP baseline 4:2:0 (mozjpeg q75)": [await fourTwoZero()],
+    "12 MP progressive (mozjpeg q90)": [photos.progressive],
+    "12 MP baseline 4:4:4 (mozjpeg q90)": [photos.baseline],
+    "12 MP baseline 4:2:0 (mozjpeg q75)": [await fourTwoZero(photos.baseline)],
     "dev photos": devPhotos(),
   };
   console.log(`1/8 decode, dc.c vs libjpeg, ${runs} alternating calls a file after one warm-up, one Node process; sums of per-file medians, ms`);

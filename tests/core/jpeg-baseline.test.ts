@@ -1,10 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
 import { decodeForDetection, decodeImage } from "../../src/image/decode.ts";
 import { encodeJpeg } from "../../src/image/codecs.ts";
+import { benchPhotos } from "../support/bench-photos.ts";
 import { applyOrientation } from "../../src/image/orientation.ts";
 import { decodeJpegWasm } from "../../src/image/jpeg-wasm.ts";
 import { DATASETS, SAMPLE, blockPattern, datasetPhotos, readBytes, tagJpeg } from "./helpers.ts";
@@ -63,8 +62,8 @@ test("mozjpeg's baseline files at odd sizes and qualities (4:2:0 below quality 9
   assert.equal(await sameBothWays(pattern, "block pattern"), true);
 });
 
-test("the 12 MP baseline bench file (bench/detect.ts writes it): dc.c's 1/8 is libjpeg's byte for byte", { skip: !existsSync(join(tmpdir(), "docedge-bench", "photo-4000x3000-baseline.jpg")) && "no bench file: run bench/detect.ts once" }, async () => {
-  const bytes = new Uint8Array(readFileSync(join(tmpdir(), "docedge-bench", "photo-4000x3000-baseline.jpg")));
+test("the 12 MP baseline bench file (made on first use, as the benches make it): dc.c's 1/8 is libjpeg's byte for byte", async () => {
+  const bytes = new Uint8Array(readFileSync((await benchPhotos()).baseline));
   assert.equal(await sameBothWays(bytes, "12 MP baseline"), true);
 });
 

@@ -1,10 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { decodeImage } from "../../src/image/decode.ts";
 import { encodeJpeg } from "../../src/image/codecs.ts";
+import { benchPhotos } from "../support/bench-photos.ts";
 import { SAMPLE, blockPattern, readBytes } from "./helpers.ts";
 import { crop, damagedAt, fixture, largestSide, sameBothWays, seeded } from "./jpeg-both-ways.ts";
 
@@ -47,8 +46,8 @@ test("mozjpeg's progressive files at odd sizes and qualities: the DC decoder's 1
   assert.equal(await sameBothWays(pattern, "block pattern"), true);
 });
 
-test("the 12 MP progressive bench file (bench/detect.ts writes it): the DC decoder's 1/8 is libjpeg's byte for byte", { skip: !existsSync(join(tmpdir(), "docedge-bench", "photo-4000x3000.jpg")) && "no bench file: run bench/detect.ts once" }, async () => {
-  const bytes = new Uint8Array(readFileSync(join(tmpdir(), "docedge-bench", "photo-4000x3000.jpg")));
+test("the 12 MP progressive bench file (made on first use, as the benches make it): the DC decoder's 1/8 is libjpeg's byte for byte", async () => {
+  const bytes = new Uint8Array(readFileSync((await benchPhotos()).progressive));
   assert.equal(await sameBothWays(bytes, "12 MP"), true);
 });
 
