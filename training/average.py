@@ -24,28 +24,22 @@ import sys
 import torch
 
 sys.path.insert(0, os.path.dirname(__file__))
+from interpolate import interpolate  # noqa: E402
 from model import EdgeNet  # noqa: E402
 
 
 def average(states: list[dict[str, torch.Tensor]]) -> dict[str, torch.Tensor]:
-    """The tensor-by-tensor mean of networks with the same tensors; integer tensors come from the last."""
+    """The tensor-by-tensor mean of networks with the same tensors; integer tensors come from the last.
+
+    A running mean: the k-th network is interpolated in at 1/k, so interpolate.py's checks (same
+    tensors, same shapes) refuse a different network here too.
+    """
     if len(states) < 2:
         raise SystemExit("average at least two checkpoints")
-    first = states[0]
-    for i, state in enumerate(states[1:], 1):
-        if state.keys() != first.keys():
-            raise SystemExit(f"different networks: checkpoint {i + 1} has other tensors: {sorted(set(first) ^ set(state))[:6]}")
-        for name, t in state.items():
-            if t.shape != first[name].shape:
-                raise SystemExit(f"different networks: {name} is {tuple(first[name].shape)} in checkpoint 1, "
-                                 f"{tuple(t.shape)} in checkpoint {i + 1}")
-    out = {}
-    for name, t in states[-1].items():
-        if t.is_floating_point():
-            out[name] = (torch.stack([s[name].double() for s in states]).mean(0)).to(t.dtype)
-        else:
-            out[name] = t.clone()
-    return out
+    mean = states[0]
+    for k, state in enumerate(states[1:], 2):
+        mean = interpolate(mean, state, 1.0 / k)
+    return mean
 
 
 def main() -> None:
