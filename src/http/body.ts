@@ -21,6 +21,10 @@ export function mediaTypeOf(contentType: string | null | undefined): string {
  * Reads the image a client sent: a raw body typed image/jpeg, image/png or image/webp, or the
  * `image` field of a multipart form. Never holds more than `maxBytes` (+ multipart overhead): the
  * body is streamed and the read stops at the limit, whatever Content-Length claimed.
+ *
+ * Not hono's `bodyLimit`: it reads a chunked body to its end with no deadline, as middleware
+ * before the admission queue has a place for the request, so a client trickling bytes would hold
+ * memory and a connection unbounded; here the read starts once admitted and has one deadline.
  */
 export async function readImageBody(request: Request, maxBytes: number, timeoutMs = Infinity): Promise<Uint8Array> {
   const contentType = request.headers.get("content-type");
