@@ -60,13 +60,6 @@ export interface CropBox {
   y1: number;
 }
 
-/** A crop of the image: its pixels and where it lies in the image. */
-export interface Crop {
-  image: RgbaImage;
-  x0: number;
-  y0: number;
-}
-
 /**
  * Whether a first-pass candidate of this confidence, whose crop (cropBox) covers this share of
  * the image, gets a second look. `"never"`: no. `"always"`: any candidate from SECOND_LOOK.floor
