@@ -1,4 +1,4 @@
-import type { Quad, RgbaImage } from "../types.ts";
+import type { Quad } from "../types.ts";
 
 /**
  * The second look: the model sees a crop around the first pass's quad at its full input size, so
@@ -38,13 +38,6 @@ export const SECOND_LOOK = {
   /** "auto": a crop of at most this share of the image (a small page) gets a second look. */
   closer: 0.5,
 } as const;
-
-/** A crop of the image: its pixels and where it lies in the image. */
-export interface Crop {
-  image: RgbaImage;
-  x0: number;
-  y0: number;
-}
 
 /** detect()'s `secondLook` values. */
 export const SECOND_LOOK_MODES = ["auto", "always", "never"] as const;
@@ -101,27 +94,6 @@ export function cropBox(width: number, height: number, quad: Quad): CropBox | nu
 /** The share of a width x height image that a box covers (1 for no box: nothing closer to see). */
 export function boxShare(box: CropBox | null, width: number, height: number): number {
   return box ? ((box.x1 - box.x0) * (box.y1 - box.y0)) / (width * height) : 1;
-}
-
-/**
- * The pixels of a box in an image.
- *
- * @example
- * ```ts
- * const box = cropBox(image.width, image.height, quad);
- * if (box) { const crop = cropPixels(image, box); }
- * ```
- */
-export function cropPixels(image: RgbaImage, box: CropBox): Crop {
-  const { x0, y0 } = box;
-  const w = box.x1 - x0, h = box.y1 - y0;
-  const data = new Uint8ClampedArray(w * h * 4);
-  const rowBytes = w * 4;
-  for (let y = 0; y < h; y++) {
-    const from = ((y + y0) * image.width + x0) * 4;
-    data.set(image.data.subarray(from, from + rowBytes), y * rowBytes);
-  }
-  return { image: { data, width: w, height: h }, x0, y0 };
 }
 
 /** A quad (image pixels) and its confidence. */
