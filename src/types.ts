@@ -35,6 +35,10 @@ export interface DetectTimings {
   quad: number;
   /** The second look on a crop around the first pass's page (inference and quad finder); 0 when not taken. */
   refine: number;
+  /**
+   * The whole detection. The stages add up to it; only a wait for other calls' model runs (calls
+   * to one detector that overlap share its model) is in none of them.
+   */
   total: number;
 }
 
