@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createEdgeModel } from "../../src/model/session.ts";
 import { DocedgeError } from "../../src/errors.ts";
-import { MODEL_INT8, hasModel } from "./helpers.ts";
+import { resizeToTensor } from "../../src/image/resize.ts";
+import { MODEL_INT8, blockPattern, hasModel } from "./helpers.ts";
 
 // The edge model's run queue: an ORT session must not run twice at once, so calls are served one
 // after another; a call made while none runs starts at once and reports no wait, which is what
@@ -11,23 +12,10 @@ import { MODEL_INT8, hasModel } from "./helpers.ts";
 
 const skip = hasModel() ? false : `no model at ${MODEL_INT8}`;
 
-/** A deterministic model input: a bright square on a dark ground, RGB planes in [0, 1]. */
-function squareInput(width: number, height: number): Float32Array {
-  const plane = width * height;
-  const data = new Float32Array(3 * plane);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const inside = x > width / 4 && x < (3 * width) / 4 && y > height / 5 && y < (4 * height) / 5;
-      for (let c = 0; c < 3; c++) data[c * plane + y * width + x] = inside ? 0.9 : 0.15;
-    }
-  }
-  return data;
-}
-
 test("one call at a time waits for nothing; calls made together are served in turn with the same maps", { skip }, async () => {
   const model = await createEdgeModel(new Uint8Array(readFileSync(MODEL_INT8)), { numThreads: 1 });
   try {
-    const input = squareInput(model.inputWidth, model.inputHeight);
+    const input = resizeToTensor(blockPattern(192, 128), model.inputWidth, model.inputHeight);
     const alone = await model.run(input);
     assert.equal(alone.waitedMs, 0);
     const again = await model.run(input);
